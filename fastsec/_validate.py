@@ -1,0 +1,96 @@
+"""Input checks shared by the public wrappers.
+
+Each check raises :class:`~fastsec.errors.ParameterError` (a ``ValueError``) or
+:class:`~fastsec.errors.ParameterTypeError` (a ``TypeError``) whose message names the
+parameter, the value received and the allowed range, before any work starts.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from fastsec.errors import ParameterError, ParameterTypeError
+
+
+def check_int(name: str, value: object, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as ``int`` if it is an integer in ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ParameterTypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ParameterError(f"{name} must be in [{_fmt(low, '-inf')}, {_fmt(high, 'inf')}], got {value}")
+    return value
+
+
+def check_real(
+    name: str,
+    value: object,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` in the given (half-)open or closed interval."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ParameterTypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    interval = f"{'(' if low_open else '['}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{')' if high_open else ']'}"
+    if not math.isfinite(value):
+        raise ParameterError(f"{name} must be finite and in {interval}, got {value}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        raise ParameterError(f"{name} must be in {interval}, got {value}")
+    return value
+
+
+def check_choice(name: str, value: object, choices: dict | tuple | list) -> object:
+    """Return ``value`` if it is one of ``choices`` (an unknown value lists the valid ones)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ParameterError(f"{name} must be one of {sorted(choices)}, got {value!r}")
+    return value
+
+
+def check_array(
+    name: str,
+    value: object,
+    *,
+    shape: tuple[int | None, ...] | None = None,
+    ndim: int | None = None,
+    complex_ok: bool = True,
+    finite: bool = True,
+) -> np.ndarray:
+    """Return ``value`` as a C-contiguous float64/complex128 array of the expected shape.
+
+    ``shape`` entries that are ``None`` match any length. Non-numeric input raises
+    ``TypeError``; a wrong shape or a non-finite entry raises ``ValueError``.
+    """
+    arr = np.asarray(value)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise ParameterTypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        if not complex_ok:
+            raise ParameterTypeError(f"{name} must be real, got a complex array")
+        arr = np.ascontiguousarray(arr, dtype=np.complex128)
+    else:
+        arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ParameterError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
+    if shape is not None:
+        ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape))
+        if not ok:
+            want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ParameterError(f"{name} must have shape {want}, got {arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
+def _fmt(bound: float | None, unbounded: str) -> str:
+    if bound is None:
+        return unbounded
+    return f"{bound:g}" if isinstance(bound, float) else str(bound)

@@ -1,0 +1,1 @@
+"""Double-RIS-assisted OAM near-field secure communications (paper 002)."""

@@ -1,0 +1,80 @@
+"""Choice of the conic solver behind cvxpy, and a checked ``solve``.
+
+MOSEK is used only when it is importable *and* a licence can be checked out (tested once per
+process, cheaply, without crashing); otherwise Clarabel. Every call can override the choice.
+:func:`solve` never returns a bad iterate silently: anything but ``optimal`` is retried with
+tighter settings and then raised as :class:`~fastsec.errors.SolverError` with the status.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import cvxpy as cp
+
+from fastsec.errors import ParameterError, SolverError
+
+#: Accepted values of every ``solver=`` option (``"auto"`` picks :func:`default_solver`).
+SOLVER_CHOICES = ("auto", "MOSEK", "CLARABEL", "SCS")
+
+#: Extra settings for a second attempt after a non-optimal status, per solver.
+_TIGHTENED = {
+    "CLARABEL": {"max_iter": 500, "tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10,
+                 "static_regularization_constant": 1e-7},
+    "MOSEK": {"mosek_params": {"MSK_DPAR_INTPNT_CO_TOL_REL_GAP": 1e-10}},
+    "SCS": {"eps_abs": 1e-9, "eps_rel": 1e-9, "max_iters": 100_000},
+}
+
+
+@functools.cache
+def mosek_licensed() -> bool:
+    """Whether MOSEK is importable and a licence can be checked out (cached per process)."""
+    try:
+        import mosek
+    except Exception:  # not installed, or a broken install: fall back quietly
+        return False
+    try:
+        with mosek.Env() as env:
+            env.checkoutlicense(mosek.feature.pton)
+        return "MOSEK" in cp.installed_solvers()
+    except Exception:  # mosek.Error: no licence file, expired, server unreachable
+        return False
+
+
+def default_solver() -> str:
+    """``"MOSEK"`` when licensed, else ``"CLARABEL"``."""
+    return "MOSEK" if mosek_licensed() else "CLARABEL"
+
+
+def resolve_solver(solver: str | None = "auto") -> str:
+    """Map a ``solver=`` option to a cvxpy solver name, checking it is usable here."""
+    if solver is None or solver == "auto":
+        return default_solver()
+    if solver not in SOLVER_CHOICES:
+        raise ParameterError(f"solver must be one of {list(SOLVER_CHOICES)}, got {solver!r}")
+    if solver == "MOSEK" and not mosek_licensed():
+        raise ParameterError("solver='MOSEK' requested but MOSEK is not installed and licensed")
+    if solver not in cp.installed_solvers():
+        raise ParameterError(f"solver={solver!r} is not installed (have {cp.installed_solvers()})")
+    return solver
+
+
+def solve(problem: cp.Problem, solver: str | None = "auto", **settings) -> float:
+    """Solve ``problem`` and return its optimal value, or raise :class:`SolverError`.
+
+    A status other than ``optimal`` triggers one retry with tightened settings; if that also
+    fails the error carries the solver name and its last status.
+    """
+    name = resolve_solver(solver)
+    status = "not run"
+    for extra in ({}, _TIGHTENED.get(name, {})):
+        try:
+            value = problem.solve(solver=name, **{**settings, **extra})
+            status = problem.status
+        except cp.error.SolverError as exc:
+            status = f"solver error: {exc}"
+            continue
+        if status == cp.OPTIMAL:
+            return float(value)
+    raise SolverError(f"{name} did not solve the problem (status {status})", solver=name,
+                      status=status)
