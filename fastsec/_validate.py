@@ -21,7 +21,8 @@ def check_int(name: str, value: object, low: int | None = None, high: int | None
         raise ParameterTypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ParameterError(f"{name} must be in [{_fmt(low, '-inf')}, {_fmt(high, 'inf')}], got {value}")
+        bounds = f"[{_fmt(low, '-inf')}, {_fmt(high, 'inf')}]"
+        raise ParameterError(f"{name} must be in {bounds}, got {value}")
     return value
 
 
@@ -36,9 +37,11 @@ def check_real(
 ) -> float:
     """Return ``value`` as a finite ``float`` in the given (half-)open or closed interval."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ParameterTypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+        kind = type(value).__name__
+        raise ParameterTypeError(f"{name} must be a real number, got {kind} {value!r}")
     value = float(value)
-    interval = f"{'(' if low_open else '['}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{')' if high_open else ']'}"
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    interval = f"{left}{_fmt(low, '-inf')}, {_fmt(high, 'inf')}{right}"
     if not math.isfinite(value):
         raise ParameterError(f"{name} must be finite and in {interval}, got {value}")
     too_low = low is not None and (value <= low if low_open else value < low)
@@ -81,7 +84,7 @@ def check_array(
     if ndim is not None and arr.ndim != ndim:
         raise ParameterError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
     if shape is not None:
-        ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape))
+        ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape, strict=True))
         if not ok:
             want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
             raise ParameterError(f"{name} must have shape {want}, got {arr.shape}")

@@ -29,6 +29,7 @@ class SolverError(FastsecError, RuntimeError):
         The solver that failed (``"CLARABEL"``, ``"MOSEK"``, ``"mirror-prox"``, ...).
     status : str
         The status it reported (e.g. ``"infeasible"``, ``"numerical_error"``).
+
     """
 
     def __init__(self, message: str, *, solver: str = "", status: str = "") -> None:

@@ -20,7 +20,8 @@ def test_editable_install_maps_kernels_directory():
 def test_regular_install_contains_kernels(tmp_path):
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(ROOT)],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+         str(ROOT)],
         check=True,
         capture_output=True,
     )
