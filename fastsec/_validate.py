@@ -84,7 +84,9 @@ def check_array(
     if ndim is not None and arr.ndim != ndim:
         raise ParameterError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
     if shape is not None:
-        ok = arr.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, arr.shape, strict=True))
+        ok = arr.ndim == len(shape) and all(
+            s is None or s == n for s, n in zip(shape, arr.shape, strict=True)
+        )
         if not ok:
             want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
             raise ParameterError(f"{name} must have shape {want}, got {arr.shape}")
