@@ -1,0 +1,144 @@
+"""SCO-based AAUC: successive convex optimisation of P2 (paper 000, Sec. IV-B).
+
+The surrogate P2[n+1] (eq. (23)) is built **once** per drop as a parameterised (DPP) cvxpy
+problem; each iteration only writes the new expansion point into its parameters. The
+problem is scaled so that Clarabel sees O(1) numbers: variables are divided by √(2 P_max)
+(so the power budget is the single constraint ‖y‖₂ ≤ 1), channels are in SNR units (see
+:mod:`fastsec.aauc.problem`), and each log argument is 1 + a linearised SNR.
+
+``rebuild=True`` builds the same problem from constants at every iteration, which is what a
+CVX user writes; it is the reference for tests and benchmarks (identical iterates).
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+
+from fastsec import solvers
+from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.problem import P2Data, Solution, aauc_solution, eve_leak, p2_objective
+
+
+def _real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Real matrices (Re, Im) with Re(m @ x) = A_r @ [Re x; Im x], Im(m @ x) = A_i @ [...]."""
+    m = np.atleast_2d(m)
+    return np.hstack([m.real, -m.imag]), np.hstack([m.imag, m.real])
+
+
+class Surrogate:
+    """The surrogate P2[n+1] of eq. (23) for one drop, scaled, with its parameters.
+
+    Parameters
+    ----------
+    data : P2Data
+        Arrays of the drop (:func:`p2_data`).
+    rebuild : bool
+        If true, :meth:`solve` builds a fresh problem from constants each call (reference);
+        otherwise the DPP problem is built here once and only its parameters change.
+
+    """
+
+    def __init__(self, data: P2Data, rebuild: bool = False) -> None:
+        self.data = data
+        self.rebuild = rebuild
+        self.scale = np.sqrt(2.0 * data.pmax)
+        # z only matters through Hs z and ‖z‖, so an optimal z lies in the row space of Hs:
+        # z = Q β with Q an orthonormal basis of range(Hs^H) is exact and has min(K-1, N-1)
+        # coordinates instead of N-1.
+        self.basis = np.linalg.qr(data.Hs.conj().T)[0]
+        self.n1 = self.basis.shape[1]
+        self.m = data.n_help
+        self.users_r, self.users_i = _real_map(self.scale * (data.Hs @ self.basis))
+        self.h_r, self.h_i = _real_map(self.scale * data.hs.conj())
+        self.leak_w = np.sqrt(2.0 * data.pmax * data.je)
+        if not rebuild:
+            self.params = {
+                "mr": cp.Parameter(self.m), "mi": cp.Parameter(self.m),
+                "c0": cp.Parameter(self.m), "hr": cp.Parameter(), "hi": cp.Parameter(),
+                "h0": cp.Parameter(), "kappa": cp.Parameter(nonneg=True)}
+            self.problem, self.y = self._build(self.params)
+
+    def _build(self, p: dict) -> tuple[cp.Problem, cp.Variable]:
+        n1, m = self.n1, self.m
+        y = cp.Variable(2 * n1 + 2 * m)
+        t = cp.Variable()
+        leak = cp.Variable(nonneg=True)
+        yz, yw = y[: 2 * n1], y[2 * n1:]
+        arg_users = (2 * cp.multiply(p["mr"], self.users_r @ yz)
+                     + 2 * cp.multiply(p["mi"], self.users_i @ yz) + p["c0"])
+        arg_k = 2 * p["hr"] * (self.h_r @ yw) + 2 * p["hi"] * (self.h_i @ yw) + p["h0"]
+        weights = np.concatenate([self.leak_w, self.leak_w])
+        constraints = [t <= cp.log(arg_users), t <= cp.log(arg_k), cp.norm(y, 2) <= 1,
+                       cp.sum_squares(cp.multiply(weights, yw)) <= leak]
+        return cp.Problem(cp.Maximize(t - p["kappa"] * leak), constraints), y
+
+    def values(self, z: np.ndarray, w: np.ndarray) -> dict:
+        """Parameter values of the expansion point (z*, w*) (eq. (21)-(22))."""
+        amp = self.data.Hs @ z
+        amp_k = np.vdot(self.data.hs, w)
+        return {"mr": amp.real, "mi": amp.imag, "c0": 1.0 - np.abs(amp) ** 2,
+                "hr": amp_k.real, "hi": amp_k.imag, "h0": 1.0 - abs(amp_k) ** 2,
+                "kappa": 1.0 / (1.0 + eve_leak(self.data, w))}
+
+    def solve(self, z: np.ndarray, w: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
+        """Solve P2[n+1] expanded at (z, w); return its maximiser (z⁺, w⁺)."""
+        vals = self.values(z, w)
+        if self.rebuild:
+            problem, y = self._build(vals)
+        else:
+            for name, value in vals.items():
+                self.params[name].value = value
+            problem, y = self.problem, self.y
+        solvers.solve(problem, solver)
+        # the solver meets ‖y‖ <= 1 only to its tolerance: project so the budget holds exactly
+        yv = self.scale * y.value / max(1.0, float(np.linalg.norm(y.value)))
+        n1 = self.n1
+        z_new = self.basis @ (yv[:n1] + 1j * yv[n1:2 * n1])
+        return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
+
+
+def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
+        rebuild: bool = False, start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
+    """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).
+
+    Parameters
+    ----------
+    data : P2Data
+        Arrays of the drop (:func:`p2_data`).
+    iters : int
+        Maximum SCO iterations I.
+    tol : float
+        Stop when the P2 objective gains less than ``tol · max(1, |objective|)`` [bit/s/Hz].
+    solver : str
+        cvxpy solver name (resolved by :func:`fastsec.solvers.resolve_solver`).
+    rebuild : bool
+        Rebuild the surrogate from constants every iteration (reference path).
+    start : (z, w) or None
+        Starting point; default the large-(N, K) point of eq. (43) with Prop. 2 (feasible).
+
+    Returns
+    -------
+    Solution
+        ``history`` is non-decreasing (to solver tolerance). If a step lowers the objective by
+        more than ``tol`` the previous iterate is kept and ``stop_reason`` is ``"no_ascent"``.
+
+    """
+    z, w = asymptotic_point(data) if start is None else start
+    surrogate = Surrogate(data, rebuild=rebuild)
+    history = [p2_objective(data, z, w)]
+    stop, converged = "iterations", False
+    for _ in range(iters):
+        z_new, w_new = surrogate.solve(z, w, solver)
+        value = p2_objective(data, z_new, w_new)
+        slack = tol * max(1.0, abs(history[-1]))
+        if value < history[-1] - slack:
+            stop = "no_ascent"
+            break
+        z, w = z_new, w_new
+        history.append(value)
+        if value - history[-2] <= slack:
+            stop, converged = "tolerance", True
+            break
+    return aauc_solution(data, z, w, history=history, converged=converged, stop_reason=stop,
+                         solver=solver)
