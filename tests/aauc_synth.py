@@ -19,7 +19,10 @@ def make_drop(rng, **scenario):
     """One drop of ``Scenario(**scenario)`` and its angular diagonal J, shape (K-1,)."""
     sc = Scenario(**scenario)
     n, k, kr, a, rho0 = sc.N, sc.K, sc.kr, sc.alpha, sc.rho0
-    D = rng.uniform(sc.d_min_m, sc.d_max_m, k)
+    if sc.common_distance_m is None:
+        D = rng.uniform(sc.d_min_m, sc.d_max_m, k)
+    else:
+        D = np.full(k, sc.common_distance_m)
     theta = rng.uniform(-np.pi, np.pi, k)
     D_E = rng.uniform(0.0, D[-1])
     pos = D[:, None] * np.stack([np.cos(theta), np.sin(theta)], axis=1)

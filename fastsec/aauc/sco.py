@@ -20,10 +20,28 @@ from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, eve_leak, p2_objective
 
 
-def _real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Real matrices (Re, Im) with Re(m @ x) = A_r @ [Re x; Im x], Im(m @ x) = A_i @ [...]."""
     m = np.atleast_2d(m)
     return np.hstack([m.real, -m.imag]), np.hstack([m.imag, m.real])
+
+
+def log_snr_params(amp: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Parameters of the linearised log-SNR terms at the amplitudes ``amp`` = g^H v* / σ.
+
+    |u|² ≥ 2 Re(conj(a) u) − |a|² (first-order expansion at u = a, eq. (21)). The log
+    argument 1 + 2 Re(conj(a) u) − |a|² is divided by its value 1 + |a|² at the expansion
+    point and log(1 + |a|²) is added back outside the log, so every exponential cone sees an
+    argument of order one near the expansion point.
+
+    Returns
+    -------
+    (mr, mi, c0, la) : ndarrays, shape like ``amp``
+        The log argument is 2 mr Re(u) + 2 mi Im(u) + c0, plus ``la`` outside the log.
+
+    """
+    a = 1.0 + np.abs(amp) ** 2
+    return amp.real / a, amp.imag / a, (2.0 - a) / a, np.log(a)
 
 
 class Surrogate:
@@ -49,14 +67,17 @@ class Surrogate:
         self.basis = np.linalg.qr(data.Hs.conj().T)[0]
         self.n1 = self.basis.shape[1]
         self.m = data.n_help
-        self.users_r, self.users_i = _real_map(self.scale * (data.Hs @ self.basis))
-        self.h_r, self.h_i = _real_map(self.scale * data.hs.conj())
+        self.users_r, self.users_i = real_map(self.scale * (data.Hs @ self.basis))
+        self.h_r, self.h_i = real_map(self.scale * data.hs.conj())
+        # eavesdropper term linearised at w* (eq. (21)): the weights √(2 P_max λ J/σ_E²)
+        # are divided by √(1 + λ w*^H J w*/σ_E²), so the slack ``leak`` stays O(1)
         self.leak_w = np.sqrt(2.0 * data.pmax * data.je)
         if not rebuild:
             self.params = {
                 "mr": cp.Parameter(self.m), "mi": cp.Parameter(self.m),
-                "c0": cp.Parameter(self.m), "hr": cp.Parameter(), "hi": cp.Parameter(),
-                "h0": cp.Parameter(), "kappa": cp.Parameter(nonneg=True)}
+                "c0": cp.Parameter(self.m), "la": cp.Parameter(self.m), "hr": cp.Parameter(),
+                "hi": cp.Parameter(), "h0": cp.Parameter(), "lh": cp.Parameter(),
+                "leak_w": cp.Parameter(2 * self.m, nonneg=True)}
             self.problem, self.y = self._build(self.params)
 
     def _build(self, p: dict) -> tuple[cp.Problem, cp.Variable]:
@@ -68,18 +89,18 @@ class Surrogate:
         arg_users = (2 * cp.multiply(p["mr"], self.users_r @ yz)
                      + 2 * cp.multiply(p["mi"], self.users_i @ yz) + p["c0"])
         arg_k = 2 * p["hr"] * (self.h_r @ yw) + 2 * p["hi"] * (self.h_i @ yw) + p["h0"]
-        weights = np.concatenate([self.leak_w, self.leak_w])
-        constraints = [t <= cp.log(arg_users), t <= cp.log(arg_k), cp.norm(y, 2) <= 1,
-                       cp.sum_squares(cp.multiply(weights, yw)) <= leak]
-        return cp.Problem(cp.Maximize(t - p["kappa"] * leak), constraints), y
+        constraints = [t <= cp.log(arg_users) + p["la"], t <= cp.log(arg_k) + p["lh"],
+                       cp.norm(y, 2) <= 1,
+                       cp.sum_squares(cp.multiply(p["leak_w"], yw)) <= leak]
+        return cp.Problem(cp.Maximize(t - leak), constraints), y
 
     def values(self, z: np.ndarray, w: np.ndarray) -> dict:
         """Parameter values of the expansion point (z*, w*) (eq. (21)-(22))."""
-        amp = self.data.Hs @ z
-        amp_k = np.vdot(self.data.hs, w)
-        return {"mr": amp.real, "mi": amp.imag, "c0": 1.0 - np.abs(amp) ** 2,
-                "hr": amp_k.real, "hi": amp_k.imag, "h0": 1.0 - abs(amp_k) ** 2,
-                "kappa": 1.0 / (1.0 + eve_leak(self.data, w))}
+        users = log_snr_params(self.data.Hs @ z)
+        k = log_snr_params(np.array([np.vdot(self.data.hs, w)]))
+        return {"mr": users[0], "mi": users[1], "c0": users[2], "la": users[3],
+                "hr": k[0][0], "hi": k[1][0], "h0": k[2][0], "lh": k[3][0],
+                "leak_w": np.tile(self.leak_w / np.sqrt(1.0 + eve_leak(self.data, w)), 2)}
 
     def solve(self, z: np.ndarray, w: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
         """Solve P2[n+1] expanded at (z, w); return its maximiser (z⁺, w⁺)."""
