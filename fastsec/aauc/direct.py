@@ -14,7 +14,7 @@ import numpy as np
 
 from fastsec import solvers
 from fastsec.aauc.problem import P2Data, Solution
-from fastsec.aauc.sco import real_map
+from fastsec.aauc.sco import ASCENT_SLACK, real_map
 
 
 def _rates(data: P2Data, v: np.ndarray) -> tuple[float, float]:
@@ -74,7 +74,7 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
         v_new = scale * (yv[:n] + 1j * yv[n:])
         rate = _rates(data, v_new)[0]
         slack = tol * max(1.0, history[-1])
-        if rate < history[-1] - slack:
+        if rate < history[-1] - ASCENT_SLACK * max(1.0, history[-1]):
             stop = "no_ascent"
             break
         v = v_new

@@ -17,7 +17,7 @@ import numpy as np
 from fastsec import solvers
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak
-from fastsec.aauc.sco import log_snr_params, real_map
+from fastsec.aauc.sco import ASCENT_SLACK, log_snr_params, real_map
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -111,7 +111,7 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         c_new *= np.minimum(1.0, bound / np.maximum(np.abs(c_new), 1e-300))
         value = _q2(data, basis @ beta_new, c_new)[0]
         slack = tol * max(1.0, abs(history[-1]))
-        if value < history[-1] - slack:
+        if value < history[-1] - ASCENT_SLACK * max(1.0, abs(history[-1])):
             stop = "no_ascent"
             break
         beta, c = beta_new, c_new

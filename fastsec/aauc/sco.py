@@ -26,6 +26,11 @@ def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.hstack([m.real, -m.imag]), np.hstack([m.imag, m.real])
 
 
+#: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
+#: the conic solver's own tolerance (1e-8) with a decade of headroom.
+ASCENT_SLACK = 1e-7
+
+
 def log_snr_params(amp: np.ndarray) -> tuple[np.ndarray, ...]:
     """Parameters of the linearised log-SNR terms at the amplitudes ``amp`` = g^H v* / σ.
 
@@ -153,7 +158,7 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         z_new, w_new = surrogate.solve(z, w, solver)
         value = p2_objective(data, z_new, w_new)
         slack = tol * max(1.0, abs(history[-1]))
-        if value < history[-1] - slack:
+        if value < history[-1] - ASCENT_SLACK * max(1.0, abs(history[-1])):
             stop = "no_ascent"
             break
         z, w = z_new, w_new
