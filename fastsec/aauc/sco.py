@@ -16,7 +16,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec import solvers
-from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.closed_form import closed_form_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, eve_leak, p2_objective
 
 
@@ -141,7 +141,8 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     rebuild : bool
         Rebuild the surrogate from constants every iteration (reference path).
     start : (z, w) or None
-        Starting point; default the large-(N, K) point of eq. (43) with Prop. 2 (feasible).
+        Starting point; default the closed-form point (Prop. 2-3, feasible), so SCO never
+        ends below the closed form.
 
     Returns
     -------
@@ -150,7 +151,7 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         more than ``tol`` the previous iterate is kept and ``stop_reason`` is ``"no_ascent"``.
 
     """
-    z, w = asymptotic_point(data) if start is None else start
+    z, w = closed_form_point(data) if start is None else start
     surrogate = Surrogate(data, rebuild=rebuild)
     history = [p2_objective(data, z, w)]
     stop, converged = "iterations", False
