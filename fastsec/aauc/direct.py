@@ -12,9 +12,8 @@ from __future__ import annotations
 import cvxpy as cp
 import numpy as np
 
-from fastsec import solvers
 from fastsec.aauc.problem import P2Data, Solution
-from fastsec.aauc.sco import ASCENT_SLACK, real_map
+from fastsec.aauc.sco import ASCENT_SLACK, checked_solve, real_map
 
 
 def _rates(data: P2Data, v: np.ndarray) -> tuple[float, float]:
@@ -69,7 +68,7 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
         else:
             for name, value in vals.items():
                 params[name].value = value
-        solvers.solve(problem, solver)
+        checked_solve(problem, solver)
         yv = y.value / max(1.0, float(np.linalg.norm(y.value)))
         v_new = scale * (yv[:n] + 1j * yv[n:])
         rate = _rates(data, v_new)[0]

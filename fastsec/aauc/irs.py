@@ -14,10 +14,9 @@ from __future__ import annotations
 import cvxpy as cp
 import numpy as np
 
-from fastsec import solvers
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak
-from fastsec.aauc.sco import ASCENT_SLACK, log_snr_params, real_map
+from fastsec.aauc.sco import ASCENT_SLACK, checked_solve, log_snr_params, real_map
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -71,13 +70,13 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         # |c_k|² ≤ |g_k^H v|² / σ², right side linearised at the current amplitudes
         snr_lin = (2 * cp.multiply(p["ar"], rows_r @ y) + 2 * cp.multiply(p["ai"], rows_i @ y)
                    - p["a2"])
-        cons = [t <= cp.log(lin_users + p["c0"]) + p["la"], t <= cp.log(arg_k) + p["lh"],
+        cons = [t <= lin_users + p["c0"], t <= arg_k,
                 cp.norm(y, 2) <= 1, cp.square(c[:m]) + cp.square(c[m:]) <= snr_lin,
                 cp.sum_squares(cp.multiply(p["leak_w"], c)) <= leak]
-        return cp.Problem(cp.Maximize(t - leak), cons), y, c
+        return cp.Problem(cp.Maximize(cp.log(t) - leak), cons), y, c
 
-    names = {"mr": m, "mi": m, "c0": m, "la": m, "ar": m, "ai": m, "a2": m, "hr": (),
-             "hi": (), "h0": (), "lh": (), "leak_w": 2 * m}
+    names = {"mr": m, "mi": m, "c0": m, "ar": m, "ai": m, "a2": m, "hr": (), "hi": (),
+             "h0": (), "leak_w": 2 * m}
     if not rebuild:
         params = {k: cp.Parameter(shape, nonneg=k == "leak_w")
                   for k, shape in names.items()}
@@ -91,18 +90,15 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     stop, converged = "iterations", False
     for _ in range(iters):
         amp = data.Hs @ (basis @ beta)
-        users = log_snr_params(amp)
-        k = log_snr_params(np.array([np.vdot(h, c)]))
-        vals = {"mr": users[0], "mi": users[1], "c0": users[2], "la": users[3],
-                "ar": amp.real, "ai": amp.imag, "a2": np.abs(amp / cmax) ** 2, "hr": k[0][0],
-                "hi": k[1][0], "h0": k[2][0], "lh": k[3][0],
+        vals = {**log_snr_params(amp, np.vdot(h, c)),
+                "ar": amp.real, "ai": amp.imag, "a2": np.abs(amp / cmax) ** 2,
                 "leak_w": np.tile(weights / np.sqrt(1.0 + eve_snr(c)), 2)}
         if rebuild:
             problem, y, cvar = build(vals)
         else:
             for name, value in vals.items():
                 params[name].value = value
-        solvers.solve(problem, solver)
+        checked_solve(problem, solver)
         yv = y.value / max(1.0, float(np.linalg.norm(y.value)))
         beta_new = scale * (yv[:r] + 1j * yv[r:])
         c_new = cmax * (cvar.value[:m] + 1j * cvar.value[m:])

@@ -12,6 +12,8 @@ CVX user writes; it is the reference for tests and benchmarks (identical iterate
 
 from __future__ import annotations
 
+import warnings
+
 import cvxpy as cp
 import numpy as np
 
@@ -26,27 +28,44 @@ def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.hstack([m.real, -m.imag]), np.hstack([m.imag, m.real])
 
 
+def checked_solve(problem: cp.Problem, solver: str) -> None:
+    """:func:`fastsec.solvers.solve` without cvxpy's "may be inaccurate" warning.
+
+    The status behind that warning is acted on by :func:`fastsec.solvers.solve` (retry with
+    tightened settings, then :class:`~fastsec.errors.SolverError`), so the warning itself is
+    only noise; under ``-W error`` it would pre-empt the retry.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Solution may be inaccurate",
+                                category=UserWarning)
+        solvers.solve(problem, solver)
+
+
 #: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
 #: the conic solver's own tolerance (1e-8) with a decade of headroom.
 ASCENT_SLACK = 1e-7
 
 
-def log_snr_params(amp: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Parameters of the linearised log-SNR terms at the amplitudes ``amp`` = g^H v* / σ.
+def log_snr_params(amp: np.ndarray, amp_k: complex) -> dict:
+    """Parameters of the linearised rate terms at the amplitudes of the expansion point.
 
-    |u|² ≥ 2 Re(conj(a) u) − |a|² (first-order expansion at u = a, eq. (21)). The log
-    argument 1 + 2 Re(conj(a) u) − |a|² is divided by its value 1 + |a|² at the expansion
-    point and log(1 + |a|²) is added back outside the log, so every exponential cone sees an
-    argument of order one near the expansion point.
+    ``amp`` are the helpers' amplitudes g_k^H v* / σ and ``amp_k`` the relay amplitude
+    (h_K^H w* / σ, or its IRS analogue). |u|² ≥ 2 Re(conj(a) u) − |a|² (first-order expansion
+    at u = a, eq. (21)-(22)). As log is increasing, min_k log(1 + lin_k) = log(min_k (1 +
+    lin_k)): the surrogate keeps one exponential cone, log(s) with s ≤ every linearised
+    1 + SNR. All of them are divided by the common value a = 1 + min SNR at the expansion
+    point, so s ≈ 1 there (Clarabel sees O(1) numbers whatever the SNR).
 
     Returns
     -------
-    (mr, mi, c0, la) : ndarrays, shape like ``amp``
-        The log argument is 2 mr Re(u) + 2 mi Im(u) + c0, plus ``la`` outside the log.
+    dict
+        ``mr``, ``mi``, ``c0`` (arrays like ``amp``) and ``hr``, ``hi``, ``h0`` (floats): each
+        scaled log argument is 2 mr Re(u) + 2 mi Im(u) + c0.
 
     """
-    a = 1.0 + np.abs(amp) ** 2
-    return amp.real / a, amp.imag / a, (2.0 - a) / a, np.log(a)
+    a = 1.0 + min(np.min(np.abs(amp) ** 2), abs(amp_k) ** 2)
+    return {"mr": amp.real / a, "mi": amp.imag / a, "c0": (1.0 - np.abs(amp) ** 2) / a,
+            "hr": amp_k.real / a, "hi": amp_k.imag / a, "h0": (1.0 - abs(amp_k) ** 2) / a}
 
 
 class Surrogate:
@@ -80,8 +99,8 @@ class Surrogate:
         if not rebuild:
             self.params = {
                 "mr": cp.Parameter(self.m), "mi": cp.Parameter(self.m),
-                "c0": cp.Parameter(self.m), "la": cp.Parameter(self.m), "hr": cp.Parameter(),
-                "hi": cp.Parameter(), "h0": cp.Parameter(), "lh": cp.Parameter(),
+                "c0": cp.Parameter(self.m), "hr": cp.Parameter(), "hi": cp.Parameter(),
+                "h0": cp.Parameter(),
                 "leak_w": cp.Parameter(2 * self.m, nonneg=True)}
             self.problem, self.y = self._build(self.params)
 
@@ -94,17 +113,14 @@ class Surrogate:
         arg_users = (2 * cp.multiply(p["mr"], self.users_r @ yz)
                      + 2 * cp.multiply(p["mi"], self.users_i @ yz) + p["c0"])
         arg_k = 2 * p["hr"] * (self.h_r @ yw) + 2 * p["hi"] * (self.h_i @ yw) + p["h0"]
-        constraints = [t <= cp.log(arg_users) + p["la"], t <= cp.log(arg_k) + p["lh"],
+        constraints = [t <= arg_users, t <= arg_k,
                        cp.norm(y, 2) <= 1,
                        cp.sum_squares(cp.multiply(p["leak_w"], yw)) <= leak]
-        return cp.Problem(cp.Maximize(t - leak), constraints), y
+        return cp.Problem(cp.Maximize(cp.log(t) - leak), constraints), y
 
     def values(self, z: np.ndarray, w: np.ndarray) -> dict:
         """Parameter values of the expansion point (z*, w*) (eq. (21)-(22))."""
-        users = log_snr_params(self.data.Hs @ z)
-        k = log_snr_params(np.array([np.vdot(self.data.hs, w)]))
-        return {"mr": users[0], "mi": users[1], "c0": users[2], "la": users[3],
-                "hr": k[0][0], "hi": k[1][0], "h0": k[2][0], "lh": k[3][0],
+        return {**log_snr_params(self.data.Hs @ z, np.vdot(self.data.hs, w)),
                 "leak_w": np.tile(self.leak_w / np.sqrt(1.0 + eve_leak(self.data, w)), 2)}
 
     def solve(self, z: np.ndarray, w: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +132,7 @@ class Surrogate:
             for name, value in vals.items():
                 self.params[name].value = value
             problem, y = self.problem, self.y
-        solvers.solve(problem, solver)
+        checked_solve(problem, solver)
         # the solver meets ‖y‖ <= 1 only to its tolerance: project so the budget holds exactly
         yv = self.scale * y.value / max(1.0, float(np.linalg.norm(y.value)))
         n1 = self.n1
