@@ -70,15 +70,15 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         # |c_k|² ≤ |g_k^H v|² / σ², right side linearised at the current amplitudes
         snr_lin = (2 * cp.multiply(p["ar"], rows_r @ y) + 2 * cp.multiply(p["ai"], rows_i @ y)
                    - p["a2"])
-        cons = [t <= lin_users + p["c0"], t <= arg_k,
+        cons = [cp.multiply(p["ratio"], t) <= lin_users + p["c0"], p["hratio"] * t <= arg_k,
                 cp.norm(y, 2) <= 1, cp.square(c[:m]) + cp.square(c[m:]) <= snr_lin,
                 cp.sum_squares(cp.multiply(p["leak_w"], c)) <= leak]
         return cp.Problem(cp.Maximize(cp.log(t) - leak), cons), y, c
 
-    names = {"mr": m, "mi": m, "c0": m, "ar": m, "ai": m, "a2": m, "hr": (), "hi": (),
-             "h0": (), "leak_w": 2 * m}
+    names = {"mr": m, "mi": m, "c0": m, "ratio": m, "ar": m, "ai": m, "a2": m, "hr": (),
+             "hi": (), "h0": (), "hratio": (), "leak_w": 2 * m}
     if not rebuild:
-        params = {k: cp.Parameter(shape, nonneg=k == "leak_w")
+        params = {k: cp.Parameter(shape, nonneg=k in ("ratio", "hratio", "leak_w"))
                   for k, shape in names.items()}
         problem, y, cvar = build(params)
     z0, _ = asymptotic_point(data)

@@ -38,8 +38,13 @@ def checked_solve(problem: cp.Problem, solver: str) -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Solution may be inaccurate",
                                 category=UserWarning)
-        solvers.solve(problem, solver)
+        solvers.solve(problem, solver, **_FIRST_TRY.get(solver, {}))
 
+
+#: Settings of the first attempt per solver. Clarabel's default static regularisation
+#: (1e-8) makes it stall just above its feasibility tolerance on some nearly converged SCO
+#: steps (all pieces active); 1e-10 solved every such case we met.
+_FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 
 #: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
 #: the conic solver's own tolerance (1e-8) with a decade of headroom.
@@ -51,21 +56,25 @@ def log_snr_params(amp: np.ndarray, amp_k: complex) -> dict:
 
     ``amp`` are the helpers' amplitudes g_k^H v* / σ and ``amp_k`` the relay amplitude
     (h_K^H w* / σ, or its IRS analogue). |u|² ≥ 2 Re(conj(a) u) − |a|² (first-order expansion
-    at u = a, eq. (21)-(22)). As log is increasing, min_k log(1 + lin_k) = log(min_k (1 +
-    lin_k)): the surrogate keeps one exponential cone, log(s) with s ≤ every linearised
-    1 + SNR. All of them are divided by the common value a = 1 + min SNR at the expansion
-    point, so s ≈ 1 there (Clarabel sees O(1) numbers whatever the SNR).
+    at u = a, eq. (21)-(22)). As log is increasing, min_j log(1 + lin_j) = log(min_j (1 +
+    lin_j)): the surrogate keeps one exponential cone, log(s), with s ≤ every linearised
+    1 + SNR_j divided by the common a = 1 + min_j SNR_j (so s ≈ 1 at the expansion point).
+    Each of those linear constraints is in turn divided by its own 1 + SNR_j, so every row
+    is O(1) whatever the spread of SNRs: ``ratio_j`` s ≤ 2 mr_j Re(u_j) + 2 mi_j Im(u_j) + c0_j.
 
     Returns
     -------
     dict
-        ``mr``, ``mi``, ``c0`` (arrays like ``amp``) and ``hr``, ``hi``, ``h0`` (floats): each
-        scaled log argument is 2 mr Re(u) + 2 mi Im(u) + c0.
+        ``mr``, ``mi``, ``c0``, ``ratio`` (arrays like ``amp``) and ``hr``, ``hi``, ``h0``,
+        ``hratio`` (floats, the relay row).
 
     """
-    a = 1.0 + min(np.min(np.abs(amp) ** 2), abs(amp_k) ** 2)
-    return {"mr": amp.real / a, "mi": amp.imag / a, "c0": (1.0 - np.abs(amp) ** 2) / a,
-            "hr": amp_k.real / a, "hi": amp_k.imag / a, "h0": (1.0 - abs(amp_k) ** 2) / a}
+    a_j = 1.0 + np.abs(amp) ** 2
+    a_k = 1.0 + abs(amp_k) ** 2
+    a = min(a_j.min(), a_k)
+    return {"mr": amp.real / a_j, "mi": amp.imag / a_j, "c0": (2.0 - a_j) / a_j,
+            "ratio": a / a_j, "hr": amp_k.real / a_k, "hi": amp_k.imag / a_k,
+            "h0": (2.0 - a_k) / a_k, "hratio": a / a_k}
 
 
 class Surrogate:
@@ -99,8 +108,9 @@ class Surrogate:
         if not rebuild:
             self.params = {
                 "mr": cp.Parameter(self.m), "mi": cp.Parameter(self.m),
-                "c0": cp.Parameter(self.m), "hr": cp.Parameter(), "hi": cp.Parameter(),
-                "h0": cp.Parameter(),
+                "c0": cp.Parameter(self.m), "ratio": cp.Parameter(self.m, nonneg=True),
+                "hr": cp.Parameter(), "hi": cp.Parameter(), "h0": cp.Parameter(),
+                "hratio": cp.Parameter(nonneg=True),
                 "leak_w": cp.Parameter(2 * self.m, nonneg=True)}
             self.problem, self.y = self._build(self.params)
 
@@ -113,7 +123,7 @@ class Surrogate:
         arg_users = (2 * cp.multiply(p["mr"], self.users_r @ yz)
                      + 2 * cp.multiply(p["mi"], self.users_i @ yz) + p["c0"])
         arg_k = 2 * p["hr"] * (self.h_r @ yw) + 2 * p["hi"] * (self.h_i @ yw) + p["h0"]
-        constraints = [t <= arg_users, t <= arg_k,
+        constraints = [cp.multiply(p["ratio"], t) <= arg_users, p["hratio"] * t <= arg_k,
                        cp.norm(y, 2) <= 1,
                        cp.sum_squares(cp.multiply(p["leak_w"], yw)) <= leak]
         return cp.Problem(cp.Maximize(cp.log(t) - leak), constraints), y
