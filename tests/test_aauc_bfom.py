@@ -5,12 +5,12 @@ import cvxpy as cp
 import numpy as np
 import pytest
 from aauc_synth import make_drop
+from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 from fastsec.aauc import reference, solve
 from fastsec.aauc.bfom import bfom_batch, p5_instance, power_split
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import p2_data
-from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 # Clarabel's default tolerances are 1e-8 (relative gap); compare optimal values at 1e-6.
 CVX_RTOL = 1e-6
@@ -131,6 +131,10 @@ def test_paper_variant_reports_its_inner_work(rng):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "Fig. 3c not reproduced: with eq. (16)'s J, Tr(J)/‖h_K‖² stays ~2.5-5 as K grows "
+    "(both scale with K), so Sec. V-B's premise ‖h_K‖² ≫ Tr(J) fails and SCO (started from "
+    "the closed form) keeps a 0.3-0.9 bit lead; see the report"))
 def test_bfom_sco_gap_shrinks_with_k(rng, reduced):
     """Fig. 3c trend: SCO − BFOM shrinks as K grows (N = 40 here)."""
     drops = 4 if reduced else 8
@@ -141,6 +145,6 @@ def test_bfom_sco_gap_shrinks_with_k(rng, reduced):
             drop, J = make_drop(rng, N=40, K=k)
             gap.append(solve(drop, "sco", J=J).objective - solve(drop, "bfom", J=J).objective)
         gaps[k] = np.mean(gap)
-    # measured [bit/s/Hz]: ~1.1 at K = 5 and ~0.2 at K = 35 (4 drops, another seed); a
-    # regression in either method or in w ∥ h_K's large-K optimality leaves it flat
+    # measured [bit/s/Hz] (fixture seed, 4 drops): 0.50 at K = 5, 0.89 at K = 15, 0.32 at
+    # K = 35; the paper's trend would need the K = 35 gap well under half the K = 5 one
     assert gaps[35] < 0.5 * gaps[5]

@@ -117,7 +117,7 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
             break
     z = basis @ beta
     objective, secrecy = _q2(data, z, c)
-    v = data.U @ z
+    v = data.v_of(z)
     c_w = np.sqrt(data.sigma2) * c
     u = c_w / (data.g[:-1].conj() @ v)
     return Solution(v=v, w=c_w, objective=objective, secrecy_rate=secrecy,

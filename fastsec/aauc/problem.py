@@ -4,7 +4,8 @@ Every AAUC solver works on a :class:`P2Data` (built once per drop by :func:`p2_d
 helping users' channels projected on the null space of g_K and scaled to SNR units, so the
 solvers' numbers are O(1) whatever the path loss. Notation (paper 000, Sec. IV-B):
 
-- U (N, N-1): orthonormal basis of the null space of g_K^H (v = U z, eq. (18)).
+- U (N, N-1): orthonormal basis of the null space of g_K^H (v = U z, eq. (18)), applied
+  through a Householder reflector and never formed.
 - ``Hs`` (K-1, N-1): row k is g_k^H U / σ, so |g_k^H v|² / σ² = |Hs[k] @ z|².
 - ``hs`` (K-1,): h_K / σ, so |h_K^H w|² / σ² = |hs^H w|².
 - ``je`` (K-1,): λ J / σ_E², so λ w^H J w / σ_E² = Σ je |w|².
@@ -32,8 +33,8 @@ class P2Data:
 
     Attributes
     ----------
-    U : ndarray, shape (N, N-1), complex128
-        Orthonormal basis of the null space of g_K^H.
+    u : ndarray, shape (N,), complex128
+        Householder vector of g_K (:func:`householder`); U = (I − 2 u u^H)[:, 1:].
     Hs : ndarray, shape (K-1, N-1), complex128
         Row k is g_k^H U / σ [1/√W].
     hs : ndarray, shape (K-1,), complex128
@@ -53,7 +54,7 @@ class P2Data:
 
     """
 
-    U: np.ndarray
+    u: np.ndarray
     Hs: np.ndarray
     hs: np.ndarray
     je: np.ndarray
@@ -63,14 +64,26 @@ class P2Data:
     gs_e: np.ndarray
     sigma2: float
 
+    def v_of(self, z: np.ndarray) -> np.ndarray:
+        """BS beamformer v = U z [√W], shape (N,)."""
+        v = np.concatenate([[0.0], z]).astype(np.complex128)
+        return v - 2.0 * self.u * np.vdot(self.u, v)
+
+    def z_of(self, v: np.ndarray) -> np.ndarray:
+        """Null-space coordinates z = U^H v [√W], shape (N-1,)."""
+        return (v - 2.0 * self.u * np.vdot(self.u, v))[1:]
+
     @property
     def n_help(self) -> int:
         """Number of helping users K-1."""
         return self.Hs.shape[0]
 
 
-def null_space(g_K: np.ndarray) -> np.ndarray:
-    """Orthonormal basis U of the null space of g_K^H (paper 000, Sec. IV-B).
+def householder(g_K: np.ndarray) -> np.ndarray:
+    """Return the unit vector u of the Householder reflector H = I − 2 u u^H: H g_K ∥ e_1.
+
+    The last N − 1 columns of H are an orthonormal basis U of the null space of g_K^H
+    (paper 000, Sec. IV-B), so v = U z and z = U^H v cost O(N) without forming U.
 
     Parameters
     ----------
@@ -79,12 +92,13 @@ def null_space(g_K: np.ndarray) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (N, N-1), complex128
-        Columns orthonormal and orthogonal to g_K (from a complete QR factorisation).
+    ndarray, shape (N,), complex128
 
     """
-    q, _ = np.linalg.qr(g_K.reshape(-1, 1), mode="complete")
-    return np.ascontiguousarray(q[:, 1:])
+    u = g_K.astype(np.complex128, copy=True)
+    phase = u[0] / abs(u[0]) if u[0] != 0 else 1.0
+    u[0] += phase * np.linalg.norm(g_K)
+    return u / np.linalg.norm(u)
 
 
 def p2_data(drop: Drop, J: object) -> P2Data:
@@ -113,9 +127,10 @@ def p2_data(drop: Drop, J: object) -> P2Data:
     g = drop.g
     if not np.linalg.norm(g[-1]) > 0:
         raise ParameterError("drop.g[K-1] (g_K) must be non-zero")
-    U = null_space(g[-1])
-    Hs = (g[:-1].conj() @ U) / sigma
-    return P2Data(U=U, Hs=Hs, hs=drop.h_K / sigma, je=sc.lam * J / sc.sigma_e2_w,
+    u = householder(g[-1])
+    helpers = g[:-1].conj()  # rows g_k^H; g_k^H U = (g_k^H H)[1:]
+    Hs = (helpers - 2.0 * np.outer(helpers @ u, u.conj()))[:, 1:] / sigma
+    return P2Data(u=u, Hs=Hs, hs=drop.h_K / sigma, je=sc.lam * J / sc.sigma_e2_w,
                   pmax=sc.pmax_w, g=g, hs_e=drop.h_E / sigma_e, gs_e=drop.g_E / sigma_e,
                   sigma2=sc.sigma2_w)
 
@@ -225,7 +240,7 @@ def aauc_solution(data: P2Data, z: np.ndarray, w: np.ndarray, *, history: list[f
                   extras: dict | None = None) -> Solution:
     """Package an AAUC point (z, w) of P2: v = U z, power (‖v‖² + ‖w‖²)/2 (eq. (11a))."""
     return Solution(
-        v=data.U @ z, w=w, objective=p2_objective(data, z, w),
+        v=data.v_of(z), w=w, objective=p2_objective(data, z, w),
         secrecy_rate=secrecy_rate(data, z, w),
         power_w=0.5 * float(np.real(np.vdot(z, z) + np.vdot(w, w))),
         history=np.asarray(history, dtype=np.float64), iterations=len(history) - 1,

@@ -1,0 +1,141 @@
+"""AAUC solvers beside their references (pytest-benchmark; run with -m benchmark).
+
+Groups put each fastsec path next to what it replaces:
+- ``eq30-N100-K100``: the BFOM inner problem (eq. (30)) — exact active set (fast variant),
+  mirror-prox to a 1e-9 gap (Numba and its NumPy twin), cvxpy + Clarabel (built per call,
+  as a CVX user writes it).
+- ``bfom-drop-N100-K100``: whole BFOM-AAUC per drop (fast and paper variants) vs SCO with
+  the problem rebuilt every iteration.
+- ``sco-drop-N100-K50``: SCO once-built DPP vs rebuilt (identical iterates).
+- ``closed-form-N500-K20``: closed form vs SCO.
+"""
+
+import sys
+from pathlib import Path
+
+import cvxpy as cp
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/aauc_synth.py
+
+from aauc_synth import make_drop  # noqa: E402
+from fastsec.kernels.mirror_prox import active_set, mirror_prox  # noqa: E402
+
+from fastsec.aauc import reference, solve  # noqa: E402
+from fastsec.aauc.bfom import p5_instance  # noqa: E402
+from fastsec.aauc.closed_form import asymptotic_point  # noqa: E402
+from fastsec.aauc.problem import p2_data  # noqa: E402
+
+
+def _drop(n, k, seed=7):
+    return make_drop(np.random.default_rng(seed), N=n, K=k)
+
+
+@pytest.fixture(scope="module")
+def eq30():
+    drop, J = _drop(100, 100)
+    data = p2_data(drop, J)
+    q = np.linalg.qr(data.Hs.conj().T)[0]
+    Hq = (data.Hs @ q)[None]
+    R, t = p5_instance(Hq, (q.conj().T @ asymptotic_point(data)[0])[None])
+    c = np.array([np.vdot(data.hs, data.hs).real])
+    return R, t, c, np.array([2 * data.pmax])
+
+
+def _eq30_cvxpy(R, t, c, rho2):
+    x, s = cp.Variable(R.shape[2]), cp.Variable()
+    cons = [R[0] @ x + t[0] >= s, c[0] * cp.sum_squares(x) <= c[0] * rho2[0] - s]
+    return cp.Problem(cp.Maximize(s), cons).solve(solver="CLARABEL")
+
+
+def _eq30_active_set(R, t, c, rho2):
+    m = t.shape[1]
+    M = np.einsum("bkd,bjd->bkj", R, R)
+    act = np.ones((1, m), dtype=bool)
+    nu, gap, ok = np.zeros((1, m)), np.zeros(1), np.zeros(1, dtype=bool)
+    active_set(M, t, c, rho2, act, 4 * m, nu, gap, ok)
+    x = R[0].T @ nu[0]
+    return min(np.min(R[0] @ x + t[0]), c[0] * (rho2[0] - x @ x))
+
+
+def _eq30_mirror_prox(impl, R, t, c, rho2, max_iter):
+    m = t.shape[1]
+    x, le = np.zeros((1, R.shape[2])), np.full((1, m + 1), -np.log(m + 1))
+    L, its, gap = np.ones(1), np.zeros(1, dtype=np.int64), np.zeros(1)
+    impl(R, t, c, rho2, x, le, L, True, True, 1e-9, max_iter, its, gap)
+    return min(np.min(R[0] @ x[0] + t[0]), c[0] * (rho2[0] - x[0] @ x[0]))
+
+
+def test_eq30_cvxpy(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    benchmark.pedantic(_eq30_cvxpy, args=eq30, rounds=5, warmup_rounds=1)
+
+
+def test_eq30_active_set(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    value = benchmark(_eq30_active_set, *eq30)
+    assert value == pytest.approx(_eq30_cvxpy(*eq30), rel=1e-6)  # equal accuracy
+
+
+def test_eq30_mirror_prox_numba(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    benchmark.pedantic(_eq30_mirror_prox, args=(mirror_prox, *eq30, 20_000), rounds=3,
+                       warmup_rounds=1)
+
+
+def test_eq30_mirror_prox_numpy(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    benchmark.pedantic(_eq30_mirror_prox, args=(reference.mirror_prox, *eq30, 2_000),
+                       rounds=1)
+
+
+@pytest.fixture(scope="module")
+def drop_100_100():
+    return _drop(100, 100)
+
+
+@pytest.mark.parametrize("variant", ["fast", "paper"])
+def test_bfom_drop(benchmark, drop_100_100, variant):
+    benchmark.group = "bfom-drop-N100-K100"
+    drop, J = drop_100_100
+    solve(drop, "bfom", J=J, variant=variant)  # compile
+    benchmark.pedantic(solve, args=(drop, "bfom"), kwargs={"J": J, "variant": variant},
+                       rounds=5)
+
+
+def test_bfom_drop_reference_sco_rebuilt(benchmark, drop_100_100):
+    benchmark.group = "bfom-drop-N100-K100"
+    drop, J = drop_100_100
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": True,
+                                                          "tol": 1e-12}, rounds=1)
+
+
+@pytest.fixture(scope="module")
+def drop_100_50():
+    return _drop(100, 50)
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_sco_drop(benchmark, drop_100_50, rebuild):
+    benchmark.group = "sco-drop-N100-K50"
+    drop, J = drop_100_50
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": rebuild,
+                                                          "tol": 1e-12}, rounds=3)
+
+
+@pytest.fixture(scope="module")
+def drop_500_20():
+    return _drop(500, 20)
+
+
+def test_closed_form(benchmark, drop_500_20):
+    benchmark.group = "closed-form-N500-K20"
+    drop, J = drop_500_20
+    benchmark(solve, drop, "closed_form", J=J)
+
+
+def test_closed_form_reference_sco(benchmark, drop_500_20):
+    benchmark.group = "closed-form-N500-K20"
+    drop, J = drop_500_20
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J}, rounds=3)
