@@ -3,10 +3,10 @@ import math
 
 import numpy as np
 import pytest
+from fastsec.kernels.nearfield import cis_cycles, spherical_wave
 from numpy.testing import assert_allclose, assert_array_equal
 
 from fastsec.errors import ParameterError
-from fastsec.kernels.nearfield import cis_cycles, spherical_wave
 from fastsec.oam import Scenario, channels, channels_batch, geometry
 from fastsec.oam.reference import spherical_wave_reference
 

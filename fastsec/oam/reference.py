@@ -67,3 +67,22 @@ def secrecy_rate_reference(scenario: Scenario, ch: Channels, p, a, theta1, theta
         r_e.append(np.log2(1 + terms["sinr_E"]).sum())
     r_b, r_e = np.array(r_b), np.array(r_e)
     return r_b, r_e, r_b - r_e
+
+
+def cophased_phases(scenario: Scenario, ch: Channels, a, iterations: int = 20, mode_index: int = 0):
+    """RIS phases that co-phase Bob's gain of one signal mode, by alternating alignment.
+
+    A simple deterministic heuristic (not the paper's optimiser) that puts Bob's link in the
+    regime where his SINR matters; used by tests and benchmarks. Returns (θ1 (Q1,), θ2 (Q2,)).
+    """
+    t = transmit_matrix(scenario.waveform, scenario.N, scenario.alpha_a_rad, scenario.zc_root)
+    r = receive_matrix(scenario.waveform, scenario.N, scenario.alpha_a_rad)
+    mode = scenario.signal_modes[mode_index]
+    w1 = ch.H_AR1 @ t[:, mode]
+    c = r[mode] @ ch.H_R2B
+    theta1 = np.ones(scenario.Q1, dtype=complex)
+    theta2 = np.ones(scenario.Q2, dtype=complex)
+    for _ in range(iterations):
+        theta2 = np.exp(1j * np.angle(c * (ch.H_R1R2 @ (np.conj(theta1) * w1))))
+        theta1 = np.exp(1j * np.angle(((c * np.conj(theta2) * a) @ ch.H_R1R2) * w1))
+    return theta1, theta2
