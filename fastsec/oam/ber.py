@@ -216,4 +216,7 @@ def _wilson(errors: np.ndarray, n: int, z: float) -> np.ndarray:
     phat = errors / n
     center = (phat + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return np.stack([center - half, center + half], axis=1)
+    # the exact bounds at 0 and n errors are 0 and 1; avoid the rounding residue there
+    low = np.where(errors == 0, 0.0, center - half)
+    high = np.where(errors == n, 1.0, center + half)
+    return np.stack([low, high], axis=1)
