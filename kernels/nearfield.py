@@ -5,9 +5,9 @@ Entry (m, k) of the channel from a transmit array to a receive array is
 
 The phase is evaluated in cycles: ``c = d/λ`` is reduced to the nearest quarter cycle and
 the remainder (|r| <= π/4) goes through the Cephes minimax polynomials for sin and cos
-(absolute error < 3e-16 on [-π/4, π/4]). This is 2-3x faster than two libm calls on the
-unreduced argument 2πd/λ (hundreds of radians) and at least as accurate, since the reduction
-``c - q/4`` is exact.
+(absolute error < 3e-16 on [-π/4, π/4]). Unlike two libm calls on the unreduced argument
+2πd/λ (hundreds of radians) this vectorises, and it is at least as accurate, since the
+reduction ``c - q/4`` is exact.
 """
 
 from __future__ import annotations
@@ -33,14 +33,12 @@ def cis_cycles(cycles):
     z = r * r
     s = r + r * z * (((((_S0 * z + _S1) * z + _S2) * z + _S3) * z + _S4) * z + _S5)
     c = 1.0 - 0.5 * z + z * z * (((((_C0 * z + _C1) * z + _C2) * z + _C3) * z + _C4) * z + _C5)
-    quadrant = int(q) & 3
+    quadrant = np.int64(q) & 3
     swap = (quadrant & 1) == 1
     cos_out = s if swap else c
     sin_out = c if swap else s
-    if ((quadrant + 1) & 2) != 0:
-        cos_out = -cos_out
-    if (quadrant & 2) != 0:
-        sin_out = -sin_out
+    cos_out = -cos_out if ((quadrant + 1) & 2) != 0 else cos_out
+    sin_out = -sin_out if (quadrant & 2) != 0 else sin_out
     return cos_out, sin_out
 
 
@@ -58,23 +56,31 @@ def spherical_wave(rx, tx, wavelength, beta, out):
         Carrier wavelength λ [m] of each scene.
     beta : ndarray, shape (B,), float64
         Attenuation factor β of the link in each scene.
-    out : ndarray, shape (B, M, K), complex128
+    out : ndarray, shape (B, M, K), complex128, C-contiguous
         Output, ``out[b, m, k] = λβ/(4π d) exp(-j 2π d/λ)`` with d the distance between
         ``rx[b, m]`` and ``tx[b, k]``.
 
     """
     n_batch, n_rx, n_tx = out.shape
+    # Transmit coordinates as rows and the output as interleaved float64 (re, im): both keep
+    # the inner loop free of strided loads and complex stores, so LLVM vectorises it.
+    parts = out.view(np.float64)
+    tx_rows = np.empty((3, n_tx))
     for b in range(n_batch):
         lam = wavelength[b]
         gain = lam * beta[b] / (4.0 * np.pi)
         inv_lam = 1.0 / lam
+        for k in range(n_tx):
+            for axis in range(3):
+                tx_rows[axis, k] = tx[b, k, axis]
         for m in range(n_rx):
             x, y, z = rx[b, m, 0], rx[b, m, 1], rx[b, m, 2]
             for k in range(n_tx):
-                dx = x - tx[b, k, 0]
-                dy = y - tx[b, k, 1]
-                dz = z - tx[b, k, 2]
+                dx = x - tx_rows[0, k]
+                dy = y - tx_rows[1, k]
+                dz = z - tx_rows[2, k]
                 d = math.sqrt(dx * dx + dy * dy + dz * dz)
                 cos_p, sin_p = cis_cycles(d * inv_lam)
                 amp = gain / d
-                out[b, m, k] = complex(amp * cos_p, -amp * sin_p)
+                parts[b, m, 2 * k] = amp * cos_p
+                parts[b, m, 2 * k + 1] = -amp * sin_p
