@@ -93,7 +93,7 @@ def _cn(rng, var, shape):
     return np.sqrt(var / 2) * (rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
 
 
-@pytest.mark.parametrize("waveform", ["oam", "zc"])
+@pytest.mark.parametrize("waveform", ["oam", "zc", "mimo"])
 def test_monte_carlo_sinr_matches_eq14_eq17(waveform, rng):
     # Noise levels chosen so that every term of each denominator matters (checked below).
     s = Scenario(Q1=12, Q2=12, ris1_shape=(3, 4), rho=0.8, sigma_r2_dbm=-70.0,
@@ -193,3 +193,27 @@ def test_stream_matrices_pick_the_sn_pair():
     assert_allclose(tx, transmit_matrix("oam", s.N)[:, modes], atol=0)
     assert_allclose(rx, receive_matrix("oam", s.N)[s.signal_modes], atol=0)
     assert list(rows) == list(s.signal_modes)
+
+
+def test_single_candidate_kernel_is_callable_from_user_jitted_code(rng):
+    # Issue 4 evaluates candidates inside its own kernels: the building blocks must compose.
+    from fastsec.kernels._jit import jit
+    from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
+
+    @jit
+    def user_objective(ch, tx, rx, rows, p, a, t1, t2, noise):
+        pre = oam_precompute(ch[0], ch[1], ch[2], ch[3], ch[4], tx, rx, rows)
+        sinr_b = np.empty(p.shape[0])
+        sinr_e = np.empty(p.shape[0])
+        oam_sinr_one(*pre, p, a, t1, t2, noise[0], noise[1], noise[2], noise[3], sinr_b, sinr_e)
+        return np.sum(np.log2(1 + sinr_b)) - np.sum(np.log2(1 + sinr_e))
+
+    s = Scenario(Q1=8, Q2=8)
+    ch = channels(s)
+    p, a, t1, t2 = (c[0] for c in _candidates(s, rng, 1))
+    tx, rx, rows = stream_matrices(s)
+    noise = np.array([s.sigma_z2_w, s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w])
+    got = user_objective((ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E), tx, rx, rows, p, a,
+                         t1, t2, noise)
+    rates = secrecy_rate(s, ch, p, a, t1, t2)
+    assert_allclose(got, rates.R_s - rates.index_bits, rtol=1e-12)
