@@ -1,6 +1,5 @@
 import math
 
-import matplotlib
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -15,8 +14,6 @@ from fastsec.oam.geometry import (
     rotation_y,
     uca_positions,
 )
-
-matplotlib.use("Agg")
 
 # Geometry is a few multiplications: agreement to a few ulps of the coordinates (~40 m).
 RTOL = 1e-12
@@ -91,8 +88,10 @@ def test_geometry_of_the_default_scenario():
 
 
 def test_geometry_plot_draws_every_array():
-    import matplotlib.pyplot as plt
-
-    ax = geometry(Scenario(Q1=4, Q2=4)).plot()
+    figure = pytest.importorskip("matplotlib.figure")
+    ax = figure.Figure().add_subplot(projection="3d")
+    g = geometry(Scenario(Q1=4, Q2=4))
+    assert g.plot(ax) is ax
     assert len(ax.collections) == 5
-    plt.close(ax.figure)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["alice", "bob", "eve", "ris1", "ris2"]
