@@ -61,6 +61,8 @@ def test_ber_is_reproducible_with_the_same_seed():
 
 def test_bad_inputs(rng):
     s, ch, p, a, t1, t2 = _setup(3, rng)
+    with pytest.raises(TypeError, match="scenario must be a Scenario"):
+        eve_ber(None, ch, p, a, t1, t2, [10.0], rng=rng)
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         eve_ber(s, ch, p, a, t1, t2, [10.0], rng=1)
     with pytest.raises(ParameterError, match="receiver must be one of"):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from fastsec.oam import dft_matrix, idft_matrix, sn_pair_count, sn_pairs, zadoff_chu
+from fastsec.oam import dft_matrix, idft_matrix, sn_pair, sn_pair_count, sn_pairs, zadoff_chu
 from fastsec.oam.geometry import attitude, uca_positions
 from fastsec.oam.reference import spherical_wave_reference
 from fastsec.oam.signalling import receive_matrix, transmit_matrix
@@ -80,6 +80,18 @@ def test_sn_pairs_are_distinct_valid_pairs(sizes):
         assert sig[0] == 0 and len(sig) == n_s and len(set(sig)) == n_s
         assert all(m < n_a for m in sig)
         assert len(an) == n_z and all(n_a <= m < n for m in an)
+
+
+@pytest.mark.parametrize("sizes", SIZES)
+def test_sn_pair_unranks_the_enumeration(sizes):
+    pairs = sn_pairs(*sizes)
+    assert [sn_pair(*sizes, i) for i in range(len(pairs))] == pairs
+
+
+def test_sn_pair_needs_no_enumeration_for_large_n():
+    # C(31, 15) C(32, 16) ≈ 9e16 pairs: only the requested one is built.
+    sig, an = sn_pair(64, 32, 16, 16, sn_pair_count(64, 32, 16, 16) - 1)
+    assert sig[0] == 0 and len(sig) == 16 and len(an) == 16 and min(an) >= 32
 
 
 def test_section_v_pair_count():

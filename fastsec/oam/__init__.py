@@ -15,6 +15,7 @@ from fastsec.oam.scenario import PRESETS, Scenario
 from fastsec.oam.signalling import (
     dft_matrix,
     idft_matrix,
+    sn_pair,
     sn_pair_count,
     sn_pairs,
     zadoff_chu,
@@ -34,6 +35,7 @@ __all__ = [
     "geometry",
     "idft_matrix",
     "secrecy_rate",
+    "sn_pair",
     "sn_pair_count",
     "sn_pairs",
     "stream_matrices",

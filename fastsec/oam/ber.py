@@ -106,8 +106,11 @@ def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db
     Returns
     -------
     BERResult
+        Simulated BERs with intervals and the Gaussian predictions, one entry per SNR.
 
     """
+    if not isinstance(scenario, Scenario):
+        raise ParameterTypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     if not isinstance(rng, np.random.Generator):
         raise ParameterTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     check_choice("receiver", receiver, RECEIVERS)
@@ -127,7 +130,7 @@ def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db
     a = np.asarray(a, dtype=float)
     theta1 = np.asarray(theta1, dtype=complex)
     theta2 = np.asarray(theta2, dtype=complex)
-    model = _LinkModel(s, channels, p, a, theta1, theta2)
+    model = _LinkModel(s, channels, p, a, theta1, theta2)  # inputs validated by secrecy_rate
     eve_err, bob_err, eve_pred = [], [], []
     for sc, rates in zip(scenes, predictions, strict=True):
         e, b = model.simulate(sc.sigma_b2_w, symbols, receiver, rng)
@@ -151,13 +154,13 @@ class _LinkModel:
 
     def __init__(self, s: Scenario, ch: Channels, p, a, theta1, theta2) -> None:
         tx, rx, eve_rows = stream_matrices(s)
-        self.s, self.p, self.a, self.theta2 = s, p, a, theta2
+        self.s, self.p = s, p
         self.tx, self.rx, self.eve_rows = tx, rx, eve_rows
-        cascade1 = ch.H_R1R2 @ (np.conj(theta1)[:, None] * ch.H_AR1)        # H_R2 (Q2, N)
+        ris1_out = np.conj(theta1)[:, None] * ch.H_AR1                      # Θ1 H_AR1
+        self.h_r2 = ch.H_R1R2 @ ris1_out                                    # H_R2 (Q2, N)
         self.ris_out = ch.H_R2B * (np.conj(theta2) * a)[None, :]           # H_R2B Θ2 A
-        self.h_r2 = cascade1
-        self.h_eve = ch.H_AE + ch.H_R1E @ (np.conj(theta1)[:, None] * ch.H_AR1)
-        self.bob_gain = rx @ self.ris_out @ cascade1 @ tx                   # (N_s, M)
+        self.h_eve = ch.H_AE + ch.H_R1E @ ris1_out                          # eq. (12)
+        self.bob_gain = rx @ self.ris_out @ self.h_r2 @ tx                  # (N_s, M)
         self.eve_streams = self.h_eve @ tx                                  # (N_E, M)
         self.zf = np.linalg.pinv(self.eve_streams)                          # (M, N_E)
 

@@ -37,7 +37,7 @@ import numpy as np
 from fastsec import units
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.oam.signalling import WAVEFORMS, sn_pair_count, sn_pairs
+from fastsec.oam.signalling import WAVEFORMS, sn_pair, sn_pair_count
 
 #: Link-budget presets: field overrides applied on top of the dataclass defaults.
 #: ``"default"`` = the defaults themselves (σ_B² = σ_E² = -70 dBm); ``"paper"`` = Sec. V
@@ -168,7 +168,7 @@ class Scenario:
     sn_pair: int = 0
     waveform: str = "oam"
     zc_root: int = 1
-    _pairs: tuple = field(init=False, repr=False, compare=False)
+    _pair: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_int("N", self.N, 2)
@@ -206,7 +206,8 @@ class Scenario:
         if math.gcd(self.zc_root, self.N) != 1:
             raise ParameterError(f"zc_root must be coprime with N={self.N}, got {self.zc_root}")
         check_int("sn_pair", self.sn_pair, 0, self.G - 1)
-        object.__setattr__(self, "_pairs", sn_pairs(self.N, self.N_A, self.N_s, self.N_z))
+        object.__setattr__(self, "_pair", sn_pair(self.N, self.N_A, self.N_s, self.N_z,
+                                                  self.sn_pair))
 
     @classmethod
     def preset(cls, name: str, **overrides) -> Scenario:
@@ -237,12 +238,12 @@ class Scenario:
     @property
     def signal_modes(self) -> np.ndarray:
         """Signal modes L_s of the SN pair used, shape (N_s,), int64, ascending."""
-        return np.array(self._pairs[self.sn_pair][0], dtype=np.int64)
+        return np.array(self._pair[0], dtype=np.int64)
 
     @property
     def an_modes(self) -> np.ndarray:
         """AN modes L_z of the SN pair used, shape (N_z,), int64, ascending."""
-        return np.array(self._pairs[self.sn_pair][1], dtype=np.int64)
+        return np.array(self._pair[1], dtype=np.int64)
 
     @property
     def p_total_w(self) -> float:

@@ -126,3 +126,30 @@ def sn_pairs(n: int, n_a: int, n_s: int, n_z: int) -> list[tuple[tuple[int, ...]
     signal_sets = ((0, *rest) for rest in itertools.combinations(range(1, n_a), n_s - 1))
     pairs = itertools.product(signal_sets, list(itertools.combinations(range(n_a, n), n_z)))
     return list(itertools.islice(pairs, sn_pair_count(n, n_a, n_s, n_z)))
+
+
+def sn_pair(n: int, n_a: int, n_s: int, n_z: int, index: int) -> tuple[tuple[int, ...],
+                                                                        tuple[int, ...]]:
+    """Return pair ``index`` of :func:`sn_pairs` without listing the others (0 <= index < G).
+
+    Unranks the signal set and the AN set in lexicographic order, so that large N do not
+    enumerate ``C(N_A-1, N_s-1) C(N-N_A, N_z)`` pairs.
+    """
+    signal_rank, an_rank = divmod(index, math.comb(n - n_a, n_z))
+    return ((0, *_unrank(range(1, n_a), n_s - 1, signal_rank)),
+            _unrank(range(n_a, n), n_z, an_rank))
+
+
+def _unrank(items: range, k: int, rank: int) -> tuple[int, ...]:
+    """Return the ``rank``-th k-combination of ``items`` in lexicographic order."""
+    chosen = []
+    start = 0
+    for remaining in range(k, 0, -1):
+        for i in range(start, len(items)):
+            block = math.comb(len(items) - i - 1, remaining - 1)
+            if rank < block:
+                chosen.append(items[i])
+                start = i + 1
+                break
+            rank -= block
+    return tuple(chosen)
