@@ -30,7 +30,7 @@ figure's sweep; pick one with ``Scenario.preset("paper", ...)``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -168,7 +168,6 @@ class Scenario:
     sn_pair: int = 0
     waveform: str = "oam"
     zc_root: int = 1
-    _pair: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_int("N", self.N, 2)
@@ -206,8 +205,6 @@ class Scenario:
         if math.gcd(self.zc_root, self.N) != 1:
             raise ParameterError(f"zc_root must be coprime with N={self.N}, got {self.zc_root}")
         check_int("sn_pair", self.sn_pair, 0, self.G - 1)
-        object.__setattr__(self, "_pair", sn_pair(self.N, self.N_A, self.N_s, self.N_z,
-                                                  self.sn_pair))
 
     @classmethod
     def preset(cls, name: str, **overrides) -> Scenario:
@@ -238,12 +235,15 @@ class Scenario:
     @property
     def signal_modes(self) -> np.ndarray:
         """Signal modes L_s of the SN pair used, shape (N_s,), int64, ascending."""
-        return np.array(self._pair[0], dtype=np.int64)
+        return np.array(self._pair()[0], dtype=np.int64)
 
     @property
     def an_modes(self) -> np.ndarray:
         """AN modes L_z of the SN pair used, shape (N_z,), int64, ascending."""
-        return np.array(self._pair[1], dtype=np.int64)
+        return np.array(self._pair()[1], dtype=np.int64)
+
+    def _pair(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return sn_pair(self.N, self.N_A, self.N_s, self.N_z, self.sn_pair)
 
     @property
     def p_total_w(self) -> float:
