@@ -4,7 +4,7 @@ mirror-prox kernel against its NumPy twin, eq. (41), feasibility, batching, Fig.
 import cvxpy as cp
 import numpy as np
 import pytest
-from aauc_synth import make_drop
+from aauc_drops import make_drop
 from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 from fastsec.aauc import reference, solve
@@ -71,7 +71,7 @@ def test_kernel_matches_numpy_twin(rng, backtrack):
     outs = []
     for impl in (mirror_prox, reference.mirror_prox):
         x, le = np.zeros((1, R.shape[2])), np.full((1, 6), -np.log(6))
-        L = np.ones(1)
+        L = np.array([max(np.linalg.norm(R[0], axis=1).max(), 2 * c[0]) / 6])  # L̂/K
         its, gap = np.zeros(1, dtype=np.int64), np.zeros(1)
         impl(R, t, c, rho2, x, le, L, backtrack, False, 0.0, 60, its, gap)
         outs.append((x, le, L, its, gap))

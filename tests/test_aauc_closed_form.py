@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from aauc_synth import make_drop
+from aauc_drops import make_drop
 from scipy.optimize import minimize
 
 from fastsec.aauc import solve
@@ -62,9 +62,9 @@ def test_closed_forms_feasible(rng):
 
 
 @pytest.mark.slow
-def test_closed_form_approaches_sco_as_n_grows(rng, reduced):
+def test_closed_form_approaches_sco_as_n_grows(rng):
     """Fig. 3b trend: the SCO − closed-form gap shrinks from N = 50 to N = 500 (K = 5)."""
-    drops = 10 if reduced else 16
+    drops = 16  # K = 5 keeps SCO cheap even at N = 500 (~7 s in all); fewer drops are noise
     gaps = {}
     for n in (50, 500):
         gap = []
@@ -72,9 +72,10 @@ def test_closed_form_approaches_sco_as_n_grows(rng, reduced):
             drop, J = make_drop(rng, N=n, K=5)
             sco = solve(drop, "sco", J=J).objective
             gap.append(sco - solve(drop, "closed_form", J=J).objective)
-        gaps[n] = np.mean(gap)
-    # mean gap [bit/s/Hz], measured (fixture seed): 0.099 -> 0.0066 with 16 drops,
-    # 0.031 -> 0.0086 with 10 (reduced). A regression that breaks the large-N optimality
-    # of Prop. 2-3 leaves the gap flat.
+        gaps[n] = np.median(gap)
+    # median gap [bit/s/Hz]; the mean is ruled by rare drops with two users at close angles,
+    # whose channels stay correlated at any N (measured, 16 drops: median 0.030, 0.014,
+    # 0.004, 0.0027 at N = 20, 50, 200, 500; means 0.12 .. 0.04). A regression that breaks the
+    # large-N optimality of Prop. 2-3 leaves the gap flat.
     assert gaps[500] < 0.5 * gaps[50]
-    assert gaps[500] < 0.02
+    assert gaps[500] < 0.01

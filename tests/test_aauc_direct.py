@@ -5,7 +5,7 @@ import warnings
 import cvxpy as cp
 import numpy as np
 import pytest
-from aauc_synth import make_drop
+from aauc_drops import make_drop
 
 from fastsec.aauc import solve
 from fastsec.aauc.direct import direct

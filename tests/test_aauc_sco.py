@@ -3,7 +3,7 @@
 import cvxpy as cp
 import numpy as np
 import pytest
-from aauc_synth import make_drop
+from aauc_drops import make_drop
 from scipy.optimize import nnls
 
 from fastsec import solvers

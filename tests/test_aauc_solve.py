@@ -5,7 +5,7 @@ import importlib
 
 import numpy as np
 import pytest
-from aauc_synth import make_drop
+from aauc_drops import make_drop
 
 from fastsec.aauc import AAUCResult, solve
 from fastsec.errors import ParameterError, ParameterTypeError

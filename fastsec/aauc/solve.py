@@ -16,6 +16,7 @@ import numpy as np
 
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.aauc import bfom as _bfom
+from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
 from fastsec.aauc.direct import direct
 from fastsec.aauc.irs import irs
@@ -189,8 +190,6 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
     if not isinstance(drop, Drop):
         raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")
     if J is None:
-        from fastsec.aauc.angular import angular_matrix  # the system-model module
-
         J = angular_matrix(drop)
     data = p2_data(drop, J)
     start = time.perf_counter()

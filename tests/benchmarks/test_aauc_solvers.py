@@ -10,26 +10,20 @@ Groups put each fastsec path next to what it replaces:
 - ``closed-form-N500-K20``: closed form vs SCO.
 """
 
-import sys
-from pathlib import Path
-
 import cvxpy as cp
 import numpy as np
 import pytest
+from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/aauc_synth.py
-
-from aauc_synth import make_drop  # noqa: E402
-from fastsec.kernels.mirror_prox import active_set, mirror_prox  # noqa: E402
-
-from fastsec.aauc import reference, solve  # noqa: E402
-from fastsec.aauc.bfom import p5_instance  # noqa: E402
-from fastsec.aauc.closed_form import asymptotic_point  # noqa: E402
-from fastsec.aauc.problem import p2_data  # noqa: E402
+from fastsec.aauc import Scenario, angular_matrix, draw, reference, solve
+from fastsec.aauc.bfom import p5_instance
+from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.problem import p2_data
 
 
 def _drop(n, k, seed=7):
-    return make_drop(np.random.default_rng(seed), N=n, K=k)
+    drop = draw(Scenario(N=n, K=k), np.random.default_rng(seed))
+    return drop, angular_matrix(drop)
 
 
 @pytest.fixture(scope="module")
