@@ -254,3 +254,55 @@ def active_set(M, t, c, rho2, active, max_steps, nu_out, gap_out, ok_out):
         mu_scale = 2.0 * g * cb
         gap_out[ib] = dual_value(mu_scale * np.dot(nu, tb), g, cb, r2, mu_scale ** 2 * x2) - p
         ok_out[ib] = ok
+
+
+@jit
+def _ray_pieces(a, t, c, rho2, s):
+    return np.min(s * a + t), c * (rho2 - s * s)
+
+
+@jit
+def ray_split(a, t, c, rho2, out_s):
+    """Norm s = √τ along a direction: min_k s a_k + t_k = c(ρ² − s²) (paper 000, eq. (41)).
+
+    Bisection (100 halvings) on [0, ρ] when the two sides cross; otherwise (eq. (41) has no
+    root, a case the paper leaves open) the s maximising min(min_k s a_k + t_k, c(ρ² − s²)),
+    a concave function of s, by ternary search.
+
+    Parameters
+    ----------
+    a : ndarray, shape (B, m), float64
+        R_k · ŷ for the unit direction ŷ.
+    t : ndarray, shape (B, m), float64
+        Offsets t_k.
+    c : ndarray, shape (B,), float64
+        Weight of the quadratic piece.
+    rho2 : ndarray, shape (B,), float64
+        Squared radius of the ball.
+    out_s : ndarray, shape (B,), float64
+        s = √τ.
+
+    """
+    for ib in range(a.shape[0]):
+        ab, tb, cb, r2 = a[ib], t[ib], c[ib], rho2[ib]
+        smax = np.sqrt(r2)
+        left, right = _ray_pieces(ab, tb, cb, r2, smax)
+        lo, hi = 0.0, smax
+        if left - right >= 0.0:
+            for _ in range(100):
+                mid = 0.5 * (lo + hi)
+                left, right = _ray_pieces(ab, tb, cb, r2, mid)
+                if left - right < 0.0:
+                    lo = mid
+                else:
+                    hi = mid
+        else:
+            for _ in range(100):
+                m1, m2 = lo + (hi - lo) / 3.0, hi - (hi - lo) / 3.0
+                l1, r1 = _ray_pieces(ab, tb, cb, r2, m1)
+                l2, r2b = _ray_pieces(ab, tb, cb, r2, m2)
+                if min(l1, r1) < min(l2, r2b):
+                    lo = m1
+                else:
+                    hi = m2
+        out_s[ib] = 0.5 * (lo + hi)

@@ -29,12 +29,17 @@ import numpy as np
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective
-from fastsec.kernels.mirror_prox import active_set, mirror_prox
+from fastsec.kernels.mirror_prox import active_set, mirror_prox, ray_split
 
 #: Valid ``variant=`` values.
 VARIANTS = ("paper", "fast")
 #: Valid ``inner_stop=`` values: the paper's step rule or the relative saddle gap.
 INNER_STOPS = ("step", "gap")
+
+
+def _apply(A: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Batched matrix-vector product: (B, m, n) @ (B, n) -> (B, m)."""
+    return (A @ x[:, :, None])[:, :, 0]
 
 
 def p5_instance(Hq: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,18 +60,27 @@ def p5_instance(Hq: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarra
         t_k = −|g_k^H U z^[n]|² / σ_k².
 
     """
-    amp = np.einsum("bkr,br->bk", Hq, beta)
+    amp = _apply(Hq, beta)
     rho = 2.0 * amp[:, :, None] * Hq.conj()
     return np.concatenate([rho.real, rho.imag], axis=2), -np.abs(amp) ** 2
 
 
 def power_split(R: np.ndarray, t: np.ndarray, c: np.ndarray, rho2: np.ndarray,
                 y: np.ndarray) -> np.ndarray:
-    """√τ of eq. (41) by bisection: min_k √τ R_k·ŷ + t_k = c (ρ² − τ), ŷ = y/‖y‖.
+    """√τ of eq. (41) along ŷ = y/‖y‖ (see :func:`fastsec.kernels.mirror_prox.ray_split`).
 
-    When eq. (41) has no root in [0, ρ²] (the paper is silent), √τ maximises
-    min(min_k √τ R_k·ŷ + t_k, c(ρ² − τ)) over [0, ρ] (a concave function of √τ; ternary
-    search).
+    Parameters
+    ----------
+    R : ndarray, shape (B, m, d), float64
+        Rows R_k (eq. (33)).
+    t : ndarray, shape (B, m), float64
+        Offsets t_k.
+    c : ndarray, shape (B,), float64
+        ‖h_K‖²/σ_K².
+    rho2 : ndarray, shape (B,), float64
+        2 P_max [W].
+    y : ndarray, shape (B, d), float64
+        Direction (the inner solver's x).
 
     Returns
     -------
@@ -74,31 +88,15 @@ def power_split(R: np.ndarray, t: np.ndarray, c: np.ndarray, rho2: np.ndarray,
         √τ [√W].
 
     """
-    a = np.einsum("bkd,bd->bk", R, y / np.linalg.norm(y, axis=1, keepdims=True))
-
-    def lhs(s):
-        return np.min(s[:, None] * a + t, axis=1)
-
-    def rhs(s):
-        return c * (rho2 - s * s)
-
-    smax = np.sqrt(rho2)
-    has_root = lhs(smax) - rhs(smax) >= 0.0
-    lo, hi = np.zeros_like(smax), smax.copy()
-    tlo, thi = np.zeros_like(smax), smax.copy()
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        up = lhs(mid) - rhs(mid) < 0.0
-        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
-        m1, m2 = tlo + (thi - tlo) / 3.0, thi - (thi - tlo) / 3.0
-        left = np.minimum(lhs(m1), rhs(m1)) < np.minimum(lhs(m2), rhs(m2))
-        tlo, thi = np.where(left, m1, tlo), np.where(left, thi, m2)
-    return np.where(has_root, 0.5 * (lo + hi), 0.5 * (tlo + thi))
+    a = _apply(R, y / np.linalg.norm(y, axis=1, keepdims=True))
+    out = np.empty(a.shape[0])
+    ray_split(a, np.ascontiguousarray(t), c, rho2, out)
+    return out
 
 
 def _p4_value(Hq: np.ndarray, beta: np.ndarray, c: np.ndarray, rho2: np.ndarray) -> np.ndarray:
     """Objective of P4 (eq. (29)) with p = 2 P_max − ‖z‖² [SNR, linear]."""
-    users = np.min(np.abs(np.einsum("bkr,br->bk", Hq, beta)) ** 2, axis=1)
+    users = np.min(np.abs(_apply(Hq, beta)) ** 2, axis=1)
     return np.minimum(users, c * (rho2 - np.sum(np.abs(beta) ** 2, axis=1)))
 
 
@@ -142,7 +140,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     Hq = np.stack([d.Hs @ q for d, q in zip(datas, Q, strict=True)])
     c = np.array([np.real(np.vdot(d.hs, d.hs)) for d in datas])
     rho2 = np.array([2.0 * d.pmax for d in datas])
-    gram = np.einsum("bkr,bjr->bkj", Hq, Hq.conj()) if not paper else None
+    gram = Hq @ Hq.conj().transpose(0, 2, 1) if not paper else None
     beta = np.stack([q.conj().T @ asymptotic_point(d)[0] for d, q in zip(datas, Q, strict=True)])
     r = Hq.shape[2]
     logeta = np.full((nb, m + 1), -np.log(m + 1.0))
@@ -150,7 +148,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     active = np.ones((nb, m), dtype=bool)
     if m > 2 * r:  # more pieces than dimensions: start from the weakest users
         active[:] = False
-        weakest = np.argsort(np.abs(np.einsum("bkr,br->bk", Hq, beta)), axis=1)[:, : 2 * r]
+        weakest = np.argsort(np.abs(_apply(Hq, beta)), axis=1)[:, : 2 * r]
         np.put_along_axis(active, weakest, True, axis=1)
 
     def point(b, beta_b):
@@ -182,14 +180,14 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
             mirror_prox(R, t, c[idx], rho2[idx], x, le, Lb, False, inner_stop == "gap",
                         inner_tol, max_inner, its, gap)
         else:
-            amp = np.einsum("bkr,br->bk", Hq[idx], beta[idx])
+            amp = _apply(Hq[idx], beta[idx])
             M = 4.0 * np.real(amp.conj()[:, :, None] * amp[:, None, :] * gram[idx])
             act = active[idx]
             nu = np.zeros((idx.size, m))
             ok = np.zeros(idx.size, dtype=bool)
             active_set(M, t, c[idx], rho2[idx], act, 4 * m + 10, nu, gap, ok)
             active[idx] = act
-            xc = 2.0 * np.einsum("bkr,bk->br", Hq[idx].conj(), nu * amp)
+            xc = 2.0 * _apply(Hq[idx].conj().transpose(0, 2, 1), nu * amp)
             x = np.concatenate([xc.real, xc.imag], axis=1)
             g = 1.0 / (1.0 + 2.0 * c[idx] * nu.sum(axis=1))
             gam = np.concatenate([2.0 * (g * c[idx])[:, None] * nu, g[:, None]], axis=1)
