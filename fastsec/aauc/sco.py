@@ -20,6 +20,7 @@ import numpy as np
 from fastsec import solvers
 from fastsec.aauc.closed_form import closed_form_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, eve_leak, p2_objective
+from fastsec.errors import SolverError
 
 
 def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -29,22 +30,32 @@ def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def checked_solve(problem: cp.Problem, solver: str) -> None:
-    """:func:`fastsec.solvers.solve` without cvxpy's "may be inaccurate" warning.
+    """Solve a surrogate with :func:`fastsec.solvers.solve`, then one more settings rung.
 
-    The status behind that warning is acted on by :func:`fastsec.solvers.solve` (retry with
-    tightened settings, then :class:`~fastsec.errors.SolverError`), so the warning itself is
-    only noise; under ``-W error`` it would pre-empt the retry.
+    :func:`fastsec.solvers.solve` tries the solver (here with :data:`FIRST_TRY` settings)
+    and again with tightened settings. Nearly converged SCO steps are degenerate (every
+    piece active) and Clarabel can stall a hair above its 1e-8 feasibility tolerance on both;
+    a last attempt with 1e-7 tolerances (:data:`LAST_TRY`) then reports ``optimal``. If that
+    fails too, the :class:`~fastsec.errors.SolverError` of the last attempt is raised with
+    the solver's status. cvxpy's "may be inaccurate" warning is silenced because the status
+    behind it is acted on here (under ``-W error`` it would pre-empt the retries).
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Solution may be inaccurate",
                                 category=UserWarning)
-        solvers.solve(problem, solver, **_FIRST_TRY.get(solver, {}))
+        try:
+            solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
+        except SolverError:
+            if solver not in LAST_TRY:
+                raise
+            solvers.solve(problem, solver, **LAST_TRY[solver])
 
 
-#: Settings of the first attempt per solver. Clarabel's default static regularisation
-#: (1e-8) makes it stall just above its feasibility tolerance on some nearly converged SCO
-#: steps (all pieces active); 1e-10 solved every such case we met.
-_FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
+#: Settings of the first attempt per solver: Clarabel's default static regularisation (1e-8)
+#: stalls more often on nearly converged steps than 1e-10.
+FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
+#: Settings of the last attempt per solver (after fastsec.solvers' tightened retry).
+LAST_TRY = {"CLARABEL": {"tol_feas": 1e-7, "tol_gap_abs": 1e-7, "tol_gap_rel": 1e-7}}
 
 #: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
 #: the conic solver's own tolerance (1e-8) with a decade of headroom.
