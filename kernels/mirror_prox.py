@@ -228,15 +228,21 @@ def active_set(M, t, c, rho2, active, max_steps, nu_out, gap_out, ok_out):
         act = active[ib]
         nu = nu_out[ib]
         ok = False
+        first = True
         for _ in range(max_steps):
             s = _equal_pieces(Mb, tb, cb, r2, act, nu)
             if not np.isfinite(s):
                 break
             scale = max(abs(s), 1e-300)
-            k_neg = np.argmin(nu)
-            if nu[k_neg] < -1e-13 * np.max(np.abs(nu)):
-                act[k_neg] = False
+            neg = nu < -1e-13 * np.max(np.abs(nu))
+            if np.any(neg):
+                if first:  # from the warm start drop every negative multiplier at once
+                    act[neg] = False
+                else:  # then one at a time (most negative), as in Lawson-Hanson
+                    act[np.argmin(nu)] = False
+                first = False
                 continue
+            first = False
             viol = s - (np.dot(Mb, nu) + tb)
             viol[act] = -np.inf
             k_add = np.argmax(viol)
