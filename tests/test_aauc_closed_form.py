@@ -79,3 +79,19 @@ def test_closed_form_approaches_sco_as_n_grows(rng):
     # large-N optimality of Prop. 2-3 leaves the gap flat.
     assert gaps[500] < 0.5 * gaps[50]
     assert gaps[500] < 0.01
+
+
+def test_prop3_matches_eq27_literally(rng):
+    drop, J = make_drop(rng, N=40, K=6)
+    data = p2_data(drop, J)
+    m = data.n_help
+    hh = np.outer(data.hs, data.hs.conj())
+    xi = (hh * noise_sum(data) + np.eye(m)) / (2 * data.pmax)  # eq. (28) in SNR units
+    lam, vec = np.linalg.eigh(xi + np.diag(data.je))
+    b_isqrt = (vec / np.sqrt(lam)) @ vec.conj().T  # (Ξ + λJ/σ_E²)^{-1/2}
+    q = np.linalg.eigh(b_isqrt @ (xi + hh) @ b_isqrt)[1][:, -1]
+    w27 = b_isqrt @ q / np.sqrt(np.real(q.conj() @ b_isqrt @ xi @ b_isqrt @ q))
+    w = prop3_w(data)
+    # equal up to a common phase (eigenvectors carry one); rounding-level agreement
+    phase = np.vdot(w, w27) / abs(np.vdot(w, w27))
+    np.testing.assert_allclose(w * phase, w27, rtol=1e-9, atol=1e-12 * np.linalg.norm(w27))

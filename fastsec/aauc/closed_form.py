@@ -6,6 +6,7 @@ Both return the point (z, w) of P2 and cost O(K³ + K N) after the null-space pr
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import eigh
 
 from fastsec.aauc.problem import P2Data, prop2_z
 
@@ -27,10 +28,10 @@ def prop3_w(data: P2Data) -> np.ndarray:
     pmax2 = 2.0 * data.pmax
     hh = np.outer(data.hs, data.hs.conj())
     xi = (hh * noise_sum(data) + np.eye(data.n_help)) / pmax2
-    lam, vec = np.linalg.eigh(xi + np.diag(data.je))
-    b_isqrt = (vec / np.sqrt(lam)) @ vec.conj().T
-    _, q_all = np.linalg.eigh(b_isqrt @ (xi + hh) @ b_isqrt)
-    u = b_isqrt @ q_all[:, -1]
+    # q dominant eigenvector of B^{-1/2} (Ξ + h h^H/σ²) B^{-1/2}, B = Ξ + λJ/σ_E², and
+    # B^{-1/2} q is the dominant generalised eigenvector of (Ξ + h h^H/σ², B): one call
+    m = data.n_help
+    u = eigh(xi + hh, xi + np.diag(data.je), subset_by_index=[m - 1, m - 1])[1][:, 0]
     return u / np.sqrt(np.real(np.vdot(u, xi @ u)))
 
 
