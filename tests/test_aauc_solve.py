@@ -91,3 +91,9 @@ def test_nan_channels_are_refused_by_the_drop(drop_j):
     g[0, 0] = np.nan
     with pytest.raises(ValueError, match="finite"):
         dataclasses.replace(drop, g=g)
+
+
+def test_iteration_cap_defaults_to_the_scenarios_sco_iters(rng):
+    drop, J = make_drop(rng, N=10, K=4, sco_iters=2)
+    res = solve(drop, "sco", J=J, tol=1e-15)
+    assert res.iterations == 2 and res.stop_reason == "iterations"

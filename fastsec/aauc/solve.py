@@ -160,10 +160,11 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         Angular-matrix diagonal (eq. (12)); default ``fastsec.aauc.angular_matrix(drop)``.
     **options
         Method options; unknown names or out-of-range values raise before any work.
-        ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (20), ``tol`` (1e-6),
-        ``solver`` ("auto"), ``rebuild`` (False). ``bfom``: ``variant`` ("fast" or
-        "paper"), ``iters``, ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner``
-        (see :func:`fastsec.aauc.bfom.bfom_batch`).
+        ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
+        I = 20 by default), ``tol`` (1e-6), ``solver`` ("auto"), ``rebuild`` (False).
+        ``bfom``: ``variant`` ("fast" or "paper"), ``iters`` (outer, default
+        ``sco_iters``), ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner`` (see
+        :func:`fastsec.aauc.bfom.bfom_batch`).
 
     Returns
     -------
@@ -189,6 +190,8 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         checked.setdefault("solver", resolve_solver("auto"))
     if not isinstance(drop, Drop):
         raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")
+    if "iters" in allowed:
+        checked.setdefault("iters", drop.scenario.sco_iters)
     if J is None:
         J = angular_matrix(drop)
     data = p2_data(drop, J)
