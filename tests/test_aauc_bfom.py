@@ -148,3 +148,14 @@ def test_bfom_sco_gap_shrinks_with_k(rng, reduced):
     # measured [bit/s/Hz] (fixture seed, 4 drops): 0.58 at K = 5, 0.56 at K = 15, 0.61 at
     # K = 35; the paper's trend would need the K = 35 gap well under half the K = 5 one
     assert gaps[35] < 0.5 * gaps[5]
+
+
+def test_fast_variant_fallback_is_visible(rng):
+    """N < K/2 + 1: more pieces than dimensions, the active set hands steps to mirror-prox."""
+    drop, J = make_drop(rng, N=4, K=40)
+    res = solve(drop, "bfom", J=J, max_inner=20_000)
+    assert res.extras["fallbacks"] >= 1
+    p4, gaps = res.extras["p4_history"], res.extras["inner_gap"]
+    certified = np.all(gaps[: p4.size - 1] <= 1e-9 * p4[1:])
+    assert res.converged == (res.stop_reason == "tolerance" and certified)
+    assert res.power_residual_w <= 1e-9 * drop.scenario.pmax_w
