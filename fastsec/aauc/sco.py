@@ -1,13 +1,20 @@
 """SCO-based AAUC: successive convex optimisation of P2 (paper 000, Sec. IV-B).
 
 The surrogate P2[n+1] (eq. (23)) is built **once** per drop as a parameterised (DPP) cvxpy
-problem; each iteration only writes the new expansion point into its parameters. The
-problem is scaled so that Clarabel sees O(1) numbers: variables are divided by √(2 P_max)
-(so the power budget is the single constraint ‖y‖₂ ≤ 1), channels are in SNR units (see
-:mod:`fastsec.aauc.problem`), and each log argument is 1 + a linearised SNR.
+problem; each iteration only writes the new expansion point into its parameters. It is the
+same convex program as eq. (23), rewritten so that Clarabel is robust:
+
+- variables are divided by √(2 P_max), so the power budget is one constraint ‖y‖₂ ≤ 1;
+- channels are in SNR units (:mod:`fastsec.aauc.problem`);
+- z lives in the row space of the helpers' channels (exact: z enters P2 only through
+  g_k^H U z and ‖z‖), which leaves 2 min(K-1, N-1) real unknowns for z;
+- min_j log(arg_j) is log(min_j arg_j): one exponential cone, every linear row normalised
+  at the expansion point (:func:`log_snr_params`);
+- the eavesdropper term, linearised as in eq. (21), keeps its slack O(1).
 
 ``rebuild=True`` builds the same problem from constants at every iteration, which is what a
-CVX user writes; it is the reference for tests and benchmarks (identical iterates).
+CVX user writes; it is the reference for tests and benchmarks (same iterates to the
+solver's tolerance).
 """
 
 from __future__ import annotations
