@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from fastsec.aauc.closed_form import asymptotic_point
-from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective
+from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective, row_space
 from fastsec.kernels.mirror_prox import active_set, mirror_prox, ray_split
 
 #: Valid ``variant=`` values.
@@ -139,8 +139,8 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     inner_tol = inner_tol if inner_tol is not None else (1e-4 if inner_stop == "step" else 1e-9)
     max_inner = max_inner if max_inner is not None else (3000 if paper else 100_000)
     nb, m = len(datas), datas[0].n_help
-    Q = [np.linalg.qr(d.Hs.conj().T)[0] for d in datas]
-    Hq = np.stack([d.Hs @ q for d, q in zip(datas, Q, strict=True)])
+    Q, Hq = zip(*(row_space(d.Hs) for d in datas), strict=True)
+    Hq = np.stack(Hq)
     c = np.array([np.real(np.vdot(d.hs, d.hs)) for d in datas])
     rho2 = np.array([2.0 * d.pmax for d in datas])
     gram = Hq @ Hq.conj().transpose(0, 2, 1) if not paper else None

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import cvxpy as cp
 import numpy as np
+from scipy import sparse
 
 from fastsec.aauc.closed_form import asymptotic_point
-from fastsec.aauc.problem import P2Data, Solution, eve_leak
+from fastsec.aauc.problem import P2Data, Solution, eve_leak, row_space
 from fastsec.aauc.sco import ASCENT_SLACK, checked_solve, log_snr_params, real_map
 
 
@@ -49,14 +50,15 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
 
     """
     scale = np.sqrt(data.pmax)
-    basis = np.linalg.qr(data.Hs.conj().T)[0]
+    basis, hq = row_space(data.Hs)
     r, m = basis.shape[1], data.n_help
-    u_r, u_i = real_map(scale * (data.Hs @ basis))
+    u_r, u_i = real_map(scale * hq)
     h = np.sqrt(data.sigma2) * data.hs  # c is in units of σ, so SNR_K = |h^H c|²
     # the variable is ĉ = c / cmax with cmax_k = √P_max ‖U^H g_k‖/σ ≥ |c_k|, so |ĉ_k| ≤ 1
     cmax = scale * np.linalg.norm(data.Hs, axis=1)
     h_r, h_i = real_map(h.conj() * cmax)
-    rows_r, rows_i = u_r / cmax[:, None] ** 2, u_i / cmax[:, None] ** 2
+    inv = sparse.diags(1.0 / cmax ** 2)
+    rows_r, rows_i = inv @ u_r, inv @ u_i
     weights = np.sqrt(data.sigma2 * data.je) * cmax
 
     def eve_snr(c):  # λ c^H J c / σ_E² with c in units of σ

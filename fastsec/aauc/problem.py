@@ -135,6 +135,29 @@ def p2_data(drop: Drop, J: object) -> P2Data:
                   sigma2=sc.sigma2_w)
 
 
+def row_space(Hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis Q of range(Hs^H) and Hs Q, exactly lower triangular.
+
+    P2 sees z only through Hs z and ‖z‖, so an optimal z lies in range(Hs^H) and z = Q β is
+    exact. With Hs^H = Q R (QR factorisation), Hs Q = R^H: triangular, half the non-zeros.
+
+    Parameters
+    ----------
+    Hs : ndarray, shape (K-1, N-1), complex128
+        Helpers' channels in SNR units (:class:`P2Data`).
+
+    Returns
+    -------
+    Q : ndarray, shape (N-1, r), complex128
+        r = min(K-1, N-1).
+    Hq : ndarray, shape (K-1, r), complex128
+        Hs Q (= R^H, zeros above the diagonal).
+
+    """
+    q, rq = np.linalg.qr(Hs.conj().T)
+    return q, np.ascontiguousarray(rq.conj().T)
+
+
 def eve_leak(data: P2Data, w: np.ndarray) -> float:
     """Angular-model eavesdropper SNR λ w^H J w / σ_E² (eq. (13))."""
     return float(np.sum(data.je * np.abs(w) ** 2))

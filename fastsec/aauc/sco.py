@@ -23,17 +23,30 @@ import warnings
 
 import cvxpy as cp
 import numpy as np
+from scipy import sparse
 
 from fastsec import solvers
 from fastsec.aauc.closed_form import closed_form_point
-from fastsec.aauc.problem import P2Data, Solution, aauc_solution, eve_leak, p2_objective
+from fastsec.aauc.problem import (
+    P2Data,
+    Solution,
+    aauc_solution,
+    eve_leak,
+    p2_objective,
+    row_space,
+)
 from fastsec.errors import SolverError
 
 
-def real_map(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Real matrices (Re, Im) with Re(m @ x) = A_r @ [Re x; Im x], Im(m @ x) = A_i @ [...]."""
+def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Real matrices (Re, Im) with Re(m @ x) = A_r @ [Re x; Im x], Im(m @ x) = A_i @ [...].
+
+    Sparse, so that exact zeros (the triangle of :func:`~fastsec.aauc.problem.row_space`)
+    never reach the conic solver.
+    """
     m = np.atleast_2d(m)
-    return np.hstack([m.real, -m.imag]), np.hstack([m.imag, m.real])
+    return (sparse.csr_matrix(np.hstack([m.real, -m.imag])),
+            sparse.csr_matrix(np.hstack([m.imag, m.real])))
 
 
 def checked_solve(problem: cp.Problem, solver: str) -> None:
@@ -115,10 +128,10 @@ class Surrogate:
         # z only matters through Hs z and ‖z‖, so an optimal z lies in the row space of Hs:
         # z = Q β with Q an orthonormal basis of range(Hs^H) is exact and has min(K-1, N-1)
         # coordinates instead of N-1.
-        self.basis = np.linalg.qr(data.Hs.conj().T)[0]
+        self.basis, hq = row_space(data.Hs)
         self.n1 = self.basis.shape[1]
         self.m = data.n_help
-        self.users_r, self.users_i = real_map(self.scale * (data.Hs @ self.basis))
+        self.users_r, self.users_i = real_map(self.scale * hq)
         self.h_r, self.h_i = real_map(self.scale * data.hs.conj())
         # eavesdropper term linearised at w* (eq. (21)): the weights √(2 P_max λ J/σ_E²)
         # are divided by √(1 + λ w*^H J w*/σ_E²), so the slack ``leak`` stays O(1)
