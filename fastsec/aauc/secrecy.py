@@ -260,14 +260,15 @@ def _secrecy(R, leak, sigma):
 
 
 def _check_rate_inputs(R, w, sigma_e2_w, width: int | None = None):
-    R = check_array("R", R, complex_ok=False)
+    """Check and return (R, w, σ_E²); scalars stay 0-d (check_array returns >= 1-d)."""
+    R = check_array("R", R, complex_ok=False).reshape(np.shape(R))
     if np.any(R < 0):
         raise ParameterError(f"R must be >= 0 bit/s/Hz, got min {R.min()}")
     w = check_array("w", w)
     if w.ndim == 0 or w.ndim > 2 or (width is not None and w.shape[-1] != width):
         want = "K-1" if width is None else str(width)
         raise ParameterError(f"w must have shape ({want},) or (T, {want}), got {w.shape}")
-    sigma = check_array("sigma_e2_w", sigma_e2_w, complex_ok=False)
+    sigma = check_array("sigma_e2_w", sigma_e2_w, complex_ok=False).reshape(np.shape(sigma_e2_w))
     if np.any(sigma <= 0):
         raise ParameterError(f"sigma_e2_w must be > 0 W, got min {sigma.min()}")
     for name, arr in (("R", R), ("sigma_e2_w", sigma)):
