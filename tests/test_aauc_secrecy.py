@@ -177,3 +177,23 @@ def test_fit_lambda_on_fig2_setting(reduced):
 def test_bad_input(drop3, call, exc, match):
     with pytest.raises(exc, match=match):
         call(drop3, np.random.default_rng(0))
+
+
+def test_eq10_kernel_matches_numpy_twin(drop3, rng):
+    # Same nodes, weights and samples: the kernel and its NumPy twin differ only in summation
+    # order, hence rtol 1e-12.
+    from fastsec.kernels.quadrature import secrecy_average_batch
+
+    from fastsec.aauc import secrecy
+    from fastsec.aauc.reference import secrecy_average_numpy
+
+    rho, weights = secrecy._rho_rule(drop3, 8)
+    amp = secrecy._path_amplitudes(drop3, rho)
+    conj_mix = rng.standard_normal((2, 300)) + 1j * rng.standard_normal((2, 300))
+    w = (rng.standard_normal((6, 2)) + 1j * rng.standard_normal((6, 2))) * 0.05
+    R, sigma = rng.uniform(0, 3, 6), units.dbm_to_watts(rng.uniform(-100, -60, 6))
+    mean, mean_sq = np.empty(6), np.empty(6)
+    secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, mean, mean_sq)
+    ref = secrecy_average_numpy(amp, weights, conj_mix, w, R, sigma)
+    np.testing.assert_allclose(mean, ref[0], rtol=1e-12)
+    np.testing.assert_allclose(mean_sq, ref[1], rtol=1e-12)

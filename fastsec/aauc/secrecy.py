@@ -24,6 +24,7 @@ from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.angular import _gauss_legendre_01, angular_matrix
 from fastsec.aauc.scenario import Drop
 from fastsec.errors import ParameterError, ParameterTypeError
+from fastsec.kernels import quadrature as _k
 
 #: Gauss-Legendre points per ρ panel in :func:`average_secrecy_rate`.
 RHO_PANEL_NODES = 4
@@ -184,9 +185,9 @@ def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Ge
     samples = check_int("samples", samples, 2)
     rho_panels = check_int("rho_panels", rho_panels, 1)
     T = (np.broadcast_shapes(R.shape, sigma.shape, w.shape[:-1]) or (1,))[0]
-    R = np.broadcast_to(R, (T,))
-    sigma = np.broadcast_to(sigma, (T,))
-    w = np.broadcast_to(w, (T, s.K - 1))
+    R = np.ascontiguousarray(np.broadcast_to(R, (T,)))
+    sigma = np.ascontiguousarray(np.broadcast_to(sigma, (T,)))
+    w = np.ascontiguousarray(np.broadcast_to(w, (T, s.K - 1)))
 
     rho, weights = _rho_rule(drop, rho_panels)
     amp = _path_amplitudes(drop, rho)  # (n_rho, K-1)
@@ -194,14 +195,12 @@ def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Ge
     phi = rng.uniform(-np.pi, np.pi, (samples, s.K - 1))
     delta = rng.standard_normal((samples, s.K - 1, 2)).view(np.complex128)[..., 0]
     mix = math.sqrt(kr / (1 + kr)) * np.exp(1j * phi) + math.sqrt(1 / (1 + kr) / 2) * delta
-    conj_mix = np.conj(mix).T  # (K-1, M)
-    per_sample = np.empty((T, samples))
-    for t in range(T):
-        leak = np.abs(amp @ (conj_mix * w[t][:, None])) ** 2  # |h_E^H w|^2, (n_rho, M)
-        per_sample[t] = weights @ _secrecy(R[t], leak, sigma[t])
-    value = per_sample.mean(axis=1)
-    stderr = per_sample.std(axis=1, ddof=1) / math.sqrt(samples)
-    return AverageSecrecyRate(value=value, stderr=stderr, samples=samples, rho_nodes=rho.size)
+    conj_mix = np.ascontiguousarray(np.conj(mix).T)  # (K-1, M)
+    value, mean_sq = np.empty(T), np.empty(T)
+    _k.secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, value, mean_sq)
+    variance = np.maximum(mean_sq - value ** 2, 0.0) * samples / (samples - 1)
+    return AverageSecrecyRate(value=value, stderr=np.sqrt(variance / samples), samples=samples,
+                              rho_nodes=rho.size)
 
 
 def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
