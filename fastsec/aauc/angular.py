@@ -28,7 +28,7 @@ from fastsec.kernels import quadrature as _k
 DEFAULT_NODES = 10
 
 #: Target relative error of one panel; sets the panel lengths (Bernstein ellipse bound).
-PANEL_TOL = 1e-15
+PANEL_TOL = 1e-16
 
 
 def angular_matrix(

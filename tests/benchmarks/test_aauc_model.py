@@ -7,6 +7,8 @@ Groups put each fastsec path beside its reference at the sizes of the acceptance
   recorded in ``extra_info`` against quad at epsrel 1e-13 on the first drops.
 - ``channels-1000xK100xN100``: draw_batch vs NumPy drawing the same number of complex normals
   (the floor) vs a per-drop NumPy implementation.
+- ``eq10-T210xM1000``: the eq. (10) kernel vs its NumPy/BLAS twin (210 training points, 1000
+  Monte-Carlo samples, ~140 rho nodes, K = 3).
 
 Print the ratios with ``--benchmark-columns=min,mean,rounds`` (on a shared machine the
 minimum is the robust statistic).
@@ -76,3 +78,33 @@ def test_channels_numpy_per_drop(benchmark):
         return [draw_numpy(CHANNELS, rng) for _ in range(DROPS)]
 
     benchmark.pedantic(loop, rounds=5, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def eq10_inputs():
+    from fastsec.aauc import draw_at, secrecy
+
+    s = Scenario(N=4, K=3, alpha=2.5, kr_db=30.0)
+    rng = np.random.default_rng(0)
+    d = draw_at(s, rng, np.array([335.3, 108.6, 500.0]), np.radians([10.0, 90.0, 0.0]), 250.0)
+    rho, weights = secrecy._rho_rule(d, 32)
+    amp = secrecy._path_amplitudes(d, rho)
+    conj_mix = rng.standard_normal((2, 1000)) + 1j * rng.standard_normal((2, 1000))
+    w = (rng.standard_normal((210, 2)) + 1j * rng.standard_normal((210, 2))) * 0.05
+    return amp, weights, conj_mix, w, rng.uniform(0, 3, 210), np.full(210, 1e-11)
+
+
+@pytest.mark.benchmark(group="eq10-T210xM1000")
+def test_eq10_kernel(benchmark, eq10_inputs):
+    from fastsec.kernels.quadrature import secrecy_average_batch
+
+    out = np.empty(210), np.empty(210)
+    secrecy_average_batch(*eq10_inputs, *out)  # warm-up
+    benchmark(secrecy_average_batch, *eq10_inputs, *out)
+
+
+@pytest.mark.benchmark(group="eq10-T210xM1000")
+def test_eq10_numpy_twin(benchmark, eq10_inputs):
+    from fastsec.aauc.reference import secrecy_average_numpy
+
+    benchmark.pedantic(secrecy_average_numpy, args=eq10_inputs, rounds=3, iterations=1)
