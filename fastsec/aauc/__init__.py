@@ -3,7 +3,17 @@
 from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.channels import DropBatch, draw, draw_at, draw_batch
 from fastsec.aauc.scenario import PLACEMENTS, Drop, Scenario
+from fastsec.aauc.secrecy import (
+    AverageSecrecyRate,
+    LambdaFit,
+    average_secrecy_rate,
+    fit_lambda,
+    instantaneous_secrecy_rate,
+    model_secrecy_rate,
+)
 from fastsec.aauc.solve import AAUCResult, solve
 
-__all__ = ["PLACEMENTS", "AAUCResult", "Drop", "DropBatch", "Scenario", "angular_matrix", "draw",
-           "draw_at", "draw_batch", "solve"]
+__all__ = ["PLACEMENTS", "AAUCResult", "AverageSecrecyRate", "Drop", "DropBatch", "LambdaFit",
+           "Scenario",
+           "angular_matrix", "average_secrecy_rate", "draw", "draw_at", "draw_batch",
+           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate", "solve"]

@@ -22,6 +22,7 @@ import numpy as np
 
 from fastsec._validate import check_array
 from fastsec.aauc.scenario import Drop
+from fastsec.aauc.secrecy import instantaneous_secrecy_rate
 from fastsec.errors import ParameterError
 
 _LN2 = np.log(2.0)
@@ -183,12 +184,15 @@ def p2_objective(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
 
 
 def secrecy_rate(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
-    """Instantaneous AAUC secrecy rate [bit/s/Hz] with the realised h_E (paper 000, eq. (6)-(7))."""
+    """Instantaneous AAUC secrecy rate [bit/s/Hz] with the realised h_E (paper 000, eq. (6)-(7)).
+
+    R of eq. (7) from the point, then :func:`fastsec.aauc.secrecy.instantaneous_secrecy_rate`
+    (``hs_e`` is h_E/σ_E, so σ_E² is 1 in these units).
+    """
     snr_users = np.abs(data.Hs @ z) ** 2
     snr_k = np.abs(np.vdot(data.hs, w)) ** 2
     rate = 0.5 * np.log2(1.0 + min(snr_users.min(), snr_k))
-    leak = 0.5 * np.log2(1.0 + np.abs(np.vdot(data.hs_e, w)) ** 2)
-    return float(max(rate - leak, 0.0))
+    return float(instantaneous_secrecy_rate(rate, w, data.hs_e, 1.0))
 
 
 def prop2_z(data: P2Data, power_w: float) -> np.ndarray:
