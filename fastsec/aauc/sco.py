@@ -19,8 +19,6 @@ solver's tolerance).
 
 from __future__ import annotations
 
-import warnings
-
 import cvxpy as cp
 import numpy as np
 from scipy import sparse
@@ -57,18 +55,14 @@ def checked_solve(problem: cp.Problem, solver: str) -> None:
     piece active) and Clarabel can stall a hair above its 1e-8 feasibility tolerance on both;
     a last attempt with 1e-7 tolerances (:data:`LAST_TRY`) then reports ``optimal``. If that
     fails too, the :class:`~fastsec.errors.SolverError` of the last attempt is raised with
-    the solver's status. cvxpy's "may be inaccurate" warning is silenced because the status
-    behind it is acted on here (under ``-W error`` it would pre-empt the retries).
+    the solver's status.
     """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Solution may be inaccurate",
-                                category=UserWarning)
-        try:
-            solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
-        except SolverError:
-            if solver not in LAST_TRY:
-                raise
-            solvers.solve(problem, solver, **LAST_TRY[solver])
+    try:
+        solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
+    except SolverError:
+        if solver not in LAST_TRY:
+            raise
+        solvers.solve(problem, solver, **LAST_TRY[solver])
 
 
 #: Settings of the first attempt per solver: Clarabel's default static regularisation (1e-8)
