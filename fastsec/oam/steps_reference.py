@@ -80,3 +80,30 @@ def pymanopt_rate_ratio(
         verbosity=0,
     )
     return optimizer.run(problem, initial_point=theta0)
+
+
+def sinr(gain: np.ndarray, noise: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per-stream SINR ``p_l G_ll / (sum_{k != l} p_k G_lk + noise_l)`` (eq. (14), (17)).
+
+    ``gain``: (..., N_s, N_s); ``noise``, ``p``: (..., N_s). Returns shape (..., N_s).
+    """
+    received = gain * p[..., None, :]
+    signal = np.diagonal(received, axis1=-2, axis2=-1)
+    return signal / (received.sum(axis=-1) - signal + noise)
+
+
+def secrecy_rate_from_gains(gain_bob, gain_eve, noise_bob, noise_eve, p) -> np.ndarray:
+    """``R_B - R_E`` of eq. (16), (18) without ``log2 G`` [bit/s/Hz], shape (...)."""
+    rate_b = np.log2(1 + sinr(gain_bob, noise_bob, p)).sum(axis=-1)
+    rate_e = np.log2(1 + sinr(gain_eve, noise_eve, p)).sum(axis=-1)
+    return rate_b - rate_e
+
+
+def bob_rate_from_chi(chi, kappa2, p, a, sigma2_r2, sigma2_b) -> np.ndarray:
+    """Bob's ``R_B`` (eq. (14), (16), without ``log2 G``) from ``chi``/``kappa2`` and ``a``.
+
+    ``chi``: (..., N_s, N_s, Q); ``kappa2``: (..., N_s, Q); ``p``: (..., N_s); ``a``: (..., Q).
+    """
+    h = np.einsum("...lkq,...q->...lk", chi, a)
+    noise = sigma2_r2 * np.einsum("...lq,...q->...l", kappa2, a**2) + sigma2_b
+    return np.log2(1 + sinr(np.abs(h) ** 2, noise, p)).sum(axis=-1)
