@@ -6,9 +6,11 @@ Each step has two parts, both batched over a leading axis of ``n`` instances:
   channel gains at the current point into the data of the convex problem P4 (Lemma 1,
   eq. (24)-(31)) or P5 (WMMSE weights eq. (32)-(38), QCQP eq. (39)); the exact cvxpy path in
   :mod:`fastsec.oam.steps` uses the same builders, so both paths solve the same problem;
-* a **fast solver** (:func:`p4_solve`, :func:`p5_solve`): a primal log-barrier method with
-  damped Newton steps (Boyd & Vandenberghe, Sec. 11.3) on the few variables of each problem,
-  run until the barrier's duality-gap bound ``m / t`` is below ``gap_rel * (1 + |f|)``.
+* a **fast solver** (:func:`p4_solve`, :func:`p5_solve`): the primal-dual interior-point
+  method of Boyd & Vandenberghe (Sec. 11.7, Algorithm 11.2) on the few variables of each
+  problem, run until the surrogate duality gap ``s^T lambda`` is below
+  ``gap_rel * (1 + |f|)`` and the dual residual below ``gap_rel * (1 + ||grad f||)``; P5's
+  Newton systems (diagonal plus rank ``2 N_s^2 + 1``) are solved by the Woodbury identity.
 
 Problem forms (minimisation, as solved here):
 
@@ -31,63 +33,106 @@ import numpy as np
 
 from ._jit import jit
 
-#: Barrier parameter growth per outer iteration.
-BARRIER_GROWTH = 20.0
-#: Newton iterations allowed per barrier parameter.
-MAX_NEWTON = 100
-#: Newton decrement ``lambda^2 / 2`` below which a centring step has converged.
-NEWTON_TOL = 1e-12
-#: Armijo fraction of the Newton line search.
-NEWTON_ARMIJO = 0.25
+#: Factor ``mu`` by which the centring parameter ``t = mu m / eta`` leads the current gap.
+PD_MU = 10.0
+#: Iteration cap of the primal-dual method (15-40 iterations are typical up to Q = 100).
+PD_MAX_ITER = 200
+#: Backtracking constants of the residual line search (B&V Algorithm 11.2).
+PD_ALPHA = 0.01
+PD_BETA = 0.5
+
+# oracle modes
+_SLACKS = 0
+_DUAL_RESIDUAL = 1
+_NEWTON = 2
+_JAC_TIMES = 3
 
 
-# ------------------------------------------------------------------------ barrier method
+# --------------------------------------------------------------------- interior point method
 @jit(inline="always")
-def _barrier_minimize(oracle, data, b, x, m, gap_rel):
-    """Minimise ``f0`` over ``{x : constraints}`` from the strictly feasible ``x`` (in place).
+def _primal_dual(oracle, data, b, x, m, gap_rel):
+    """Minimise ``f0(x)`` s.t. ``s_i(x) > 0`` from the strictly feasible ``x`` (in place).
 
-    ``oracle(x, data, b, t, grad, hess, need_derivs) -> float`` returns
-    ``t * f0(x) - sum_i log(s_i(x))`` (``inf`` outside the domain) and, when
-    ``need_derivs``, fills its gradient and Hessian. ``m`` is the number of constraints.
-    Returns the number of Newton steps taken.
+    ``oracle(mode, x, data, b, lam, s, t, vin, vout) -> float`` is one problem-specific
+    function (a single dispatcher argument keeps the callers cacheable):
+
+    * ``_SLACKS``: fill ``s`` with the slacks ``s_i = -h_i(x)``; return ``f0(x)``, or ``inf``
+      outside the domain or when a slack is ``<= 0``;
+    * ``_DUAL_RESIDUAL``: ``vout = grad f0(x) + sum_i lam_i grad h_i(x)``;
+    * ``_NEWTON``: ``vout`` solves ``(hess f0 + sum lam_i hess h_i + sum (lam_i / s_i)
+      grad h_i grad h_i^T) vout = -(grad f0 + sum grad h_i / (t s_i))`` (B&V eq. (11.55)
+      reduced to the primal step);
+    * ``_JAC_TIMES``: ``vout[i] = grad h_i(x)^T vin``.
+
+    Returns ``(iterations, converged)``.
     """
     nx = x.shape[0]
-    grad = np.empty(nx)
-    hess = np.empty((nx, nx))
-    trial = np.empty(nx)
-    t = 1.0
-    steps = 0
-    while True:
-        for _ in range(MAX_NEWTON):
-            value = oracle(x, data, b, t, grad, hess, True)
-            dx = np.linalg.solve(hess, -grad)
-            slope = 0.0
-            for i in range(nx):
-                slope += grad[i] * dx[i]
-            if -slope / 2.0 <= NEWTON_TOL:
-                break
-            step = 1.0
-            while step > 1e-20:
-                for i in range(nx):
-                    trial[i] = x[i] + step * dx[i]
-                trial_value = oracle(trial, data, b, t, grad, hess, False)
-                if trial_value <= value + NEWTON_ARMIJO * step * slope:
+    s = np.empty(m)
+    lam = np.empty(m)
+    dlam = np.empty(m)
+    jdx = np.empty(m)
+    dx = np.empty(nx)
+    rd = np.empty(nx)
+    x_new = np.empty(nx)
+    s_new = np.empty(m)
+    lam_new = np.empty(m)
+    f0 = oracle(_SLACKS, x, data, b, lam, s, 0.0, dx, dx)
+    for i in range(m):  # start with a gap eta = 1 + |f0|
+        lam[i] = (1.0 + abs(f0)) / (m * s[i])
+    for it in range(PD_MAX_ITER):
+        eta = 0.0
+        for i in range(m):
+            eta += s[i] * lam[i]
+        oracle(_DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
+        rd_norm = 0.0
+        for k in range(nx):
+            rd_norm = max(rd_norm, abs(rd[k]))
+        oracle(_DUAL_RESIDUAL, x, data, b, lam * 0.0, s, 0.0, dx, x_new)  # grad f0
+        g_norm = 0.0
+        for k in range(nx):
+            g_norm = max(g_norm, abs(x_new[k]))
+        if eta <= gap_rel * (1.0 + abs(f0)) and rd_norm <= gap_rel * (1.0 + g_norm):
+            return it, True
+        t = PD_MU * m / eta
+        oracle(_NEWTON, x, data, b, lam, s, t, dx, dx)
+        oracle(_JAC_TIMES, x, data, b, lam, s, t, dx, jdx)
+        step = 1.0
+        for i in range(m):
+            dlam[i] = -lam[i] + 1.0 / (t * s[i]) + lam[i] * jdx[i] / s[i]
+            if dlam[i] < 0.0:
+                step = min(step, -lam[i] / dlam[i])
+        step *= 0.99
+        res = _residual_norm(rd, lam, s, t)
+        while step > 1e-16:
+            for k in range(nx):
+                x_new[k] = x[k] + step * dx[k]
+            for i in range(m):
+                lam_new[i] = lam[i] + step * dlam[i]
+            f_new = oracle(_SLACKS, x_new, data, b, lam_new, s_new, 0.0, dx, dx)
+            if f_new < np.inf:
+                oracle(_DUAL_RESIDUAL, x_new, data, b, lam_new, s_new, 0.0, dx, rd)
+                if _residual_norm(rd, lam_new, s_new, t) <= (1.0 - PD_ALPHA * step) * res:
                     break
-                step *= 0.5
-            x[:] = trial
-            steps += 1
-        f0 = oracle(x, data, b, 1.0, grad, hess, False) - oracle(x, data, b, 0.0, grad, hess, False)
-        if m / t <= gap_rel * (1.0 + abs(f0)):
-            return steps
-        t *= BARRIER_GROWTH
+            step *= PD_BETA
+        if step <= 1e-16:
+            return it, False
+        x[:] = x_new
+        lam[:] = lam_new
+        s[:] = s_new
+        f0 = f_new
+    return PD_MAX_ITER, False
 
 
 @jit
-def _log_slack(s):
-    """Return ``-log(s)`` for a slack ``s > 0``, ``inf`` for ``s <= 0`` (outside the domain)."""
-    if s <= 0.0:
-        return np.inf
-    return -math.log(s)
+def _residual_norm(rd, lam, s, t):
+    """Euclidean norm of the primal-dual residual ``(r_dual, lam o s - 1/t)``."""
+    acc = 0.0
+    for k in range(rd.shape[0]):
+        acc += rd[k] * rd[k]
+    for i in range(s.shape[0]):
+        rc = lam[i] * s[i] - 1.0 / t
+        acc += rc * rc
+    return math.sqrt(acc)
 
 
 # ------------------------------------------------------------------------------- p-step
@@ -147,42 +192,67 @@ def p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p_bar):
 
 
 @jit
-def _p4_oracle(p, data, i, t, grad, hess, need_derivs):
+def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
+    """P4 for :func:`_primal_dual`.
+
+    Slacks: ``p_k - p_th`` (k < N_s), ``P1 - sum p``, ``P2 - r^T p``.
+    """
     bmat, c, total, r, ris, p_th = data
     nj, ns = bmat.shape[1], bmat.shape[2]
+    if mode == _JAC_TIMES:
+        acc_total = 0.0
+        acc_ris = 0.0
+        for k in range(ns):
+            vout[k] = -vin[k]
+            acc_total += vin[k]
+            acc_ris += r[i, k] * vin[k]
+        vout[ns] = acc_total
+        vout[ns + 1] = acc_ris
+        return 0.0
+    args = np.empty(nj)
     value = 0.0
-    if need_derivs:
-        grad[:] = 0.0
-        hess[:, :] = 0.0
     for j in range(nj):
         arg = 1.0
         for k in range(ns):
             arg += bmat[i, j, k] * p[k]
-        if arg <= 0.0:
-            return np.inf
-        value -= t * math.log(arg)
-        if need_derivs:
-            for k in range(ns):
-                grad[k] -= t * bmat[i, j, k] / arg
-                for kk in range(ns):
-                    hess[k, kk] += t * bmat[i, j, k] * bmat[i, j, kk] / (arg * arg)
-    s_total = total[i]
-    s_ris = ris[i]
-    for k in range(ns):
-        value += t * c[i, k] * p[k]
-        s_total -= p[k]
-        s_ris -= r[i, k] * p[k]
-    value += _log_slack(s_total) + _log_slack(s_ris)
-    for k in range(ns):
-        value += _log_slack(p[k] - p_th[i])
-    if need_derivs and value < np.inf:
+        args[j] = arg
+        value -= math.log(arg) if arg > 0.0 else -np.inf
+    if mode == _SLACKS:
+        s[ns] = total[i]
+        s[ns + 1] = ris[i]
         for k in range(ns):
-            s_k = p[k] - p_th[i]
-            grad[k] += t * c[i, k] + 1.0 / s_total + r[i, k] / s_ris - 1.0 / s_k
-            hess[k, k] += 1.0 / (s_k * s_k)
-            for kk in range(ns):
-                hess[k, kk] += 1.0 / (s_total * s_total) + r[i, k] * r[i, kk] / (s_ris * s_ris)
-    return value
+            value += c[i, k] * p[k]
+            s[k] = p[k] - p_th[i]
+            s[ns] -= p[k]
+            s[ns + 1] -= r[i, k] * p[k]
+        for k in range(ns + 2):
+            if not s[k] > 0.0:
+                return np.inf
+        return value
+    for k in range(ns):  # gradient of f0
+        acc = c[i, k]
+        for j in range(nj):
+            acc -= bmat[i, j, k] / args[j]
+        vout[k] = acc
+    if mode == _DUAL_RESIDUAL:
+        for k in range(ns):
+            vout[k] += -lam[k] + lam[ns] + lam[ns + 1] * r[i, k]
+        return 0.0
+    # _NEWTON: the constraints are linear, so only the rank-one weights lam / s enter
+    hess = np.zeros((ns, ns))
+    w_total = lam[ns] / s[ns]
+    w_ris = lam[ns + 1] / s[ns + 1]
+    rhs = np.empty(ns)
+    for k in range(ns):
+        rhs[k] = -(vout[k] - 1.0 / (t * s[k]) + 1.0 / (t * s[ns]) + r[i, k] / (t * s[ns + 1]))
+        hess[k, k] += lam[k] / s[k]
+        for kk in range(ns):
+            acc = w_total + w_ris * r[i, k] * r[i, kk]
+            for j in range(nj):
+                acc += bmat[i, j, k] * bmat[i, j, kk] / (args[j] * args[j])
+            hess[k, kk] += acc
+    vout[:] = np.linalg.solve(hess, rhs)
+    return 0.0
 
 
 @jit
@@ -205,7 +275,7 @@ def p4_objective(bmat, c, const, p):
 
 @jit
 def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
-    """Solve P4 for each instance (barrier method).
+    """Solve P4 for each instance (primal-dual interior point).
 
     Parameters
     ----------
@@ -219,19 +289,22 @@ def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
     p_th : ndarray, shape (n,)
         Power floor per mode [W] (eq. (20c)).
     gap_rel : float
-        Relative duality-gap bound at which the barrier method stops.
+        Relative bound on the duality gap and dual residual at which the method stops.
 
     Returns
     -------
     p : ndarray, shape (n, N_s)
         Optimal powers [W].
-    newton_steps : ndarray, shape (n,), int64
-        Newton steps taken (0 when the feasible set is the single point ``p = p_th``).
+    iterations : ndarray, shape (n,), int64
+        Primal-dual iterations (0 when the feasible set is the single point ``p = p_th``).
+    converged : ndarray, shape (n,), bool
+        Whether the gap and residual tolerances were met.
 
     """
     n, ns = c.shape
     p_out = np.empty((n, ns))
-    steps = np.zeros(n, dtype=np.int64)
+    iters = np.zeros(n, dtype=np.int64)
+    converged = np.ones(n, dtype=np.bool_)
     data = (bmat, c, total, r, ris, p_th)
     for i in range(n):
         room_total = total[i] - ns * p_th[i]
@@ -247,9 +320,9 @@ def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
         x = np.full(ns, p_th[i])
         if delta > 1e-14 * max(total[i], 1e-300) and room_ris > 0.0:
             x += delta
-            steps[i] = _barrier_minimize(_p4_oracle, data, i, x, ns + 2.0, gap_rel)
+            iters[i], converged[i] = _primal_dual(_p4_oracle, data, i, x, ns + 2, gap_rel)
         p_out[i] = x
-    return p_out, steps
+    return p_out, iters, converged
 
 
 # ------------------------------------------------------------------------------- a-step
@@ -319,41 +392,80 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
 
 
 @jit
-def _p5_oracle(a, data, i, t, grad, hess, need_derivs):
+def _p5_oracle(mode, a, data, i, lam, s, t, vin, vout):
+    """P5 for :func:`_primal_dual`.
+
+    Slacks: ``a_q`` (q < Q), ``a_max - a_q``, ``P_R2 - sum_q w_q a_q^2``.
+    """
     F, D, g, w, budget, a_max = data
     nq, nf = F.shape[1], F.shape[2]
+    ib = 2 * nq  # index of the budget constraint
+    if mode == _JAC_TIMES:
+        acc = 0.0
+        for q in range(nq):
+            vout[q] = -vin[q]
+            vout[nq + q] = vin[q]
+            acc += 2.0 * w[i, q] * a[q] * vin[q]
+        vout[ib] = acc
+        return 0.0
+    ft_a = np.empty(nf)  # F^T a
     value = 0.0
-    if need_derivs:
-        grad[:] = 0.0
-        hess[:, :] = 0.0
-    # t * (||F^T a||^2 + sum D a^2 - 2 g^T a)
     for f in range(nf):
-        s = 0.0
+        acc = 0.0
         for q in range(nq):
-            s += F[i, q, f] * a[q]
-        value += t * s * s
-        if need_derivs:
-            for q in range(nq):
-                grad[q] += 2.0 * t * s * F[i, q, f]
-                for qq in range(nq):
-                    hess[q, qq] += 2.0 * t * F[i, q, f] * F[i, qq, f]
-    s_budget = budget[i]
+            acc += F[i, q, f] * a[q]
+        ft_a[f] = acc
+        value += acc * acc
+    if mode == _SLACKS:
+        s[ib] = budget[i]
+        for q in range(nq):
+            value += D[i, q] * a[q] * a[q] - 2.0 * g[i, q] * a[q]
+            s[q] = a[q]
+            s[nq + q] = a_max[i] - a[q]
+            s[ib] -= w[i, q] * a[q] * a[q]
+        for k in range(ib + 1):
+            if not s[k] > 0.0:
+                return np.inf
+        return value
+    for q in range(nq):  # gradient of f0
+        acc = 0.0
+        for f in range(nf):
+            acc += F[i, q, f] * ft_a[f]
+        vout[q] = 2.0 * acc + 2.0 * D[i, q] * a[q] - 2.0 * g[i, q]
+    if mode == _DUAL_RESIDUAL:
+        for q in range(nq):
+            vout[q] += -lam[q] + lam[nq + q] + lam[ib] * 2.0 * w[i, q] * a[q]
+        return 0.0
+    # _NEWTON: matrix = diag(d) + U U^T, U = [sqrt(2) F, sqrt(lam_b / s_b) 2 w o a];
+    # solved by the Woodbury identity in O(Q K^2)
+    nu = nf + 1
+    d = np.empty(nq)
+    U = np.empty((nq, nu))
+    rhs = np.empty(nq)
+    root_b = math.sqrt(lam[ib] / s[ib])
     for q in range(nq):
-        value += t * (D[i, q] * a[q] * a[q] - 2.0 * g[i, q] * a[q])
-        value += _log_slack(a[q]) + _log_slack(a_max[i] - a[q])
-        s_budget -= w[i, q] * a[q] * a[q]
-    value += _log_slack(s_budget)
-    if need_derivs and value < np.inf:
-        for q in range(nq):
-            lo = a[q]
-            hi = a_max[i] - a[q]
-            grad[q] += (t * (2.0 * D[i, q] * a[q] - 2.0 * g[i, q]) - 1.0 / lo + 1.0 / hi
-                        + 2.0 * w[i, q] * a[q] / s_budget)
-            hess[q, q] += 2.0 * t * D[i, q] + 1.0 / (lo * lo) + 1.0 / (hi * hi)
-            hess[q, q] += 2.0 * w[i, q] / s_budget
-            for qq in range(nq):
-                hess[q, qq] += 4.0 * w[i, q] * a[q] * w[i, qq] * a[qq] / (s_budget * s_budget)
-    return value
+        for f in range(nf):
+            U[q, f] = math.sqrt(2.0) * F[i, q, f]
+        U[q, nf] = root_b * 2.0 * w[i, q] * a[q]
+        d[q] = (2.0 * D[i, q] + lam[q] / s[q] + lam[nq + q] / s[nq + q]
+                + 2.0 * lam[ib] * w[i, q])
+        rhs[q] = -(vout[q] - 1.0 / (t * s[q]) + 1.0 / (t * s[nq + q])
+                   + 2.0 * w[i, q] * a[q] / (t * s[ib]))
+    small = np.eye(nu)
+    proj = np.zeros(nu)
+    for q in range(nq):
+        y = rhs[q] / d[q]
+        for f in range(nu):
+            proj[f] += U[q, f] * y
+            for ff in range(nu):
+                small[f, ff] += U[q, f] * U[q, ff] / d[q]
+    z = np.linalg.solve(small, proj)
+    for q in range(nq):
+        acc = rhs[q]
+        for f in range(nu):
+            acc -= U[q, f] * z[f]
+        vout[q] = acc / d[q]
+    return 0.0
 
 
 @jit
@@ -376,7 +488,7 @@ def p5_objective(F, D, g, const, a):
 
 @jit
 def p5_solve(F, D, g, w, budget, a_max, gap_rel):
-    """Solve P5 for each instance (barrier method).
+    """Solve P5 for each instance (primal-dual interior point).
 
     Parameters
     ----------
@@ -390,25 +502,28 @@ def p5_solve(F, D, g, w, budget, a_max, gap_rel):
     a_max : ndarray, shape (n,)
         Amplification bound (eq. (20e)).
     gap_rel : float
-        Relative duality-gap bound at which the barrier method stops.
+        Relative bound on the duality gap and dual residual at which the method stops.
 
     Returns
     -------
     a : ndarray, shape (n, Q)
         Optimal amplification.
-    newton_steps : ndarray, shape (n,), int64
-        Newton steps taken.
+    iterations : ndarray, shape (n,), int64
+        Primal-dual iterations.
+    converged : ndarray, shape (n,), bool
+        Whether the gap and residual tolerances were met.
 
     """
     n, nq = D.shape
     a_out = np.empty((n, nq))
-    steps = np.zeros(n, dtype=np.int64)
+    iters = np.zeros(n, dtype=np.int64)
+    converged = np.zeros(n, dtype=np.bool_)
     data = (F, D, g, w, budget, a_max)
     for i in range(n):
         w_sum = 0.0
         for q in range(nq):
             w_sum += w[i, q]
         x = np.full(nq, min(0.5 * a_max[i], math.sqrt(0.5 * budget[i] / w_sum)))
-        steps[i] = _barrier_minimize(_p5_oracle, data, i, x, 2.0 * nq + 1.0, gap_rel)
+        iters[i], converged[i] = _primal_dual(_p5_oracle, data, i, x, 2 * nq + 1, gap_rel)
         a_out[i] = x
-    return a_out, steps
+    return a_out, iters, converged

@@ -3,7 +3,7 @@
 Both steps take the *effective* quantities of the SINRs eq. (14) and (17) at the current
 point of Algorithm 1 (everything but the step's own variable fixed), build the convex
 surrogate of the paper (P4 for the mode powers, P5 for the RIS2 amplification) and solve it,
-either with fastsec's barrier-Newton kernel (default) or exactly with cvxpy
+either with fastsec's primal-dual interior-point kernel (default) or exactly with cvxpy
 (``exact=True``; one DPP problem per shape, built once and re-solved). The surrogate is a
 minorizer that is tight at the current point, so the rate it stands for never decreases.
 
@@ -34,12 +34,14 @@ import numpy as np
 
 from fastsec import solvers
 from fastsec._validate import check_array, check_real
-from fastsec.errors import ParameterError
+from fastsec.errors import ParameterError, SolverError
 from fastsec.kernels import oam_steps as _k
 
-#: Default relative duality-gap bound of the fast barrier solver (objective error well
-#: below the 1e-6 relative agreement promised with the exact path).
-GAP_REL = 1e-10
+#: Default relative duality-gap and dual-residual bound of the fast solver (objective error
+#: well below the 1e-6 relative agreement promised with the exact path).
+GAP_REL = 1e-9
+#: Name reported for the fast path.
+FAST_SOLVER = "primal-dual-ipm"
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,9 @@ class StepResult:
         Surrogate at the current point, equal to the true rate there; ``objective`` is never
         below it up to solver tolerance.
     iterations : ndarray, shape (n,), int64
-        Newton steps (fast path) or solver iterations (exact path).
+        Interior-point iterations (fast path) or the cvxpy solver's iterations.
     solver : str
-        ``"barrier-newton"`` or the cvxpy solver name.
+        ``"primal-dual-ipm"`` (fast path) or the cvxpy solver name.
     seconds : float
         Wall time of the solve.
 
@@ -98,6 +100,15 @@ def _per_instance(name: str, value, n: int, low: float, low_open: bool = False) 
     return arr
 
 
+def _check_converged(ok: np.ndarray, iters: np.ndarray) -> None:
+    """Raise :class:`SolverError` naming the instances where the fast solver stalled."""
+    if not np.all(ok):
+        bad = np.flatnonzero(~ok)
+        raise SolverError(f"{FAST_SOLVER} did not reach its tolerance on instances {bad.tolist()} "
+                          f"(iterations {iters[bad].tolist()}); use exact=True",
+                          solver=FAST_SOLVER, status="not converged")
+
+
 # ----------------------------------------------------------------------------------- p-step
 def power_step(
     gain_bob,
@@ -133,7 +144,7 @@ def power_step(
     p_th : float
         Power floor per mode [W] (eq. (20c)), ``>= 0``.
     exact : bool
-        Solve P4 with cvxpy (``solver``) instead of the barrier-Newton kernel.
+        Solve P4 with cvxpy (``solver``) instead of the interior-point kernel.
     solver : str
         cvxpy solver for ``exact=True`` (see :func:`fastsec.solvers.resolve_solver`).
     gap_rel : float
@@ -193,8 +204,9 @@ def power_step(
             sol[i] = np.maximum(var.value, p_th)  # solver round-off below the floor
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = "barrier-newton"
-        sol, iters = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
+        name = FAST_SOLVER
+        sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
+        _check_converged(ok, iters)
     seconds = time.perf_counter() - start
     return StepResult(sol, _k.p4_objective(bmat, c, const, sol),
                       _k.p4_objective(bmat, c, const, p), iters, name, seconds)
@@ -261,7 +273,7 @@ def amplification_step(
     a_max : float
         Amplification bound (eq. (20e)), ``> 0``.
     exact : bool
-        Solve P5 with cvxpy (``solver``) instead of the barrier-Newton kernel.
+        Solve P5 with cvxpy (``solver``) instead of the interior-point kernel.
     solver : str
         cvxpy solver for ``exact=True``.
     gap_rel : float
@@ -308,8 +320,9 @@ def amplification_step(
             sol[i] = np.clip(var.value, 0.0, a_max)  # solver round-off outside [0, a_max]
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = "barrier-newton"
-        sol, iters = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
+        name = FAST_SOLVER
+        sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
+        _check_converged(ok, iters)
     seconds = time.perf_counter() - start
     return StepResult(sol, _k.p5_objective(F, D, g, const, sol),
                       _k.p5_objective(F, D, g, const, a), iters, name, seconds)
