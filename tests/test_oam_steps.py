@@ -12,7 +12,12 @@ from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError
 from fastsec.oam import steps
-from fastsec.oam.steps_reference import bob_rate_from_chi, secrecy_rate_from_gains
+from fastsec.oam.steps_reference import (
+    bob_rate_from_chi,
+    random_amplification_step,
+    random_power_step,
+    secrecy_rate_from_gains,
+)
 
 NS = 3
 #: fast vs exact objective agreement promised by the issue (both solve the same convex problem)
@@ -23,31 +28,9 @@ BOUND_RTOL = 1e-4
 FEAS_TOL = 1e-7
 
 
-def p_instance(rng, n=4, eve_scale=1.0):
-    """Effective gains with a dominant diagonal (own mode), noise of the same order."""
-    gb = rng.uniform(0.1, 1.0, (n, NS, NS))
-    gb[:, range(NS), range(NS)] *= 5.0
-    ge = eve_scale * rng.uniform(0.05, 0.5, (n, NS, NS))
-    nb = rng.uniform(0.05, 0.2, (n, NS))
-    ne = rng.uniform(0.05, 0.2, (n, NS))
-    r = rng.uniform(0.5, 2.0, (n, NS))
-    p = rng.uniform(0.1, 0.3, (n, NS))
-    return gb, ge, nb, ne, r, p
-
-
-def a_instance(rng, n=3, q=12):
-    chi = 0.1 * (rng.standard_normal((n, NS, NS, q)) + 1j * rng.standard_normal((n, NS, NS, q)))
-    chi[:, range(NS), range(NS)] *= 3.0
-    kappa2 = rng.uniform(0.0, 1.0, (n, NS, q))
-    p = rng.uniform(0.1, 0.5, (n, NS))
-    a = rng.uniform(0.5, 1.5, (n, q))
-    w = rng.uniform(0.5, 1.5, (n, q))
-    return chi, kappa2, p, a, w
-
-
 # ------------------------------------------------------------------------------ surrogates
 def test_p_surrogate_tight_at_current_point_and_below_elsewhere(rng):
-    gb, ge, nb, ne, _, p = p_instance(rng)
+    gb, ge, nb, ne, _, p = random_power_step(rng)
     bmat, c, const = k.p_surrogate(gb, ge, nb, ne, p)
     rate = secrecy_rate_from_gains(gb, ge, nb, ne, p)  # eq. (16) - (18) directly
     assert_allclose(k.p4_objective(bmat, c, const, p), rate, rtol=1e-12)
@@ -58,7 +41,7 @@ def test_p_surrogate_tight_at_current_point_and_below_elsewhere(rng):
 
 
 def test_a_surrogate_tight_at_current_point_and_below_elsewhere(rng):
-    chi, kappa2, p, a, _ = a_instance(rng)
+    chi, kappa2, p, a, _ = random_amplification_step(rng)
     s2r, s2b = 0.01, 0.1
     n = a.shape[0]
     F, D, g, const = k.a_surrogate(chi, kappa2, p, np.full(n, s2r), np.full(n, s2b), a)
@@ -73,7 +56,7 @@ def test_a_surrogate_tight_at_current_point_and_below_elsewhere(rng):
 # ------------------------------------------------------------------------------ p-step
 def power_case(rng, case):
     """P4 data for a named case; the current powers are made feasible so that MM holds."""
-    gb, ge, nb, ne, r, p = p_instance(rng)
+    gb, ge, nb, ne, r, p = random_power_step(rng)
     kw = {"total_power": 1.0, "ris_headroom": 5.0, "p_th": 0.01}
     if case == "floor":  # Bob hardly hears anything, Eve hears each mode without crosstalk
         gb *= 1e-3
@@ -150,7 +133,7 @@ def test_power_step_rejects_bad_input(rng):
 # ------------------------------------------------------------------------------ a-step
 def amplification_case(rng, case):
     """P5 data for a named case; the current amplification is made feasible (MM holds)."""
-    chi, kappa2, p, a, w = a_instance(rng)
+    chi, kappa2, p, a, w = random_amplification_step(rng)
     kw = {"sigma2_r2": 0.01, "sigma2_b": 0.1, "ris_budget": 100.0, "a_max": 3.0}
     if case == "at_a_max":  # so small that every element sits at a bound
         kw["a_max"] = 0.02

@@ -11,20 +11,14 @@ import pytest
 from fastsec.kernels import rcg
 from numpy.testing import assert_allclose, assert_array_equal
 
-from fastsec.oam.steps_reference import pymanopt_rate_ratio, rate_ratio_cost, rate_ratio_egrad
+from fastsec.oam.steps_reference import (
+    pymanopt_rate_ratio,
+    random_rate_ratio,
+    rate_ratio_cost,
+    rate_ratio_egrad,
+)
 
 NO_TRACE = np.zeros((1, 0, 3))
-
-
-def ratio_instance(rng, n=1, nl=3, q=12, ra=1, rb=3, c_scale=1.0):
-    """Random theta-subproblem data: factors scaled so that theta^H A theta ~ 1."""
-    def factors(rank):
-        shape = (n, nl, rank, q)
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2 * q)
-    U, V = factors(ra), factors(rb)
-    c = c_scale * rng.uniform(0.2, 1.0, (n, nl))
-    theta0 = np.exp(2j * np.pi * rng.random((n, q)))
-    return U, V, c, theta0
 
 
 def kernel_cost_grad(U, V, c, theta):
@@ -57,7 +51,7 @@ def test_tangent_projection_and_retraction(rng):
 
 # ------------------------------------------------------------------------------ problem
 def test_rate_ratio_cost_matches_dense_matrices(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=9)
+    U, V, c, theta0 = random_rate_ratio(rng, q=9)
     theta = theta0[0]
     A = np.einsum("lrq,lrp->lqp", U[0], U[0].conj())  # A_l = sum_r u_r u_r^H
     B = np.einsum("lrq,lrp->lqp", V[0], V[0].conj())
@@ -72,7 +66,7 @@ def test_rate_ratio_cost_matches_dense_matrices(rng):
 
 
 def test_rate_ratio_log1p_at_tiny_sinr(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=6)
+    U, V, c, theta0 = random_rate_ratio(rng, q=6)
     U *= 1e-12  # SINR ~ 1e-24: log2(1 + x) in plain form would round to 0
     f, _ = kernel_cost_grad(U[0], V[0], c[0], theta0[0])
     qa = np.sum(np.abs(U[0].conj() @ theta0[0]) ** 2, axis=1)
@@ -82,7 +76,7 @@ def test_rate_ratio_log1p_at_tiny_sinr(rng):
 
 
 def test_rate_ratio_gradient_finite_differences(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, q=10)
     theta = theta0[0]
     _, grad = kernel_cost_grad(U[0], V[0], c[0], theta)
     h = 1e-5
@@ -101,7 +95,7 @@ def test_rate_ratio_gradient_finite_differences(rng):
 
 def test_riemannian_gradient_taylor_check(rng):
     """pymanopt-style check: f(R(x, t v)) - f(x) - t <grad f, v> = O(t^2) on the manifold."""
-    U, V, c, theta0 = ratio_instance(rng, q=16)
+    U, V, c, theta0 = random_rate_ratio(rng, q=16)
     theta = theta0[0]
     f0, grad = kernel_cost_grad(U[0], V[0], c[0], theta)
     rgrad = np.empty_like(grad)
@@ -121,7 +115,7 @@ def test_riemannian_gradient_taylor_check(rng):
 
 # ------------------------------------------------------------------------------ optimizer
 def test_unit_modulus_armijo_and_monotone_cost(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=3, q=20, c_scale=0.3)
+    U, V, c, theta0 = random_rate_ratio(rng, n=3, q=20, c_scale=0.3)
     max_iter = 300
     trace = np.full((3, max_iter + 1, 3), np.nan)
     theta, f, iters, reason, gnorm = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-8, 1e-12, max_iter,
@@ -141,7 +135,7 @@ def test_unit_modulus_armijo_and_monotone_cost(rng):
 
 
 def test_stop_reasons(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=1, q=12)
+    U, V, c, theta0 = random_rate_ratio(rng, n=1, q=12)
     out = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-12, 0.0, 3, NO_TRACE)
     assert out[2][0] == 3 and rcg.STOP_REASONS[out[3][0]] == "max_iter"
     _, grad0 = kernel_cost_grad(U[0], V[0], c[0], theta0[0])
@@ -158,7 +152,7 @@ def test_stop_reasons(rng):
 
 
 def test_batch_equals_single_runs(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=4, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, n=4, q=10)
     batch = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-6, 1e-10, 500, np.zeros((4, 0, 3)))
     for b in range(4):
         single = rcg.rcg_rate_ratio(U[b:b + 1], V[b:b + 1], c[b:b + 1], theta0[b:b + 1], 1e-6,
@@ -170,7 +164,7 @@ def test_batch_equals_single_runs(rng):
 @pytest.mark.parametrize("seed", range(6))
 def test_rate_ratio_matches_or_beats_pymanopt(seed):
     rng = np.random.default_rng(seed)
-    U, V, c, theta0 = ratio_instance(rng, n=1, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, n=1, q=10)
     gtol, min_step, max_iter = 1e-6, 1e-10, 2000
     _, f, _, reason, _ = rcg.rcg_rate_ratio(U, V, c, theta0, gtol, min_step, max_iter, NO_TRACE)
     ref = pymanopt_rate_ratio(U[0], V[0], c[0], theta0[0], gtol, min_step, max_iter)
