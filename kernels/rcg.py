@@ -150,14 +150,37 @@ def rate_ratio(theta, data, b, grad, need_grad):
 
 @jit
 def _project_rows(W, theta, proj):
-    """``proj[r] = w_r^H theta`` for the rows of ``W``; returns ``sum_r |proj[r]|^2``."""
+    """``proj[r] = w_r^H theta`` for the rows of ``W``; returns ``sum_r |proj[r]|^2``.
+
+    Four interleaved partial sums (fixed order, so still deterministic) break the
+    floating-point add latency chain that otherwise bounds this loop.
+    """
+    nq = theta.shape[0]
+    n4 = nq - nq % 4
     acc = 0.0
     for r in range(W.shape[0]):
-        s = 0j
-        for q in range(theta.shape[0]):
-            s += W[r, q].conjugate() * theta[q]
-        proj[r] = s
-        acc += s.real * s.real + s.imag * s.imag
+        re0 = re1 = re2 = re3 = 0.0
+        im0 = im1 = im2 = im3 = 0.0
+        for q in range(0, n4, 4):
+            w0, t0 = W[r, q], theta[q]
+            w1, t1 = W[r, q + 1], theta[q + 1]
+            w2, t2 = W[r, q + 2], theta[q + 2]
+            w3, t3 = W[r, q + 3], theta[q + 3]
+            re0 += w0.real * t0.real + w0.imag * t0.imag
+            im0 += w0.real * t0.imag - w0.imag * t0.real
+            re1 += w1.real * t1.real + w1.imag * t1.imag
+            im1 += w1.real * t1.imag - w1.imag * t1.real
+            re2 += w2.real * t2.real + w2.imag * t2.imag
+            im2 += w2.real * t2.imag - w2.imag * t2.real
+            re3 += w3.real * t3.real + w3.imag * t3.imag
+            im3 += w3.real * t3.imag - w3.imag * t3.real
+        for q in range(n4, nq):
+            re0 += W[r, q].real * theta[q].real + W[r, q].imag * theta[q].imag
+            im0 += W[r, q].real * theta[q].imag - W[r, q].imag * theta[q].real
+        re = (re0 + re1) + (re2 + re3)
+        im = (im0 + im1) + (im2 + im3)
+        proj[r] = complex(re, im)
+        acc += re * re + im * im
     return acc
 
 
