@@ -49,15 +49,16 @@ def pymanopt_rate_ratio(
 ):
     """Minimise :func:`rate_ratio_cost` with pymanopt's CG from ``theta0`` (one instance).
 
-    Polak--Ribiere+ with pymanopt's Armijo ``BackTrackingLineSearcher``; the tolerance is
-    made the same as fastsec's relative one: ``min_gradient_norm = gtol * ||grad f(theta0)||``
-    (Riemannian norm) and ``max_iterations = max_iter + 1`` (pymanopt counts the starting
-    point as iteration 1). Returns pymanopt's ``OptimizerResult``.
+    Polak--Ribiere+ with pymanopt's Armijo ``AdaptiveLineSearcher`` (its CG default); the
+    tolerance is made the same as fastsec's relative one:
+    ``min_gradient_norm = gtol * ||grad f(theta0)||`` (Riemannian norm) and
+    ``max_iterations = max_iter + 1`` (pymanopt counts the starting point as iteration 1).
+    Returns pymanopt's ``OptimizerResult``.
     """
     import pymanopt
     from pymanopt.manifolds import ComplexCircle
     from pymanopt.optimizers import ConjugateGradient
-    from pymanopt.optimizers.line_search import BackTrackingLineSearcher
+    from pymanopt.optimizers.line_search import AdaptiveLineSearcher
 
     manifold = ComplexCircle(theta0.shape[0])
 
@@ -73,7 +74,7 @@ def pymanopt_rate_ratio(
     problem = pymanopt.Problem(manifold, cost, euclidean_gradient=egrad)
     optimizer = ConjugateGradient(
         beta_rule="PolakRibiere",
-        line_searcher=BackTrackingLineSearcher(),
+        line_searcher=AdaptiveLineSearcher(),
         min_gradient_norm=gtol * gnorm0,
         min_step_size=min_step,
         max_iterations=max_iter + 1,
