@@ -108,6 +108,15 @@ def test_power_step_single_feasible_point(rng):
     assert np.all(fast.iterations == 0)
 
 
+def test_power_step_without_ris_path(rng):
+    """r = 0 makes the RIS2 row vacuous, even with zero headroom."""
+    gb, ge, nb, ne, r, p = random_power_step(rng)
+    kw = {"total_power": 1.0, "ris_headroom": 0.0, "p_th": 0.01}
+    fast = steps.power_step(gb, ge, nb, ne, 0 * r, p, **kw)
+    exact = steps.power_step(gb, ge, nb, ne, 0 * r, p, exact=True, **kw)
+    assert_allclose(fast.objective, exact.objective, rtol=OBJ_RTOL)
+
+
 def test_power_step_single_instance_and_batch_agree(rng):
     args, kw = power_case(rng, "random")
     batch = steps.power_step(*args, **kw)

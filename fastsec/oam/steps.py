@@ -188,6 +188,9 @@ def power_step(
             f"p_th = {p_th:g} W on all {ns} modes exceeds total_power or ris_headroom: "
             "the feasible set of P4 is empty")
     pth = np.full(n, p_th)
+    # without a RIS2 path (r = 0) the budget row reads 0 <= headroom: vacuous, so give it
+    # room (a zero slack would leave the interior-point method no strictly feasible start)
+    headroom = np.where(ris_gain.sum(axis=1) > 0, headroom, 1.0)
 
     bmat, c, const = _k.p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p)
     start = time.perf_counter()
