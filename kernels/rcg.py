@@ -17,7 +17,7 @@ The module is split as pymanopt splits it:
 
 Gradient convention: ``cost_grad`` returns the *real* gradient
 ``df/dRe(theta) + 1j * df/dIm(theta)`` (``= 2 df/dconj(theta)``), so that the directional
-derivative along ``v`` is ``Re(egrad^H v)``; this is pymanopt's convention on
+derivative along ``v`` is ``Re(grad^H v)``; this is pymanopt's convention on
 ``ComplexCircle`` and the paper's eq. (46) (``grad theta^H A theta = 2 A theta``).
 
 The line search and the CG update follow pymanopt 2.2's ``ConjugateGradient(beta_rule=
@@ -273,7 +273,7 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
             if it >= max_iter:
                 reason = STOP_MAX_ITER
                 break
-            if gnorm < gstop:
+            if gnorm < gstop or gnorm == 0.0:  # (a zero gradient has no descent direction)
                 reason = STOP_GRADIENT
                 break
             if step < min_step:

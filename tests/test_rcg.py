@@ -224,3 +224,14 @@ def test_quadratic_form_matches_or_beats_pymanopt(rng):
         assert f[b] <= ref.cost + 1e-8 * abs(ref.cost)
         # the reported cost is the cost of the returned point
         assert f[b] == pytest.approx(np.vdot(theta[b], M[b] @ theta[b]).real, rel=1e-12)
+
+
+def test_zero_gradient_start_stops_at_once():
+    """A critical point as start: theta^H M theta with M = I is constant on the manifold."""
+    theta0 = np.exp(1j * np.linspace(0, 2, 5))[None]
+    theta, f, iters, reason, gnorm = rcg.rcg_minimize(quadratic_form, (np.eye(5)[None] + 0j,),
+                                                       theta0, 1e-6, 1e-10, 100,
+                                                       np.zeros((1, 0, 3)))
+    assert iters[0] == 0 and rcg.STOP_REASONS[reason[0]] == "gradient"
+    assert_array_equal(theta, theta0)
+    assert f[0] == pytest.approx(5.0, rel=1e-15)
