@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fastsec import solvers
 from fastsec._validate import check_array, check_real
@@ -111,15 +112,15 @@ def _check_converged(ok: np.ndarray, iters: np.ndarray) -> None:
 
 # ----------------------------------------------------------------------------------- p-step
 def power_step(
-    gain_bob,
-    gain_eve,
-    noise_bob,
-    noise_eve,
-    ris_gain,
-    p,
+    gain_bob: ArrayLike,
+    gain_eve: ArrayLike,
+    noise_bob: ArrayLike,
+    noise_eve: ArrayLike,
+    ris_gain: ArrayLike,
+    p: ArrayLike,
     *,
-    total_power,
-    ris_headroom,
+    total_power: float | ArrayLike,
+    ris_headroom: float | ArrayLike,
     p_th: float,
     exact: bool = False,
     solver: str = "auto",
@@ -215,7 +216,7 @@ def power_step(
                       _k.p4_objective(bmat, c, const, p), iters, name, seconds)
 
 
-def build_p4_problem(ns: int):
+def build_p4_problem(ns: int) -> tuple[cp.Problem, dict[str, cp.Parameter], cp.Variable]:
     """P4 as a DPP ``cp.Problem`` for ``N_s = ns`` modes.
 
     Returns ``(problem, params, p)``: parameters ``b`` (2 N_s, N_s), ``c`` (N_s,), ``total``,
@@ -241,15 +242,15 @@ _p4_problem = functools.cache(build_p4_problem)
 
 # ----------------------------------------------------------------------------------- a-step
 def amplification_step(
-    chi,
-    kappa2,
-    p,
-    a,
-    ris_weight,
+    chi: ArrayLike,
+    kappa2: ArrayLike,
+    p: ArrayLike,
+    a: ArrayLike,
+    ris_weight: ArrayLike,
     *,
     sigma2_r2: float,
     sigma2_b: float,
-    ris_budget,
+    ris_budget: float | ArrayLike,
     a_max: float,
     exact: bool = False,
     solver: str = "auto",
@@ -331,7 +332,9 @@ def amplification_step(
                       _k.p5_objective(F, D, g, const, a), iters, name, seconds)
 
 
-def build_p5_problem(nq: int, nf: int):
+def build_p5_problem(
+    nq: int, nf: int
+) -> tuple[cp.Problem, dict[str, cp.Parameter], cp.Variable]:
     """P5 as a DPP ``cp.Problem`` for ``Q = nq`` elements and ``nf`` columns of ``F``.
 
     Returns ``(problem, params, a)``: parameters ``F`` (Q, nf), ``sqrt_d`` (Q,), ``g`` (Q,),
