@@ -38,19 +38,13 @@ def rate_ratio_egrad(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndar
     return -2.0 / _LN2 * grad.sum(axis=0)
 
 
-def pymanopt_rate_ratio(
-    U: np.ndarray,
-    V: np.ndarray,
-    c: np.ndarray,
-    theta0: np.ndarray,
-    gtol: float,
-    min_step: float,
-    max_iter: int,
-):
-    """Minimise :func:`rate_ratio_cost` with pymanopt's CG from ``theta0`` (one instance).
+def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, max_iter: int):
+    """Minimise ``cost`` on ``ComplexCircle`` with pymanopt's CG from ``theta0``.
 
-    Polak--Ribiere+ with pymanopt's Armijo ``AdaptiveLineSearcher`` (its CG default); the
-    tolerance is made the same as fastsec's relative one:
+    ``cost(theta) -> float`` and ``egrad(theta) -> ndarray`` are NumPy callables (real
+    gradient convention of :mod:`fastsec.kernels.rcg`). Polak--Ribiere+ with pymanopt's
+    Armijo ``AdaptiveLineSearcher`` (its CG default), the configuration fastsec's kernel
+    reproduces; the tolerance is made the same as fastsec's relative one:
     ``min_gradient_norm = gtol * ||grad f(theta0)||`` (Riemannian norm) and
     ``max_iterations = max_iter + 1`` (pymanopt counts the starting point as iteration 1).
     Returns pymanopt's ``OptimizerResult``.
@@ -61,17 +55,9 @@ def pymanopt_rate_ratio(
     from pymanopt.optimizers.line_search import AdaptiveLineSearcher
 
     manifold = ComplexCircle(theta0.shape[0])
-
-    @pymanopt.function.numpy(manifold)
-    def cost(theta):
-        return rate_ratio_cost(theta, U, V, c)
-
-    @pymanopt.function.numpy(manifold)
-    def egrad(theta):
-        return rate_ratio_egrad(theta, U, V, c)
-
     gnorm0 = np.linalg.norm(manifold.projection(theta0, egrad(theta0)))
-    problem = pymanopt.Problem(manifold, cost, euclidean_gradient=egrad)
+    problem = pymanopt.Problem(manifold, pymanopt.function.numpy(manifold)(cost),
+                               euclidean_gradient=pymanopt.function.numpy(manifold)(egrad))
     optimizer = ConjugateGradient(
         beta_rule="PolakRibiere",
         line_searcher=AdaptiveLineSearcher(),
@@ -81,6 +67,13 @@ def pymanopt_rate_ratio(
         verbosity=0,
     )
     return optimizer.run(problem, initial_point=theta0)
+
+
+def pymanopt_rate_ratio(U, V, c, theta0, gtol: float, min_step: float, max_iter: int):
+    """:func:`pymanopt_cg` on :func:`rate_ratio_cost` with its analytic gradient (one instance)."""
+    return pymanopt_cg(lambda theta: rate_ratio_cost(theta, U, V, c),
+                       lambda theta: rate_ratio_egrad(theta, U, V, c),
+                       theta0, gtol, min_step, max_iter)
 
 
 def sinr(gain: np.ndarray, noise: np.ndarray, p: np.ndarray) -> np.ndarray:
