@@ -10,7 +10,7 @@ import pytest
 from fastsec.kernels import oam_steps as k
 from numpy.testing import assert_allclose
 
-from fastsec.errors import ParameterError
+from fastsec.errors import ParameterError, SolverError
 from fastsec.oam import steps
 from fastsec.oam.steps_reference import (
     bob_rate_from_chi,
@@ -194,3 +194,10 @@ def test_amplification_step_rejects_bad_input(rng):
         steps.amplification_step(args[0], args[1][:, :, :3], *args[2:], **kw)
     with pytest.raises(ParameterError, match="gap_rel"):
         steps.amplification_step(*args, gap_rel=0.5, **kw)
+
+
+def test_unreachable_tolerance_raises_solver_error(rng):
+    """A stalled fast path is a typed error naming the instances, never a silent result."""
+    args, kw = amplification_case(rng, "random")
+    with pytest.raises(SolverError, match="primal-dual-ipm did not reach its tolerance"):
+        steps.amplification_step(*args, gap_rel=1e-17, **kw)
