@@ -192,11 +192,11 @@ def power_step(
     # without a RIS2 path (r = 0) the budget row reads 0 <= headroom: vacuous, so give it
     # room (a zero slack would leave the interior-point method no strictly feasible start)
     headroom = np.where(ris_gain.sum(axis=1) > 0, headroom, 1.0)
+    name = solvers.resolve_solver(solver) if exact else FAST_SOLVER
 
     bmat, c, const = _k.p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p)
     start = time.perf_counter()
     if exact:
-        name = solvers.resolve_solver(solver)
         problem, params, var = _p4_problem(ns)
         sol = np.empty((n, ns))
         iters = np.zeros(n, dtype=np.int64)
@@ -208,7 +208,6 @@ def power_step(
             sol[i] = np.maximum(var.value, p_th)  # solver round-off below the floor
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = FAST_SOLVER
         sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
         _check_converged(ok, iters)
     seconds = time.perf_counter() - start
@@ -306,12 +305,12 @@ def amplification_step(
     budget = _per_instance("ris_budget", ris_budget, n, 0.0, low_open=True)
     a_max = check_real("a_max", a_max, 0.0, low_open=True)
     gap_rel = check_real("gap_rel", gap_rel, 0.0, 1e-3, low_open=True)
+    name = solvers.resolve_solver(solver) if exact else FAST_SOLVER
 
     F, D, g, const = _k.a_surrogate(chi, kappa2, p, np.full(n, sigma2_r2), np.full(n, sigma2_b),
                                     a)
     start = time.perf_counter()
     if exact:
-        name = solvers.resolve_solver(solver)
         problem, params, var = _p5_problem(nq, F.shape[2])
         sol = np.empty((n, nq))
         iters = np.zeros(n, dtype=np.int64)
@@ -324,7 +323,6 @@ def amplification_step(
             sol[i] = np.clip(var.value, 0.0, a_max)  # solver round-off outside [0, a_max]
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = FAST_SOLVER
         sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
         _check_converged(ok, iters)
     seconds = time.perf_counter() - start
