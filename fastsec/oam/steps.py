@@ -17,7 +17,7 @@ Mapping from the system model (stream ``l`` and modes ``k`` in the signal-mode s
 ``noise_eve[l]``     ``sigma_z^2 sum_z |h^E_{l,z}|^2 + sigma_E^2`` [W] (AN modes ``z``)
 ``ris_gain[l]``      ``||A H_R2 f_l||^2`` (eq. (10)): RIS2 output power per watt on mode ``l``
 ``ris_headroom``     ``P_R2 - sigma_z^2 sum_z ||A H_R2 f_z||^2 - sigma_R2^2 ||A||^2`` [W]
-``chi[l, k]``        ``diag(f_l^H H_R2B Theta2) H_R2 f_k`` (eq. (37)), so ``h^B_{l,k} = chi^T a``
+``chi[l, k]``        ``diag(f_l^H H_R2B Theta2) H_R2 f_k`` (eq. (36)), so ``h^B_{l,k} = chi^T a``
 ``kappa2[l]``        ``|f_l^H H_R2B Theta2|^2`` elementwise (eq. (37)'s ``kappa``)
 ``ris_weight[q]``    ``sum_l p_l |[H_R2 f_l]_q|^2 + sigma_z^2 sum_z |[H_R2 f_z]_q|^2 + sigma_R2^2``
 ==================  ==========================================================================
@@ -255,12 +255,12 @@ def amplification_step(
     solver: str = "auto",
     gap_rel: float = GAP_REL,
 ) -> StepResult:
-    """Update the RIS2 amplification: ``tau``, ``omega`` (eq. (35)-(36)), then P5 (eq. (39)).
+    """Update the RIS2 amplification: ``tau``, ``omega`` (eq. (34)-(35)), then P5 (eq. (39)).
 
     Parameters
     ----------
     chi : array_like, shape ([n,] N_s, N_s, Q), complex
-        ``chi_{l,k}`` of eq. (37) (module table): ``h^B_{l,k} = chi_{l,k}^T a``.
+        ``chi_{l,k}`` defined with eq. (36) (module table): ``h^B_{l,k} = chi_{l,k}^T a``.
     kappa2 : array_like, shape ([n,] N_s, Q), float
         ``|f_l^H H_R2B Theta2|^2`` elementwise, ``>= 0``.
     p : array_like, shape ([n,] N_s), float
