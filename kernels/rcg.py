@@ -127,7 +127,7 @@ def rate_ratio(theta, data, b, grad, need_grad):
     Notes
     -----
     This is Bob's rate as a function of one RIS phase vector with everything else fixed:
-    for theta2 (Paper 002, eq. (51)-(52)) ``u_{l,1} = sqrt(p_l) mu~_{l,l}``, the rows of
+    for theta2 (Paper 002, eq. (50)-(51)) ``u_{l,1} = sqrt(p_l) mu~_{l,l}``, the rows of
     ``V_l`` are ``sqrt(p_k) mu~_{l,k}`` (k != l) and ``sigma_R2 iota_l``, and
     ``c_l = sigma_B^2``. Written with ``log1p`` of the SINR, accurate at tiny SINRs.
 
