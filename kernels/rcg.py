@@ -87,10 +87,17 @@ def tangent_project(theta, v, out):
 
 @jit
 def retract(theta, v, step, out):
-    """Retraction ``out = unt(theta + step * v)`` by elementwise normalisation (eq. (49))."""
+    """Retraction ``out = unt(theta + step * v)`` by elementwise normalisation (eq. (49)).
+
+    ``z / sqrt(re^2 + im^2)`` rather than ``z / abs(z)``: ``abs`` (hypot) and the complex
+    division cost as much as a cost evaluation here; ``|theta + step v| >= 1`` for a tangent
+    ``v``, so the plain sum of squares cannot under- or overflow.
+    """
     for q in range(theta.shape[0]):
-        z = theta[q] + step * v[q]
-        out[q] = z / abs(z)
+        re = theta[q].real + step * v[q].real
+        im = theta[q].imag + step * v[q].imag
+        inv = 1.0 / math.sqrt(re * re + im * im)
+        out[q] = complex(re * inv, im * inv)
 
 
 # ---------------------------------------------------------------------------------- problem
@@ -286,26 +293,28 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
                 df = -gg
             dnorm = math.sqrt(inner(d, d))
             alpha = 1.0 / dnorm if math.isnan(alpha_next) else alpha_next
+            # each trial also computes the gradient: it shares the cost's projections, and
+            # the accepted trial (most often the first) then needs no second evaluation
             retract(x, d, alpha, x_new)
-            f_new = cost_grad(x_new, data, b, g_new, False)
+            f_new = cost_grad(x_new, data, b, g_new, True)
             evaluations = 1
             while (f_new > f + ARMIJO_SUFFICIENT_DECREASE * alpha * df
                    and evaluations <= ARMIJO_MAX_BACKTRACKS):
                 alpha *= ARMIJO_CONTRACTION
                 retract(x, d, alpha, x_new)
-                f_new = cost_grad(x_new, data, b, g_new, False)
+                f_new = cost_grad(x_new, data, b, g_new, True)
                 evaluations += 1
             if not f_new <= f:  # no decrease (or NaN): reject the step
                 alpha = 0.0
                 x_new[:] = x
                 f_new = f
+                g_new[:] = g  # the Riemannian gradient at x (projecting it again is exact)
             if ntrace > it:
                 trace[b, it, 1] = df
                 trace[b, it, 2] = alpha
             step = alpha * dnorm
             # keep pace after one backtrack, otherwise try twice as far next time
             alpha_next = alpha if evaluations == 2 else 2.0 * alpha
-            cost_grad(x_new, data, b, g_new, True)
             tangent_project(x_new, g_new, g_new)
             gg_new = inner(g_new, g_new)
             # Polak-Ribiere+: beta = max(0, <g_new, g_new - T(g)> / <g, g>), eq. (47)-(48)
