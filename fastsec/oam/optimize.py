@@ -38,6 +38,7 @@ from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
 from fastsec.oam.rates import Rates, secrecy_rate
 from fastsec.oam.scenario import Scenario
+from fastsec.oam.sdr import sdr_theta_step
 from fastsec.oam.steps import amplification_step, power_step
 
 
@@ -98,6 +99,8 @@ class OAMResult:
         R_s [bit/s/Hz] at the start and after every AO iteration.
     substep_history : ndarray, shape (iterations, 4), float64
         R_s after the p-, a-, θ1- and θ2-step of every AO iteration (:data:`SUBSTEPS`).
+    substep_ris2_power : ndarray, shape (iterations, 4), float64
+        RIS2 output power [W] (eq. (11)) after every sub-step, to check (20d) throughout.
     iterations : int
         AO iterations run.
     seconds : float
@@ -133,6 +136,7 @@ class OAMResult:
     rates: Rates
     history: np.ndarray
     substep_history: np.ndarray
+    substep_ris2_power: np.ndarray
     iterations: int
     seconds: float
     converged: bool
@@ -245,6 +249,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
         history=np.array(best.history), substep_history=np.array(best.substeps).reshape(-1, 4),
+        substep_ris2_power=np.array(best.substep_power).reshape(-1, 4),
         iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
         converged=best.converged, scheme=scheme, method=method, scenario=s,
         starts_rs=np.array(finals), a_rescales=best.a_rescales,
@@ -286,7 +291,7 @@ class _AORun:
         v = ef.incident(lk, self.theta1)
         weight = ef.ris_weight(lk, v, self.p)
         self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
-        self.history, self.substeps = [], []
+        self.history, self.substeps, self.substep_power = [], [], []
         self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
         self.converged = False
         self.solver = ""
@@ -305,15 +310,18 @@ class _AORun:
                 self._theta1_step()
                 self._theta2_step()
             else:
-                self.substeps.extend([self.rs, self.rs])
+                self._record()
+                self._record()
             self.history.append(self.rs)
             if self.rs - previous <= self.opts.tol:
                 self.converged = True
                 break
 
     def _record(self) -> None:
-        self.rs = self._rs(self.p, self.a, self.theta1, self.theta2)
+        rates = secrecy_rate(self.s, self.ch, self.p, self.a, self.theta1, self.theta2)
+        self.rs = float(rates.R_s)
         self.substeps.append(self.rs)
+        self.substep_power.append(float(rates.ris2_power_w))
 
     def _p_step(self) -> None:
         s, o = self.s, self.opts
@@ -338,8 +346,6 @@ class _AORun:
     def _theta_solve(self, data, theta) -> np.ndarray:
         o = self.opts
         if self.method == "sdr":
-            from fastsec.oam.sdr import sdr_theta_step
-
             self.theta_iterations += 1
             return sdr_theta_step(data, theta, self.rng, o.randomizations, o.solver)
         max_iter = 1 if o.theta_mode == "step" else o.rcg_max_iter
