@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec.kernels.oam_objectives import theta1_terms, theta2_terms
-from fastsec.kernels.oam_sinr import oam_precompute
+from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
 from fastsec.oam.channels import Channels
 from fastsec.oam.rates import stream_matrices
 from fastsec.oam.scenario import Scenario
@@ -38,10 +38,14 @@ class Link:
         Eve's RIS1 rows.
     h_r1r2 : ndarray, shape (Q2, Q1), complex128
         RIS1 -> RIS2 channel.
+    hre, him : ndarray, shape (Q1, Q2), float64
+        Real and imaginary parts of ``H_R1R2^T`` (for :func:`~.oam_sinr.oam_sinr_one`).
     n_s : int
         Signal streams N_s.
     sigma_z2, sigma_r2, sigma_b2, sigma_e2 : float
         AN power per AN mode, RIS2, Bob and Eve noise powers [W].
+    index_bits : float
+        log2 G of eq. (16).
 
     """
 
@@ -50,21 +54,37 @@ class Link:
     e0: np.ndarray
     er: np.ndarray
     h_r1r2: np.ndarray
+    hre: np.ndarray
+    him: np.ndarray
     n_s: int
     sigma_z2: float
     sigma_r2: float
     sigma_b2: float
     sigma_e2: float
+    index_bits: float
 
 
 def link(scenario: Scenario, ch: Channels) -> Link:
     """Precompute the candidate-independent products of ``scenario`` with channels ``ch``."""
     tx, rx, eve_rows = stream_matrices(scenario)
-    w1, c, e0, er, _, _ = oam_precompute(ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E, tx,
-                                         rx, eve_rows)
+    w1, c, e0, er, hre, him = oam_precompute(ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E,
+                                             tx, rx, eve_rows)
     s = scenario
-    return Link(w1, c, e0, er, np.ascontiguousarray(ch.H_R1R2), s.N_s, s.sigma_z2_w,
-                s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w)
+    return Link(w1, c, e0, er, np.ascontiguousarray(ch.H_R1R2), hre, him, s.N_s, s.sigma_z2_w,
+                s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w, s.index_bits)
+
+
+def secrecy(lk: Link, p, a, theta1, theta2) -> tuple[float, float]:
+    """R_s [bit/s/Hz] (eq. (19)) and RIS2 output power [W] (eq. (11)) of one point.
+
+    Unvalidated kernel call for the AO loop; :func:`fastsec.oam.secrecy_rate` is the
+    validated public form.
+    """
+    sinr_b = np.empty(lk.n_s)
+    sinr_e = np.empty(lk.n_s)
+    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
+                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
+    return float(np.log2(1 + sinr_b).sum() + lk.index_bits - np.log2(1 + sinr_e).sum()), power
 
 
 def incident(lk: Link, theta1: np.ndarray) -> np.ndarray:

@@ -298,7 +298,7 @@ class _AORun:
         self.rs = self._rs(self.p, self.a, self.theta1, self.theta2)
 
     def _rs(self, p, a, theta1, theta2) -> float:
-        return float(secrecy_rate(self.s, self.ch, p, a, theta1, theta2).R_s)
+        return ef.secrecy(self.lk, p, a, theta1, theta2)[0]
 
     def solve(self) -> None:
         self.history.append(self.rs)
@@ -318,10 +318,9 @@ class _AORun:
                 break
 
     def _record(self) -> None:
-        rates = secrecy_rate(self.s, self.ch, self.p, self.a, self.theta1, self.theta2)
-        self.rs = float(rates.R_s)
+        self.rs, power = ef.secrecy(self.lk, self.p, self.a, self.theta1, self.theta2)
         self.substeps.append(self.rs)
-        self.substep_power.append(float(rates.ris2_power_w))
+        self.substep_power.append(power)
 
     def _p_step(self) -> None:
         s, o = self.s, self.opts

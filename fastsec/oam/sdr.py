@@ -75,8 +75,8 @@ def sdr_theta_step(data: tuple, theta: np.ndarray, rng: np.random.Generator,
     X = cp.Variable((n, n), hermitian=True)
     terms = []
     for m in range(sign.shape[0]):
-        total = cp.real(cp.trace(((a_bar[m] + b_bar[m]) / den[m]) @ X))
-        interference = cp.real(cp.trace((b_bar[m] / den[m]) @ X))
+        total = cp.real(cp.sum(cp.multiply(((a_bar[m] + b_bar[m]) / den[m]).T, X)))
+        interference = cp.real(cp.sum(cp.multiply((b_bar[m] / den[m]).T, X)))
         if sign[m] < 0:  # a rate to maximise: keep log(total), linearise -log(interference)
             terms.append(cp.log(total) - interference)
         else:  # a rate to minimise: keep log(interference), linearise -log(total)
