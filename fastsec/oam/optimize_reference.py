@@ -83,6 +83,21 @@ def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float
                          initial_point=theta0)
 
 
+def theta1_instance(q: int, seed: int = 0) -> tuple[tuple, np.ndarray]:
+    """θ1 subproblem of a Q1 = Q2 = q default scene at a random point, and its start θ1.
+
+    Powers split equally, ``a = a_max``, random phases from ``default_rng(seed)``; returns
+    the data tuple of :func:`fastsec.kernels.oam_objectives.secrecy_terms` and θ1 (q,).
+    """
+    s = Scenario(Q1=q, Q2=q)
+    lk = ef.link(s, scene_channels(s))
+    rng = np.random.default_rng(seed)
+    p = np.full(s.N_s, s.signal_power_w / s.N_s)
+    a = np.full(s.Q2, s.a_max)
+    theta1, theta2 = random_phases(rng, s.Q1), random_phases(rng, s.Q2)
+    return ef.theta1_data(lk, p, a, theta2), theta1
+
+
 def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 15,
                  tol: float = 1e-6, gtol: float = 1e-6, min_step: float = 1e-10,
                  rcg_max_iter: int = 1000) -> dict:
