@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,9 @@ from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import sdr_theta_step
 from fastsec.oam.steps import amplification_step, power_step
 
+#: Sub-steps of one AO iteration, in order (Algorithm 1).
+SUBSTEPS = ("p", "a", "theta1", "theta2")
+
 
 @dataclass(frozen=True)
 class Scheme:
@@ -48,37 +52,57 @@ class Scheme:
 
     Attributes
     ----------
-    overrides : dict
-        Scenario fields replaced for this scheme.
-    optimise_phases : bool
-        Whether θ1 and θ2 are optimised (False: the random start is kept).
+    overrides : callable
+        ``Scenario -> dict`` of the scenario fields replaced for this scheme.
+    optimised : tuple of str
+        The variables of :data:`SUBSTEPS` that the AO updates; ``a`` stays 1 on a passive
+        surface, a phase vector that is not optimised keeps its random start, or stays 1 where
+        it belongs to no surface (the unused factor of a single RIS).
     description : str
         The paper's name of the scheme.
 
     """
 
-    overrides: dict
-    optimise_phases: bool
+    overrides: Callable[[Scenario], dict]
+    optimised: tuple[str, ...]
     description: str
+
+
+def _same(s: Scenario) -> dict:
+    return {}
+
+
+def _single(topology: str, active: bool) -> Callable[[Scenario], dict]:
+    def overrides(s: Scenario) -> dict:  # one surface with all Q1 + Q2 elements
+        q = s.Q1 + s.Q2
+        return {"topology": topology, "active_ris": active, "Q1": q, "Q2": q,
+                "ris1_shape": None, "ris2_shape": None}
+    return overrides
 
 
 #: Schemes of Sec. V by ``scheme=`` name.
 SCHEMES: dict[str, Scheme] = {
-    "proposed": Scheme({}, True, "PA RIS-OAM with JiMa and AN (Algorithm 1)"),
-    "pa_ris_mimo": Scheme({"waveform": "mimo"}, True,
+    "proposed": Scheme(_same, SUBSTEPS, "PA RIS-OAM with JiMa and AN (Algorithm 1)"),
+    "pa_ris_mimo": Scheme(lambda s: {"waveform": "mimo"}, SUBSTEPS,
                           "PA RIS-MIMO: antenna-domain streams, no index bits"),
-    "no_an": Scheme({"N_z": 0, "rho": 1.0}, True,
+    "no_an": Scheme(lambda s: {"N_z": 0, "rho": 1.0}, SUBSTEPS,
                     "PA RIS-OAM without AN: N_z = 0, all of P_T on the signal modes"),
-    "random_phase": Scheme({}, False, "PA RIS-OAM with random RIS phases (p, a optimised)"),
-    "zc": Scheme({"waveform": "zc"}, True, "PA RIS-OAM with Zadoff-Chu sequences (eq. (59))"),
+    "random_phase": Scheme(_same, ("p", "a"),
+                           "PA RIS-OAM with random RIS phases (p, a optimised)"),
+    "zc": Scheme(lambda s: {"waveform": "zc"}, SUBSTEPS,
+                 "PA RIS-OAM with Zadoff-Chu sequences (eq. (59))"),
+    "dp": Scheme(lambda s: {"active_ris": False}, ("p", "theta1", "theta2"),
+                 "double passive RIS (a = 1, P_T = P_total)"),
+    "sa": Scheme(_single("single_ris2", True), ("p", "a", "theta2"),
+                 "single active RIS of Q1 + Q2 elements at RIS2's place"),
+    "sp": Scheme(_single("single_ris1", False), ("p", "theta1"),
+                 "single passive RIS of Q1 + Q2 elements at RIS1's place"),
 }
 
 #: θ-step solvers by ``method=`` name.
 METHODS = ("rmcg", "sdr")
 #: θ subproblem modes: to the RCG tolerance (default) or one RCG step per AO iteration.
 THETA_MODES = ("tolerance", "step")
-#: Sub-steps recorded per AO iteration, in order.
-SUBSTEPS = ("p", "a", "theta1", "theta2")
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,8 +148,8 @@ class OAMResult:
     residuals : dict
         Constraint residuals of P1 at the solution (all ``<= 0`` when feasible):
         ``power_sum`` (Σp - ρP_T) [W], ``power_floor`` (p_th - min p) [W], ``ris2_budget``
-        (RIS2 power - P_R2) [W], ``a_low`` (-min a), ``a_high`` (max a - a_max),
-        ``unit_modulus`` (max ||θ| - 1|).
+        (RIS2 power - P_R2 [W]; 0 for a passive surface, which has none), ``a_low``
+        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (max ||θ| - 1|).
 
     """
 
@@ -231,7 +255,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         randomizations=check_int("randomizations", randomizations, 1),
     )
     spec = SCHEMES[scheme]
-    s = dataclasses.replace(scenario, **spec.overrides) if spec.overrides else scenario
+    overrides = spec.overrides(scenario)
+    s = dataclasses.replace(scenario, **overrides) if overrides else scenario
     ch = scene_channels(s) if channels is None else channels
     if not isinstance(ch, Channels):
         raise ParameterTypeError(f"channels must be a Channels, got {type(ch).__name__}")
@@ -266,7 +291,7 @@ def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
     return {
         "power_sum": float(p.sum() - s.signal_power_w),
         "power_floor": float(s.p_th_w - p.min()),
-        "ris2_budget": float(rates.ris2_power_w - rates.ris2_budget_w),
+        "ris2_budget": float(rates.ris2_power_w - rates.ris2_budget_w) if s.active_ris else 0.0,
         "a_low": float(-a.min()),
         "a_high": float(a.max() - s.a_max),
         "unit_modulus": float(max(np.abs(np.abs(theta1) - 1).max(),
@@ -287,10 +312,16 @@ class _AORun:
         self.opts, self.rng = opts, rng
         self.theta1 = random_phases(rng, s.Q1)
         self.theta2 = random_phases(rng, s.Q2)
+        if s.topology == "single_ris2":  # the single surface's phases are θ2
+            self.theta1 = np.ones(s.Q1, dtype=np.complex128)
+        if s.topology == "single_ris1":  # the single surface's phases are θ1
+            self.theta2 = np.ones(s.Q2, dtype=np.complex128)
         self.p = np.full(s.N_s, s.signal_power_w / s.N_s)
-        v = ef.incident(lk, self.theta1)
-        weight = ef.ris_weight(lk, v, self.p)
-        self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
+        if s.active_ris:
+            weight = ef.ris_weight(lk, ef.incident(lk, self.theta1), self.p)
+            self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
+        else:
+            self.a = np.ones(s.Q2)
         self.history, self.substeps, self.substep_power = [], [], []
         self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
         self.converged = False
@@ -304,13 +335,10 @@ class _AORun:
         self.history.append(self.rs)
         for _ in range(self.opts.max_iters):
             previous = self.rs
-            self._p_step()
-            self._a_step()
-            if self.spec.optimise_phases:
-                self._theta1_step()
-                self._theta2_step()
-            else:
-                self._record()
+            for name, step in (("p", self._p_step), ("a", self._a_step),
+                               ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
+                if name in self.spec.optimised:
+                    step()
                 self._record()
             self.history.append(self.rs)
             if self.rs - previous <= self.opts.tol:
@@ -326,11 +354,13 @@ class _AORun:
         s, o = self.s, self.opts
         v = ef.incident(self.lk, self.theta1)
         terms = ef.power_terms(self.lk, v, self.a, self.theta1, self.theta2, s.p_r2_w)
+        if not s.active_ris:  # a passive surface has no budget: the constraint is inactive
+            terms["ris_gain"] = np.zeros(s.N_s)
+            terms["ris_headroom"] = 1.0
         res = power_step(**terms, p=self.p, total_power=s.signal_power_w, p_th=s.p_th_w,
                          exact=o.exact, solver=o.solver)
         self.solver = res.solver
         self.p = res.solution[0]
-        self._record()
 
     def _a_step(self) -> None:
         s, o = self.s, self.opts
@@ -340,7 +370,6 @@ class _AORun:
                                  sigma2_b=s.sigma_b2_w, ris_budget=s.p_r2_w, a_max=s.a_max,
                                  exact=o.exact, solver=o.solver)
         self.a = res.solution[0]
-        self._record()
 
     def _theta_solve(self, data, theta) -> np.ndarray:
         o = self.opts
@@ -360,7 +389,7 @@ class _AORun:
         theta1 = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
         a = self.a
         power = ef.ris2_power(lk, ef.incident(lk, theta1), self.p, a)
-        if power > s.p_r2_w:
+        if s.active_ris and power > s.p_r2_w:
             a = a * math.sqrt(s.p_r2_w / power) * (1 - 1e-12)
             self.a_rescales += 1
         rs = self._rs(self.p, a, theta1, self.theta2)
@@ -368,12 +397,10 @@ class _AORun:
             self.theta1, self.a = theta1, a
         else:
             self.theta1_rejections += 1
-        self._record()
 
     def _theta2_step(self) -> None:
         v = ef.incident(self.lk, self.theta1)
         self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2)
-        self._record()
 
 
 _NO_TRACE = np.zeros((1, 0, 3))
