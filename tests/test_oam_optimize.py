@@ -14,6 +14,12 @@ from numpy.testing import assert_allclose
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
+from fastsec.oam.optimize_reference import (
+    pymanopt_theta,
+    secrecy_terms_cost,
+    secrecy_terms_egrad,
+    theta1_instance,
+)
 from fastsec.oam.reference import sinr_terms_reference
 from fastsec.oam.sdr import lifted_forms
 from fastsec.oam.steps_reference import bob_rate_from_chi, secrecy_rate_from_gains
@@ -138,6 +144,30 @@ def test_rcg_on_theta1_objective_improves_and_keeps_unit_modulus(scene, rng):
     r_b1, r_e1, _ = _twin_rates(s, ch, p, a, theta[0], theta2)
     assert r_b1 - r_e1 > r_b0 - r_e0
     assert_allclose(f[0], -(r_b1 - r_e1), rtol=1e-10)
+
+
+def test_numpy_twin_matches_kernel(scene, rng):
+    s, ch = scene
+    lk = ef.link(s, ch)
+    p, a, theta1, theta2 = _point(s, rng)
+    data = ef.theta1_data(lk, p, a, theta2)
+    grad = np.empty(s.Q1, dtype=complex)
+    f = secrecy_terms(theta1, data, 0, grad, True)
+    assert_allclose(f, secrecy_terms_cost(theta1, data), rtol=1e-12)  # same sums, reordered
+    assert_allclose(grad, secrecy_terms_egrad(theta1, data), rtol=1e-10,
+                    atol=1e-14 * abs(grad).max())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_rcg_theta1_matches_or_beats_pymanopt(seed):
+    data, theta0 = theta1_instance(12, seed)
+    gtol, min_step, max_iter = 1e-6, 1e-10, 1000
+    _, f, _, reason, _ = rcg_secrecy(*data, theta0[None], gtol, min_step, max_iter,
+                                     np.zeros((1, 0, 3)))
+    ref = pymanopt_theta(data, theta0, gtol, min_step, max_iter)
+    assert reason[0] != 2  # stopped on the gradient or step tolerance, not the cap
+    # same start, algorithm and tolerance: equal to 1e-8 relative, or better (lower)
+    assert f[0] <= ref.cost + 1e-8 * abs(ref.cost)
 
 
 # ------------------------------------------------------------------------ Algorithm 1
