@@ -198,6 +198,7 @@ def test_algorithm1_monotone_and_feasible(theta_mode):
     assert np.all(np.diff(steps) >= -MONOTONE_TOL * (1 + np.abs(steps[1:])))
     assert_allclose(res.history[1:], res.substep_history[:, -1], rtol=0)
     assert res.history[-1] > res.history[0]
+    assert res.stop_reason == ("tolerance" if res.converged else "max_iters")
     r_b, r_e, _ = _twin_rates(s, channels(s), res.p, res.a, res.theta1, res.theta2)
     assert_allclose(res.rates.R_s, r_b + s.index_bits - r_e, rtol=1e-10)
     _check_constraints(res, s)
@@ -253,6 +254,7 @@ def test_sdr_method_monotone_and_feasible():
     ({"theta_mode": "one"}, ParameterError),
     ({"gtol": 1.5}, ParameterError),
     ({"channels": "H"}, ParameterTypeError),
+    ({"exact": True, "solver": "NOPE"}, ParameterError),
 ])
 def test_optimize_rejects_bad_input(kwargs, error):
     args = {"rng": np.random.default_rng(0), **kwargs}

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastsec import solvers
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.oam_objectives import rcg_secrecy
@@ -131,6 +132,8 @@ class OAMResult:
         Wall time of the whole call [s].
     converged : bool
         Whether the R_s gain fell to ``tol`` before ``max_iters``.
+    stop_reason : str
+        ``"tolerance"`` (R_s gain <= ``tol``) or ``"max_iters"``.
     scheme, method : str
         The scheme and θ-step method used.
     scenario : Scenario
@@ -164,6 +167,7 @@ class OAMResult:
     iterations: int
     seconds: float
     converged: bool
+    stop_reason: str
     scheme: str
     method: str
     scenario: Scenario
@@ -248,7 +252,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
         starts=check_int("starts", starts, 1),
         exact=bool(exact),
-        solver=solver,
+        solver=solvers.resolve_solver(solver) if exact or method == "sdr" else solver,
         gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
         rcg_max_iter=check_int("rcg_max_iter", rcg_max_iter, 1),
         min_step=check_real("min_step", min_step, 0.0),
@@ -276,7 +280,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         history=np.array(best.history), substep_history=np.array(best.substeps).reshape(-1, 4),
         substep_ris2_power=np.array(best.substep_power).reshape(-1, 4),
         iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
-        converged=best.converged, scheme=scheme, method=method, scenario=s,
+        converged=best.converged, stop_reason="tolerance" if best.converged else "max_iters",
+        scheme=scheme, method=method, scenario=s,
         starts_rs=np.array(finals), a_rescales=best.a_rescales,
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
         solver=best.solver, residuals=residuals(s, rates, best.p, best.a, best.theta1,
