@@ -333,8 +333,9 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
     Parameters
     ----------
     chi : ndarray, shape (n, N_s, N_s, Q), complex128
-        ``chi[i, l, k] = diag(f_l^H H_R2B Theta2) H_R1R2 Theta1 H_AR1 f_k`` (eq. (37)), so
-        that ``h^B_{l,k} = chi_{l,k}^T a`` [amplitude gain per unit amplification].
+        ``chi[i, l, k] = diag(f_l^H H_R2B Theta2) H_R1R2 Theta1 H_AR1 f_k`` (defined with
+        eq. (36)), so that ``h^B_{l,k} = chi_{l,k}^T a`` [amplitude gain per unit
+        amplification].
     kappa2 : ndarray, shape (n, N_s, Q), float64
         ``|kappa_l|^2 = |f_l^H H_R2B Theta2|^2`` elementwise, so that
         ``||h_{B,l} A||^2 = sum_q kappa2[l, q] a_q^2`` (eq. (14)).
@@ -343,19 +344,19 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
     sigma2_r2, sigma2_b : ndarray, shape (n,), float64
         RIS2 and Bob noise powers ``sigma_R2^2``, ``sigma_B^2`` [W].
     a_bar : ndarray, shape (n, Q), float64
-        Current amplification, where ``tau`` (eq. (35)) and ``omega`` (eq. (36)) are taken.
+        Current amplification, where ``tau`` (eq. (34)) and ``omega`` (eq. (35)) are taken.
 
     Returns
     -------
     F : ndarray, shape (n, Q, 2 N_s^2)
-        ``Re(Omega) = F F^T + diag(D)`` with ``Omega`` of eq. (38): columns
+        ``Re(Omega) = F F^T + diag(D)`` with ``Omega`` of eq. (37): columns
         ``sqrt(omega_l |tau_l|^2 p_k) Re(chi_{l,k})`` and ``... Im(chi_{l,k})``.
     D : ndarray, shape (n, Q)
         ``sum_l omega_l |tau_l|^2 sigma_R2^2 |kappa_l|^2``.
     g : ndarray, shape (n, Q)
         ``Re(g)`` of eq. (38), ``sum_l omega_l Re(tau_l^* sqrt(p_l) chi_{l,l})``.
     const : ndarray, shape (n,)
-        ``c_3`` of eq. (37): ``(-a^T Re(Omega) a + 2 g^T a + const) / ln 2`` is the WMMSE
+        ``c_3`` of eq. (36): ``(-a^T Re(Omega) a + 2 g^T a + const) / ln 2`` is the WMMSE
         surrogate of ``R_B`` [bit/s/Hz], equal to it at ``a = a_bar`` and below elsewhere.
 
     """
@@ -374,9 +375,9 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
                 total += p[i, k] * (h[k].real ** 2 + h[k].imag ** 2)
             for q in range(nq):
                 total += sigma2_r2[i] * kappa2[i, lm, q] * a_bar[i, q] ** 2
-            tau = math.sqrt(p[i, lm]) * h[lm] / total  # eq. (35)
+            tau = math.sqrt(p[i, lm]) * h[lm] / total  # eq. (34)
             signal = p[i, lm] * (h[lm].real ** 2 + h[lm].imag ** 2)
-            omega = total / (total - signal)  # eq. (36): 1 + SINR
+            omega = total / (total - signal)  # eq. (35): 1 + SINR
             wt = omega * (tau.real ** 2 + tau.imag ** 2)
             for k in range(ns):
                 scale = math.sqrt(wt * p[i, k])

@@ -17,15 +17,18 @@ The module is split as pymanopt splits it:
 
 Gradient convention: ``cost_grad`` returns the *real* gradient
 ``df/dRe(theta) + 1j * df/dIm(theta)`` (``= 2 df/dconj(theta)``), so that the directional
-derivative along ``v`` is ``Re(egrad^H v)``; this is pymanopt's convention on
+derivative along ``v`` is ``Re(grad^H v)``; this is pymanopt's convention on
 ``ComplexCircle`` and the paper's eq. (46) (``grad theta^H A theta = 2 A theta``).
 
 The line search and the CG update follow pymanopt 2.2's ``ConjugateGradient(beta_rule=
-"PolakRibiere")`` with its ``BackTrackingLineSearcher`` (Manopt's default Armijo search):
-first trial step ``1/||xi||``, later ``2 * optimism * (f_k - f_{k-1}) / df_k``; contraction
-0.5, sufficient decrease 1e-4, at most 25 backtracks; a step that does not decrease the
+"PolakRibiere")`` with its ``AdaptiveLineSearcher`` (Manopt's ``linesearch_adaptive``, the
+default of both for CG): Armijo backtracking with sufficient decrease 0.5 and contraction
+0.5, at most 10 backtracks; the first trial step is ``1/||xi_0||``, later ones the last
+accepted step (after exactly one backtrack) or twice it; a step that does not decrease the
 cost is rejected (step size 0, which then stops the run). Starting from the same point with
-``min_gradient_norm = gtol * ||grad f(theta_0)||`` pymanopt walks the same iterates.
+``min_gradient_norm = gtol * ||grad f(theta_0)||`` pymanopt walks the same iterates up to
+round-off. (This search needs about half the iterations of pymanopt's
+``BackTrackingLineSearcher`` on the theta subproblems.)
 
 The generic loop takes the problem as a dispatcher argument. Numba cannot cache a function
 that receives a dispatcher as a run-time value (it embeds the object's address), so the loop
@@ -50,11 +53,11 @@ STOP_MAX_ITER = 2
 STOP_NONFINITE = 3
 STOP_REASONS = ("gradient", "step", "max_iter", "nonfinite")
 
-#: Armijo backtracking constants (pymanopt ``BackTrackingLineSearcher`` / Manopt defaults).
-ARMIJO_SUFFICIENT_DECREASE = 1e-4
+#: Armijo backtracking constants (Manopt's ``linesearch_adaptive`` / pymanopt's
+#: ``AdaptiveLineSearcher`` defaults).
+ARMIJO_SUFFICIENT_DECREASE = 0.5
 ARMIJO_CONTRACTION = 0.5
-ARMIJO_OPTIMISM = 2.0
-ARMIJO_MAX_BACKTRACKS = 25
+ARMIJO_MAX_BACKTRACKS = 10
 
 _LN2 = math.log(2.0)
 
@@ -84,10 +87,17 @@ def tangent_project(theta, v, out):
 
 @jit
 def retract(theta, v, step, out):
-    """Retraction ``out = unt(theta + step * v)`` by elementwise normalisation (eq. (49))."""
+    """Retraction ``out = unt(theta + step * v)`` by elementwise normalisation (eq. (49)).
+
+    ``z / sqrt(re^2 + im^2)`` rather than ``z / abs(z)``: ``abs`` (hypot) and the complex
+    division cost as much as a cost evaluation here; ``|theta + step v| >= 1`` for a tangent
+    ``v``, so the plain sum of squares cannot under- or overflow.
+    """
     for q in range(theta.shape[0]):
-        z = theta[q] + step * v[q]
-        out[q] = z / abs(z)
+        re = theta[q].real + step * v[q].real
+        im = theta[q].imag + step * v[q].imag
+        inv = 1.0 / math.sqrt(re * re + im * im)
+        out[q] = complex(re * inv, im * inv)
 
 
 # ---------------------------------------------------------------------------------- problem
@@ -124,7 +134,7 @@ def rate_ratio(theta, data, b, grad, need_grad):
     Notes
     -----
     This is Bob's rate as a function of one RIS phase vector with everything else fixed:
-    for theta2 (Paper 002, eq. (51)-(52)) ``u_{l,1} = sqrt(p_l) mu~_{l,l}``, the rows of
+    for theta2 (Paper 002, eq. (50)-(51)) ``u_{l,1} = sqrt(p_l) mu~_{l,l}``, the rows of
     ``V_l`` are ``sqrt(p_k) mu~_{l,k}`` (k != l) and ``sigma_R2 iota_l``, and
     ``c_l = sigma_B^2``. Written with ``log1p`` of the SINR, accurate at tiny SINRs.
 
@@ -150,14 +160,37 @@ def rate_ratio(theta, data, b, grad, need_grad):
 
 @jit
 def _project_rows(W, theta, proj):
-    """``proj[r] = w_r^H theta`` for the rows of ``W``; returns ``sum_r |proj[r]|^2``."""
+    """``proj[r] = w_r^H theta`` for the rows of ``W``; returns ``sum_r |proj[r]|^2``.
+
+    Four interleaved partial sums (fixed order, so still deterministic) break the
+    floating-point add latency chain that otherwise bounds this loop.
+    """
+    nq = theta.shape[0]
+    n4 = nq - nq % 4
     acc = 0.0
     for r in range(W.shape[0]):
-        s = 0j
-        for q in range(theta.shape[0]):
-            s += W[r, q].conjugate() * theta[q]
-        proj[r] = s
-        acc += s.real * s.real + s.imag * s.imag
+        re0 = re1 = re2 = re3 = 0.0
+        im0 = im1 = im2 = im3 = 0.0
+        for q in range(0, n4, 4):
+            w0, t0 = W[r, q], theta[q]
+            w1, t1 = W[r, q + 1], theta[q + 1]
+            w2, t2 = W[r, q + 2], theta[q + 2]
+            w3, t3 = W[r, q + 3], theta[q + 3]
+            re0 += w0.real * t0.real + w0.imag * t0.imag
+            im0 += w0.real * t0.imag - w0.imag * t0.real
+            re1 += w1.real * t1.real + w1.imag * t1.imag
+            im1 += w1.real * t1.imag - w1.imag * t1.real
+            re2 += w2.real * t2.real + w2.imag * t2.imag
+            im2 += w2.real * t2.imag - w2.imag * t2.real
+            re3 += w3.real * t3.real + w3.imag * t3.imag
+            im3 += w3.real * t3.imag - w3.imag * t3.real
+        for q in range(n4, nq):
+            re0 += W[r, q].real * theta[q].real + W[r, q].imag * theta[q].imag
+            im0 += W[r, q].real * theta[q].imag - W[r, q].imag * theta[q].real
+        re = (re0 + re1) + (re2 + re3)
+        im = (im0 + im1) + (im2 + im3)
+        proj[r] = complex(re, im)
+        acc += re * re + im * im
     return acc
 
 
@@ -236,7 +269,7 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
         for q in range(nq):
             d[q] = -g[q]
         step = np.inf
-        f_prev = np.nan
+        alpha_next = np.nan  # remembered trial step of the adaptive line search
         it = 0
         while True:
             if ntrace > it:
@@ -247,7 +280,7 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
             if it >= max_iter:
                 reason = STOP_MAX_ITER
                 break
-            if gnorm < gstop:
+            if gnorm < gstop or gnorm == 0.0:  # (a zero gradient has no descent direction)
                 reason = STOP_GRADIENT
                 break
             if step < min_step:
@@ -259,29 +292,29 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
                     d[q] = -g[q]
                 df = -gg
             dnorm = math.sqrt(inner(d, d))
-            if math.isnan(f_prev):
-                alpha = 1.0 / dnorm
-            else:
-                alpha = ARMIJO_OPTIMISM * 2.0 * (f - f_prev) / df
+            alpha = 1.0 / dnorm if math.isnan(alpha_next) else alpha_next
+            # each trial also computes the gradient: it shares the cost's projections, and
+            # the accepted trial (most often the first) then needs no second evaluation
             retract(x, d, alpha, x_new)
-            f_new = cost_grad(x_new, data, b, g_new, False)
-            backtracks = 0
+            f_new = cost_grad(x_new, data, b, g_new, True)
+            evaluations = 1
             while (f_new > f + ARMIJO_SUFFICIENT_DECREASE * alpha * df
-                   and backtracks < ARMIJO_MAX_BACKTRACKS):
+                   and evaluations <= ARMIJO_MAX_BACKTRACKS):
                 alpha *= ARMIJO_CONTRACTION
                 retract(x, d, alpha, x_new)
-                f_new = cost_grad(x_new, data, b, g_new, False)
-                backtracks += 1
+                f_new = cost_grad(x_new, data, b, g_new, True)
+                evaluations += 1
             if not f_new <= f:  # no decrease (or NaN): reject the step
                 alpha = 0.0
                 x_new[:] = x
                 f_new = f
+                g_new[:] = g  # the Riemannian gradient at x (projecting it again is exact)
             if ntrace > it:
                 trace[b, it, 1] = df
                 trace[b, it, 2] = alpha
             step = alpha * dnorm
-            f_prev = f
-            cost_grad(x_new, data, b, g_new, True)
+            # keep pace after one backtrack, otherwise try twice as far next time
+            alpha_next = alpha if evaluations == 2 else 2.0 * alpha
             tangent_project(x_new, g_new, g_new)
             gg_new = inner(g_new, g_new)
             # Polak-Ribiere+: beta = max(0, <g_new, g_new - T(g)> / <g, g>), eq. (47)-(48)

@@ -11,20 +11,15 @@ import pytest
 from fastsec.kernels import rcg
 from numpy.testing import assert_allclose, assert_array_equal
 
-from fastsec.oam.steps_reference import pymanopt_rate_ratio, rate_ratio_cost, rate_ratio_egrad
+from fastsec.oam.steps_reference import (
+    pymanopt_cg,
+    pymanopt_rate_ratio,
+    random_rate_ratio,
+    rate_ratio_cost,
+    rate_ratio_egrad,
+)
 
 NO_TRACE = np.zeros((1, 0, 3))
-
-
-def ratio_instance(rng, n=1, nl=3, q=12, ra=1, rb=3, c_scale=1.0):
-    """Random theta-subproblem data: factors scaled so that theta^H A theta ~ 1."""
-    def factors(rank):
-        shape = (n, nl, rank, q)
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2 * q)
-    U, V = factors(ra), factors(rb)
-    c = c_scale * rng.uniform(0.2, 1.0, (n, nl))
-    theta0 = np.exp(2j * np.pi * rng.random((n, q)))
-    return U, V, c, theta0
 
 
 def kernel_cost_grad(U, V, c, theta):
@@ -57,7 +52,7 @@ def test_tangent_projection_and_retraction(rng):
 
 # ------------------------------------------------------------------------------ problem
 def test_rate_ratio_cost_matches_dense_matrices(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=9)
+    U, V, c, theta0 = random_rate_ratio(rng, q=9)
     theta = theta0[0]
     A = np.einsum("lrq,lrp->lqp", U[0], U[0].conj())  # A_l = sum_r u_r u_r^H
     B = np.einsum("lrq,lrp->lqp", V[0], V[0].conj())
@@ -72,7 +67,7 @@ def test_rate_ratio_cost_matches_dense_matrices(rng):
 
 
 def test_rate_ratio_log1p_at_tiny_sinr(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=6)
+    U, V, c, theta0 = random_rate_ratio(rng, q=6)
     U *= 1e-12  # SINR ~ 1e-24: log2(1 + x) in plain form would round to 0
     f, _ = kernel_cost_grad(U[0], V[0], c[0], theta0[0])
     qa = np.sum(np.abs(U[0].conj() @ theta0[0]) ** 2, axis=1)
@@ -82,7 +77,7 @@ def test_rate_ratio_log1p_at_tiny_sinr(rng):
 
 
 def test_rate_ratio_gradient_finite_differences(rng):
-    U, V, c, theta0 = ratio_instance(rng, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, q=10)
     theta = theta0[0]
     _, grad = kernel_cost_grad(U[0], V[0], c[0], theta)
     h = 1e-5
@@ -101,7 +96,7 @@ def test_rate_ratio_gradient_finite_differences(rng):
 
 def test_riemannian_gradient_taylor_check(rng):
     """pymanopt-style check: f(R(x, t v)) - f(x) - t <grad f, v> = O(t^2) on the manifold."""
-    U, V, c, theta0 = ratio_instance(rng, q=16)
+    U, V, c, theta0 = random_rate_ratio(rng, q=16)
     theta = theta0[0]
     f0, grad = kernel_cost_grad(U[0], V[0], c[0], theta)
     rgrad = np.empty_like(grad)
@@ -121,7 +116,7 @@ def test_riemannian_gradient_taylor_check(rng):
 
 # ------------------------------------------------------------------------------ optimizer
 def test_unit_modulus_armijo_and_monotone_cost(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=3, q=20, c_scale=0.3)
+    U, V, c, theta0 = random_rate_ratio(rng, n=3, q=20, c_scale=0.3)
     max_iter = 300
     trace = np.full((3, max_iter + 1, 3), np.nan)
     theta, f, iters, reason, gnorm = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-8, 1e-12, max_iter,
@@ -141,7 +136,7 @@ def test_unit_modulus_armijo_and_monotone_cost(rng):
 
 
 def test_stop_reasons(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=1, q=12)
+    U, V, c, theta0 = random_rate_ratio(rng, n=1, q=12)
     out = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-12, 0.0, 3, NO_TRACE)
     assert out[2][0] == 3 and rcg.STOP_REASONS[out[3][0]] == "max_iter"
     _, grad0 = kernel_cost_grad(U[0], V[0], c[0], theta0[0])
@@ -158,7 +153,7 @@ def test_stop_reasons(rng):
 
 
 def test_batch_equals_single_runs(rng):
-    U, V, c, theta0 = ratio_instance(rng, n=4, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, n=4, q=10)
     batch = rcg.rcg_rate_ratio(U, V, c, theta0, 1e-6, 1e-10, 500, np.zeros((4, 0, 3)))
     for b in range(4):
         single = rcg.rcg_rate_ratio(U[b:b + 1], V[b:b + 1], c[b:b + 1], theta0[b:b + 1], 1e-6,
@@ -167,10 +162,10 @@ def test_batch_equals_single_runs(rng):
             assert_array_equal(got[0], want[b])  # instances are independent, bit for bit
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_rate_ratio_matches_or_beats_pymanopt(seed):
+@pytest.mark.parametrize(("q", "seed"), [(10, 0), (10, 1), (10, 2), (10, 3), (40, 0), (40, 1)])
+def test_rate_ratio_matches_or_beats_pymanopt(q, seed):
     rng = np.random.default_rng(seed)
-    U, V, c, theta0 = ratio_instance(rng, n=1, q=10)
+    U, V, c, theta0 = random_rate_ratio(rng, n=1, q=q)
     gtol, min_step, max_iter = 1e-6, 1e-10, 2000
     _, f, _, reason, _ = rcg.rcg_rate_ratio(U, V, c, theta0, gtol, min_step, max_iter, NO_TRACE)
     ref = pymanopt_rate_ratio(U[0], V[0], c[0], theta0[0], gtol, min_step, max_iter)
@@ -189,31 +184,6 @@ def quadratic_form(theta, data, b, grad, need_grad):
     return np.vdot(theta, m_theta).real
 
 
-def pymanopt_quadratic(M, theta0, gtol, min_step, max_iter):
-    import pymanopt
-    from pymanopt.manifolds import ComplexCircle
-    from pymanopt.optimizers import ConjugateGradient
-    from pymanopt.optimizers.line_search import BackTrackingLineSearcher
-
-    manifold = ComplexCircle(theta0.size)
-
-    @pymanopt.function.numpy(manifold)
-    def cost(theta):
-        return np.vdot(theta, M @ theta).real
-
-    @pymanopt.function.numpy(manifold)
-    def egrad(theta):
-        return 2.0 * M @ theta
-
-    gnorm0 = np.linalg.norm(manifold.projection(theta0, egrad(theta0)))
-    optimizer = ConjugateGradient(beta_rule="PolakRibiere",
-                                  line_searcher=BackTrackingLineSearcher(),
-                                  min_gradient_norm=gtol * gnorm0, min_step_size=min_step,
-                                  max_iterations=max_iter + 1, verbosity=0)
-    return optimizer.run(pymanopt.Problem(manifold, cost, euclidean_gradient=egrad),
-                         initial_point=theta0)
-
-
 def test_quadratic_form_matches_or_beats_pymanopt(rng):
     """The generic kernel on a problem defined here (one kernel serves any cost_grad)."""
     n, q = 4, 12
@@ -225,8 +195,21 @@ def test_quadratic_form_matches_or_beats_pymanopt(rng):
                                              max_iter, np.zeros((n, 0, 3)))
     assert_allclose(np.abs(theta), 1.0, rtol=0, atol=1e-12)
     for b in range(n):
-        ref = pymanopt_quadratic(M[b], theta0[b], gtol, min_step, max_iter)
+        Mb = M[b]
+        ref = pymanopt_cg(lambda th, Mb=Mb: np.vdot(th, Mb @ th).real,
+                          lambda th, Mb=Mb: 2.0 * Mb @ th, theta0[b], gtol, min_step, max_iter)
         assert rcg.STOP_REASONS[reason[b]] != "max_iter"
         assert f[b] <= ref.cost + 1e-8 * abs(ref.cost)
         # the reported cost is the cost of the returned point
         assert f[b] == pytest.approx(np.vdot(theta[b], M[b] @ theta[b]).real, rel=1e-12)
+
+
+def test_zero_gradient_start_stops_at_once():
+    """A critical point as start: theta^H M theta with M = I is constant on the manifold."""
+    theta0 = np.exp(1j * np.linspace(0, 2, 5))[None]
+    theta, f, iters, reason, gnorm = rcg.rcg_minimize(quadratic_form, (np.eye(5)[None] + 0j,),
+                                                       theta0, 1e-6, 1e-10, 100,
+                                                       np.zeros((1, 0, 3)))
+    assert iters[0] == 0 and rcg.STOP_REASONS[reason[0]] == "gradient"
+    assert_array_equal(theta, theta0)
+    assert f[0] == pytest.approx(5.0, rel=1e-15)

@@ -17,7 +17,7 @@ Mapping from the system model (stream ``l`` and modes ``k`` in the signal-mode s
 ``noise_eve[l]``     ``sigma_z^2 sum_z |h^E_{l,z}|^2 + sigma_E^2`` [W] (AN modes ``z``)
 ``ris_gain[l]``      ``||A H_R2 f_l||^2`` (eq. (10)): RIS2 output power per watt on mode ``l``
 ``ris_headroom``     ``P_R2 - sigma_z^2 sum_z ||A H_R2 f_z||^2 - sigma_R2^2 ||A||^2`` [W]
-``chi[l, k]``        ``diag(f_l^H H_R2B Theta2) H_R2 f_k`` (eq. (37)), so ``h^B_{l,k} = chi^T a``
+``chi[l, k]``        ``diag(f_l^H H_R2B Theta2) H_R2 f_k`` (eq. (36)), so ``h^B_{l,k} = chi^T a``
 ``kappa2[l]``        ``|f_l^H H_R2B Theta2|^2`` elementwise (eq. (37)'s ``kappa``)
 ``ris_weight[q]``    ``sum_l p_l |[H_R2 f_l]_q|^2 + sigma_z^2 sum_z |[H_R2 f_z]_q|^2 + sigma_R2^2``
 ==================  ==========================================================================
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fastsec import solvers
 from fastsec._validate import check_array, check_real
@@ -39,7 +40,7 @@ from fastsec.kernels import oam_steps as _k
 
 #: Default relative duality-gap and dual-residual bound of the fast solver (objective error
 #: well below the 1e-6 relative agreement promised with the exact path).
-GAP_REL = 1e-9
+GAP_REL = 1e-8
 #: Name reported for the fast path.
 FAST_SOLVER = "primal-dual-ipm"
 
@@ -111,15 +112,15 @@ def _check_converged(ok: np.ndarray, iters: np.ndarray) -> None:
 
 # ----------------------------------------------------------------------------------- p-step
 def power_step(
-    gain_bob,
-    gain_eve,
-    noise_bob,
-    noise_eve,
-    ris_gain,
-    p,
+    gain_bob: ArrayLike,
+    gain_eve: ArrayLike,
+    noise_bob: ArrayLike,
+    noise_eve: ArrayLike,
+    ris_gain: ArrayLike,
+    p: ArrayLike,
     *,
-    total_power,
-    ris_headroom,
+    total_power: float | ArrayLike,
+    ris_headroom: float | ArrayLike,
     p_th: float,
     exact: bool = False,
     solver: str = "auto",
@@ -188,11 +189,14 @@ def power_step(
             f"p_th = {p_th:g} W on all {ns} modes exceeds total_power or ris_headroom: "
             "the feasible set of P4 is empty")
     pth = np.full(n, p_th)
+    # without a RIS2 path (r = 0) the budget row reads 0 <= headroom: vacuous, so give it
+    # room (a zero slack would leave the interior-point method no strictly feasible start)
+    headroom = np.where(ris_gain.sum(axis=1) > 0, headroom, 1.0)
+    name = solvers.resolve_solver(solver) if exact else FAST_SOLVER
 
     bmat, c, const = _k.p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p)
     start = time.perf_counter()
     if exact:
-        name = solvers.resolve_solver(solver)
         problem, params, var = _p4_problem(ns)
         sol = np.empty((n, ns))
         iters = np.zeros(n, dtype=np.int64)
@@ -204,7 +208,6 @@ def power_step(
             sol[i] = np.maximum(var.value, p_th)  # solver round-off below the floor
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = FAST_SOLVER
         sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
         _check_converged(ok, iters)
     seconds = time.perf_counter() - start
@@ -212,7 +215,7 @@ def power_step(
                       _k.p4_objective(bmat, c, const, p), iters, name, seconds)
 
 
-def build_p4_problem(ns: int):
+def build_p4_problem(ns: int) -> tuple[cp.Problem, dict[str, cp.Parameter], cp.Variable]:
     """P4 as a DPP ``cp.Problem`` for ``N_s = ns`` modes.
 
     Returns ``(problem, params, p)``: parameters ``b`` (2 N_s, N_s), ``c`` (N_s,), ``total``,
@@ -238,26 +241,26 @@ _p4_problem = functools.cache(build_p4_problem)
 
 # ----------------------------------------------------------------------------------- a-step
 def amplification_step(
-    chi,
-    kappa2,
-    p,
-    a,
-    ris_weight,
+    chi: ArrayLike,
+    kappa2: ArrayLike,
+    p: ArrayLike,
+    a: ArrayLike,
+    ris_weight: ArrayLike,
     *,
     sigma2_r2: float,
     sigma2_b: float,
-    ris_budget,
+    ris_budget: float | ArrayLike,
     a_max: float,
     exact: bool = False,
     solver: str = "auto",
     gap_rel: float = GAP_REL,
 ) -> StepResult:
-    """Update the RIS2 amplification: ``tau``, ``omega`` (eq. (35)-(36)), then P5 (eq. (39)).
+    """Update the RIS2 amplification: ``tau``, ``omega`` (eq. (34)-(35)), then P5 (eq. (39)).
 
     Parameters
     ----------
     chi : array_like, shape ([n,] N_s, N_s, Q), complex
-        ``chi_{l,k}`` of eq. (37) (module table): ``h^B_{l,k} = chi_{l,k}^T a``.
+        ``chi_{l,k}`` defined with eq. (36) (module table): ``h^B_{l,k} = chi_{l,k}^T a``.
     kappa2 : array_like, shape ([n,] N_s, Q), float
         ``|f_l^H H_R2B Theta2|^2`` elementwise, ``>= 0``.
     p : array_like, shape ([n,] N_s), float
@@ -302,12 +305,12 @@ def amplification_step(
     budget = _per_instance("ris_budget", ris_budget, n, 0.0, low_open=True)
     a_max = check_real("a_max", a_max, 0.0, low_open=True)
     gap_rel = check_real("gap_rel", gap_rel, 0.0, 1e-3, low_open=True)
+    name = solvers.resolve_solver(solver) if exact else FAST_SOLVER
 
     F, D, g, const = _k.a_surrogate(chi, kappa2, p, np.full(n, sigma2_r2), np.full(n, sigma2_b),
                                     a)
     start = time.perf_counter()
     if exact:
-        name = solvers.resolve_solver(solver)
         problem, params, var = _p5_problem(nq, F.shape[2])
         sol = np.empty((n, nq))
         iters = np.zeros(n, dtype=np.int64)
@@ -320,7 +323,6 @@ def amplification_step(
             sol[i] = np.clip(var.value, 0.0, a_max)  # solver round-off outside [0, a_max]
             iters[i] = problem.solver_stats.num_iters or 0
     else:
-        name = FAST_SOLVER
         sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
         _check_converged(ok, iters)
     seconds = time.perf_counter() - start
@@ -328,7 +330,9 @@ def amplification_step(
                       _k.p5_objective(F, D, g, const, a), iters, name, seconds)
 
 
-def build_p5_problem(nq: int, nf: int):
+def build_p5_problem(
+    nq: int, nf: int
+) -> tuple[cp.Problem, dict[str, cp.Parameter], cp.Variable]:
     """P5 as a DPP ``cp.Problem`` for ``Q = nq`` elements and ``nf`` columns of ``F``.
 
     Returns ``(problem, params, a)``: parameters ``F`` (Q, nf), ``sqrt_d`` (Q,), ``g`` (Q,),
