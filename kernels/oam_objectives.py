@@ -38,7 +38,7 @@ import math
 import numpy as np
 
 from ._jit import jit
-from .rcg import rcg_minimize
+from .rcg import _add_rows, _project_rows, rcg_minimize
 
 _LN2 = math.log(2.0)
 
@@ -90,23 +90,13 @@ def secrecy_terms(theta, data, b, grad, need_grad):
 @jit
 def _affine_rows(rows, offsets, theta, z):
     """``z[r] = offsets[r] + rows[r]^H theta``; returns ``Σ_r |z[r]|²``."""
+    _project_rows(rows, theta, z)
     acc = 0.0
     for r in range(rows.shape[0]):
-        s = offsets[r]
-        for q in range(theta.shape[0]):
-            s += rows[r, q].conjugate() * theta[q]
+        s = z[r] + offsets[r]
         z[r] = s
         acc += s.real * s.real + s.imag * s.imag
     return acc
-
-
-@jit
-def _add_rows(rows, z, weight, out):
-    """``out += weight * Σ_r rows[r] z[r]``."""
-    for r in range(rows.shape[0]):
-        s = weight * z[r]
-        for q in range(rows.shape[1]):
-            out[q] += rows[r, q] * s
 
 
 @jit

@@ -172,7 +172,7 @@ def test_rcg_theta1_matches_or_beats_pymanopt(seed):
 
 # ------------------------------------------------------------------------ Algorithm 1
 #: Slack on monotonicity and constraints: the fast p/a solvers stop at a relative duality
-#: gap of 1e-9 (fastsec.oam.steps.GAP_REL), the RCG only accepts decreasing steps.
+#: gap of fastsec.oam.steps.GAP_REL (1e-8), the RCG only accepts decreasing steps.
 MONOTONE_TOL = 1e-8
 
 

@@ -359,9 +359,8 @@ class _AORun:
         s, o = self.s, self.opts
         v = ef.incident(self.lk, self.theta1)
         terms = ef.power_terms(self.lk, v, self.a, self.theta1, self.theta2, s.p_r2_w)
-        if not s.active_ris:  # a passive surface has no budget: the constraint is inactive
-            terms["ris_gain"] = np.zeros(s.N_s)
-            terms["ris_headroom"] = 1.0
+        if not s.active_ris:  # a passive surface has no budget: no RIS2 row in P4
+            terms["ris_gain"], terms["ris_headroom"] = np.zeros(s.N_s), 0.0
         res = power_step(**terms, p=self.p, total_power=s.signal_power_w, p_th=s.p_th_w,
                          exact=o.exact, solver=o.solver)
         self.solver = res.solver

@@ -5,7 +5,8 @@ Algorithm 1 (paper 002): the θ subproblems by pymanopt's ``ConjugateGradient`` 
 ``ComplexCircle`` with the same analytic gradient (NumPy), and P4/P5 by cvxpy problems
 rebuilt at every step. It shares fastsec's model (:mod:`fastsec.oam.effective`) and surrogate
 builders, so a comparison measures the solvers and the loop, not the model. pymanopt is a
-test-only dependency, imported lazily.
+test-only dependency, imported lazily by
+:func:`fastsec.oam.steps_reference.pymanopt_cg`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fastsec.oam.optimize import random_phases
 from fastsec.oam.rates import secrecy_rate
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.steps import build_p4_problem, build_p5_problem
+from fastsec.oam.steps_reference import pymanopt_cg
 
 _LN2 = np.log(2.0)
 
@@ -55,32 +57,13 @@ def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float
                    max_iter: int):
     """Minimise :func:`secrecy_terms_cost` with pymanopt's CG from ``theta0``.
 
-    Polak--Ribiere+ with pymanopt's Armijo ``BackTrackingLineSearcher``, stopping at the same
-    relative tolerance as fastsec: ``min_gradient_norm = gtol * ||grad f(theta0)||``.
+    :func:`fastsec.oam.steps_reference.pymanopt_cg` (the configuration fastsec's RCG kernel
+    reproduces, same relative tolerance) with the NumPy twins of the cost and gradient.
     Returns pymanopt's ``OptimizerResult``.
     """
-    import pymanopt
-    from pymanopt.manifolds import ComplexCircle
-    from pymanopt.optimizers import ConjugateGradient
-    from pymanopt.optimizers.line_search import BackTrackingLineSearcher
-
-    manifold = ComplexCircle(theta0.shape[0])
-
-    @pymanopt.function.numpy(manifold)
-    def cost(theta):
-        return secrecy_terms_cost(theta, data)
-
-    @pymanopt.function.numpy(manifold)
-    def egrad(theta):
-        return secrecy_terms_egrad(theta, data)
-
-    gnorm0 = np.linalg.norm(manifold.projection(theta0, egrad(theta0)))
-    optimizer = ConjugateGradient(
-        beta_rule="PolakRibiere", line_searcher=BackTrackingLineSearcher(),
-        min_gradient_norm=gtol * gnorm0, min_step_size=min_step, max_iterations=max_iter + 1,
-        verbosity=0)
-    return optimizer.run(pymanopt.Problem(manifold, cost, euclidean_gradient=egrad),
-                         initial_point=theta0)
+    return pymanopt_cg(lambda theta: secrecy_terms_cost(theta, data),
+                       lambda theta: secrecy_terms_egrad(theta, data), theta0, gtol, min_step,
+                       max_iter)
 
 
 def theta1_instance(q: int, seed: int = 0) -> tuple[tuple, np.ndarray]:
