@@ -255,6 +255,8 @@ def test_sdr_method_monotone_and_feasible():
     ({"gtol": 1.5}, ParameterError),
     ({"channels": "H"}, ParameterTypeError),
     ({"exact": True, "solver": "NOPE"}, ParameterError),
+    ({"exact": 1}, ParameterTypeError),
+    ({"channels": channels(Scenario(Q1=5, Q2=4))}, ParameterError),
 ])
 def test_optimize_rejects_bad_input(kwargs, error):
     args = {"rng": np.random.default_rng(0), **kwargs}

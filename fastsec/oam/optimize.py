@@ -38,7 +38,7 @@ from fastsec.kernels.rcg import STOP_REASONS
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
-from fastsec.oam.rates import Rates, secrecy_rate
+from fastsec.oam.rates import Rates, check_channels, secrecy_rate
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import sdr_theta_step
 from fastsec.oam.steps import amplification_step, power_step
@@ -251,7 +251,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         tol=check_real("tol", tol, 0.0),
         theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
         starts=check_int("starts", starts, 1),
-        exact=bool(exact),
+        exact=_check_bool("exact", exact),
         solver=solvers.resolve_solver(solver) if exact or method == "sdr" else solver,
         gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
         rcg_max_iter=check_int("rcg_max_iter", rcg_max_iter, 1),
@@ -261,9 +261,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     spec = SCHEMES[scheme]
     overrides = spec.overrides(scenario)
     s = dataclasses.replace(scenario, **overrides) if overrides else scenario
-    ch = scene_channels(s) if channels is None else channels
-    if not isinstance(ch, Channels):
-        raise ParameterTypeError(f"channels must be a Channels, got {type(ch).__name__}")
+    ch = scene_channels(s) if channels is None else check_channels(s, channels)
     lk = ef.link(s, ch)
 
     best = None
@@ -286,6 +284,12 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
         solver=best.solver, residuals=residuals(s, rates, best.p, best.a, best.theta1,
                                                 best.theta2))
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterTypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    return bool(value)
 
 
 def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
