@@ -9,8 +9,13 @@ Each step has two parts, both batched over a leading axis of ``n`` instances:
 * a **fast solver** (:func:`p4_solve`, :func:`p5_solve`): the primal-dual interior-point
   method of Boyd & Vandenberghe (Sec. 11.7, Algorithm 11.2) on the few variables of each
   problem, run until the surrogate duality gap ``s^T lambda`` is below
-  ``gap_rel * (1 + |f|)`` and the dual residual below ``gap_rel * (1 + ||grad f||)``; P5's
-  Newton systems (diagonal plus rank ``2 N_s^2 + 1``) are solved by the Woodbury identity.
+  ``gap_rel * (1 + |f|)`` and the dual residual below ``gap_rel * (1 + ||grad f||)``.
+  P5's curved RIS2 budget stalls that method when it is active (the iterates jam against
+  it), so P5 is solved through its Lagrangian: a box-constrained QP per budget multiplier
+  (linear constraints only; Newton systems, diagonal plus rank ``2 N_s^2``, solved by the
+  Woodbury identity), and a one-dimensional search for the multiplier that makes the
+  budget hold with equality (secular equation as in More & Sorensen's trust-region
+  solver) when the multiplier-0 solution exceeds it.
 
 Problem forms (minimisation, as solved here):
 
@@ -35,11 +40,16 @@ from ._jit import jit
 
 #: Factor ``mu`` by which the centring parameter ``t = mu m / eta`` leads the current gap.
 PD_MU = 10.0
-#: Iteration cap of the primal-dual method (15-40 iterations are typical up to Q = 100).
+#: Iteration cap of one primal-dual solve (10-20 iterations are typical, up to Q = 400).
 PD_MAX_ITER = 200
 #: Backtracking constants of the residual line search (B&V Algorithm 11.2).
 PD_ALPHA = 0.01
 PD_BETA = 0.5
+
+#: Relative accuracy of the RIS2 budget when it is active (dual search on its multiplier).
+DUAL_TOL = 1e-10
+#: Iteration cap of that dual search.
+DUAL_MAX_ITER = 100
 
 # oracle modes
 _SLACKS = 0
@@ -393,21 +403,19 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
 
 
 @jit
-def _p5_oracle(mode, a, data, i, lam, s, t, vin, vout):
-    """P5 for :func:`_primal_dual`.
+def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
+    """P5's Lagrangian in ``a`` for a fixed budget multiplier, for :func:`_primal_dual`.
 
-    Slacks: ``a_q`` (q < Q), ``a_max - a_q``, ``P_R2 - sum_q w_q a_q^2``.
+    ``min ||F^T a||^2 + sum_q De_q a_q^2 - 2 g^T a`` over ``0 <= a <= a_max`` with
+    ``De = D + lambda_budget w`` (set by :func:`p5_solve`). Slacks: ``a_q`` (q < Q), then
+    ``a_max - a_q``. All constraints are linear, which keeps the primal-dual steps long.
     """
-    F, D, g, w, budget, a_max = data
+    F, De, g, a_max = data
     nq, nf = F.shape[1], F.shape[2]
-    ib = 2 * nq  # index of the budget constraint
     if mode == _JAC_TIMES:
-        acc = 0.0
         for q in range(nq):
             vout[q] = -vin[q]
             vout[nq + q] = vin[q]
-            acc += 2.0 * w[i, q] * a[q] * vin[q]
-        vout[ib] = acc
         return 0.0
     ft_a = np.empty(nf)  # F^T a
     value = 0.0
@@ -418,53 +426,42 @@ def _p5_oracle(mode, a, data, i, lam, s, t, vin, vout):
         ft_a[f] = acc
         value += acc * acc
     if mode == _SLACKS:
-        s[ib] = budget[i]
         for q in range(nq):
-            value += D[i, q] * a[q] * a[q] - 2.0 * g[i, q] * a[q]
+            value += De[i, q] * a[q] * a[q] - 2.0 * g[i, q] * a[q]
             s[q] = a[q]
             s[nq + q] = a_max[i] - a[q]
-            s[ib] -= w[i, q] * a[q] * a[q]
-        for k in range(ib + 1):
-            if not s[k] > 0.0:
+            if not (s[q] > 0.0 and s[nq + q] > 0.0):
                 return np.inf
         return value
-    for q in range(nq):  # gradient of f0
+    for q in range(nq):  # gradient of the objective
         acc = 0.0
         for f in range(nf):
             acc += F[i, q, f] * ft_a[f]
-        vout[q] = 2.0 * acc + 2.0 * D[i, q] * a[q] - 2.0 * g[i, q]
+        vout[q] = 2.0 * acc + 2.0 * De[i, q] * a[q] - 2.0 * g[i, q]
     if mode == _DUAL_RESIDUAL:
         for q in range(nq):
-            vout[q] += -lam[q] + lam[nq + q] + lam[ib] * 2.0 * w[i, q] * a[q]
+            vout[q] += -lam[q] + lam[nq + q]
         return 0.0
-    # _NEWTON: matrix = diag(d) + U U^T, U = [sqrt(2) F, sqrt(lam_b / s_b) 2 w o a];
-    # solved by the Woodbury identity in O(Q K^2)
-    nu = nf + 1
+    # _NEWTON: matrix = diag(d) + U U^T with U = sqrt(2) F, solved by the Woodbury identity
+    # in O(Q K^2) instead of O(Q^3)
     d = np.empty(nq)
-    U = np.empty((nq, nu))
     rhs = np.empty(nq)
-    root_b = math.sqrt(lam[ib] / s[ib])
     for q in range(nq):
-        for f in range(nf):
-            U[q, f] = math.sqrt(2.0) * F[i, q, f]
-        U[q, nf] = root_b * 2.0 * w[i, q] * a[q]
-        d[q] = (2.0 * D[i, q] + lam[q] / s[q] + lam[nq + q] / s[nq + q]
-                + 2.0 * lam[ib] * w[i, q])
-        rhs[q] = -(vout[q] - 1.0 / (t * s[q]) + 1.0 / (t * s[nq + q])
-                   + 2.0 * w[i, q] * a[q] / (t * s[ib]))
-    small = np.eye(nu)
-    proj = np.zeros(nu)
+        d[q] = 2.0 * De[i, q] + lam[q] / s[q] + lam[nq + q] / s[nq + q]
+        rhs[q] = -(vout[q] - 1.0 / (t * s[q]) + 1.0 / (t * s[nq + q]))
+    small = np.eye(nf)
+    proj = np.zeros(nf)
     for q in range(nq):
         y = rhs[q] / d[q]
-        for f in range(nu):
-            proj[f] += U[q, f] * y
-            for ff in range(nu):
-                small[f, ff] += U[q, f] * U[q, ff] / d[q]
+        for f in range(nf):
+            proj[f] += 2.0 * F[i, q, f] * y
+            for ff in range(nf):
+                small[f, ff] += 2.0 * F[i, q, f] * F[i, q, ff] / d[q]
     z = np.linalg.solve(small, proj)
     for q in range(nq):
         acc = rhs[q]
-        for f in range(nu):
-            acc -= U[q, f] * z[f]
+        for f in range(nf):
+            acc -= F[i, q, f] * z[f]
         vout[q] = acc / d[q]
     return 0.0
 
@@ -489,7 +486,11 @@ def p5_objective(F, D, g, const, a):
 
 @jit
 def p5_solve(F, D, g, w, budget, a_max, gap_rel):
-    """Solve P5 for each instance (primal-dual interior point).
+    """Solve P5 for each instance (Lagrangian in the budget + interior-point box QPs).
+
+    The budget multiplier ``lam`` is 0 if the box-constrained optimum fits the budget;
+    otherwise it is found to ``|used - P_R2| <= DUAL_TOL * P_R2`` (a last excess below that
+    is removed by scaling ``a`` onto the budget, which keeps ``0 <= a <= a_max``).
 
     Parameters
     ----------
@@ -510,21 +511,80 @@ def p5_solve(F, D, g, w, budget, a_max, gap_rel):
     a : ndarray, shape (n, Q)
         Optimal amplification.
     iterations : ndarray, shape (n,), int64
-        Primal-dual iterations.
+        Primal-dual iterations, summed over the box QPs solved.
     converged : ndarray, shape (n,), bool
-        Whether the gap and residual tolerances were met.
+        Whether every box QP met its tolerances and the multiplier search its own.
 
     """
     n, nq = D.shape
     a_out = np.empty((n, nq))
     iters = np.zeros(n, dtype=np.int64)
-    converged = np.zeros(n, dtype=np.bool_)
-    data = (F, D, g, w, budget, a_max)
+    converged = np.ones(n, dtype=np.bool_)
+    De = D.copy()
+    data = (F, De, g, a_max)
+    x = np.empty(nq)
     for i in range(n):
-        w_sum = 0.0
-        for q in range(nq):
-            w_sum += w[i, q]
-        x = np.full(nq, min(0.5 * a_max[i], math.sqrt(0.5 * budget[i] / w_sum)))
-        iters[i], converged[i] = _primal_dual(_p5_oracle, data, i, x, 2 * nq + 1, gap_rel)
+        # budget multiplier 0 first: if the box-constrained optimum meets the budget, done
+        used, it_i, ok = _box_qp_at(data, D, w, i, 0.0, x, gap_rel)
+        iters[i] += it_i
+        converged[i] &= ok
+        if used > budget[i]:
+            # The budget is active: find its multiplier lam > 0 with used(lam) = P_R2 (the
+            # use falls monotonically in lam). Root-find on the secular form
+            # h(lam) = 1/sqrt(used) - 1/sqrt(P_R2), nearly linear in lam (More & Sorensen),
+            # by bracketing and Illinois regula falsi.
+            target = 1.0 / math.sqrt(budget[i])
+            lam_lo, h_lo = 0.0, 1.0 / math.sqrt(used) - target
+            lam_hi, h_hi = 1.0, 0.0
+            for _ in range(60):
+                used, it_i, ok = _box_qp_at(data, D, w, i, lam_hi, x, gap_rel)
+                iters[i] += it_i
+                converged[i] &= ok
+                h_hi = 1.0 / math.sqrt(max(used, 1e-300)) - target
+                if used <= budget[i]:
+                    break
+                lam_lo, h_lo = lam_hi, h_hi
+                lam_hi *= 10.0
+            side = 0
+            for _ in range(DUAL_MAX_ITER):
+                if abs(used - budget[i]) <= DUAL_TOL * budget[i]:
+                    break
+                lam = (lam_lo * h_hi - lam_hi * h_lo) / (h_hi - h_lo)
+                used, it_i, ok = _box_qp_at(data, D, w, i, lam, x, gap_rel)
+                iters[i] += it_i
+                converged[i] &= ok
+                h = 1.0 / math.sqrt(max(used, 1e-300)) - target
+                if used > budget[i]:
+                    lam_lo, h_lo = lam, h
+                    if side == -1:
+                        h_hi *= 0.5
+                    side = -1
+                else:
+                    lam_hi, h_hi = lam, h
+                    if side == 1:
+                        h_lo *= 0.5
+                    side = 1
+            else:
+                converged[i] = False
+            if used > budget[i]:  # within DUAL_TOL above the budget: scale onto it
+                scale = math.sqrt(budget[i] / used)
+                for q in range(nq):
+                    x[q] *= scale
         a_out[i] = x
     return a_out, iters, converged
+
+
+@jit
+def _box_qp_at(data, D, w, i, lam, x, gap_rel):
+    """Solve P5's box QP with ``D + lam w`` into ``x``; return the RIS2 power it uses."""
+    De = data[1]
+    a_max = data[3]
+    nq = x.shape[0]
+    for q in range(nq):
+        De[i, q] = D[i, q] + lam * w[i, q]
+        x[q] = 0.5 * a_max[i]
+    it, ok = _primal_dual(_box_qp_oracle, data, i, x, 2 * nq, gap_rel)
+    used = 0.0
+    for q in range(nq):
+        used += w[i, q] * x[q] * x[q]
+    return used, it, ok

@@ -184,6 +184,19 @@ def test_amplification_step_fast_matches_cvxpy(rng, case):
         assert np.all(a[:, :4] <= 1e-3 * kw["a_max"])
 
 
+@pytest.mark.parametrize("budget", [5.0, 0.5])
+def test_amplification_step_tight_budget_at_q40(rng, budget):
+    """The paper's Q2 = 40 with the RIS2 budget far below the unconstrained use."""
+    chi, kappa2, p, a, w = random_amplification_step(rng, n=4, q=40)
+    kw = {"sigma2_r2": 0.01, "sigma2_b": 0.1, "ris_budget": budget, "a_max": 3.0}
+    fast = steps.amplification_step(chi, kappa2, p, a, w, **kw)
+    exact = steps.amplification_step(chi, kappa2, p, a, w, exact=True, **kw)
+    assert_allclose(fast.objective, exact.objective, rtol=OBJ_RTOL)
+    used = (w * fast.solution**2).sum(axis=1)
+    assert np.all(used <= budget)
+    assert_allclose(used, budget, rtol=1e-9)  # active, met to the multiplier search's DUAL_TOL
+
+
 def test_amplification_step_rejects_bad_input(rng):
     args, kw = amplification_case(rng, "random")
     with pytest.raises(ParameterError, match="a_max"):

@@ -40,7 +40,7 @@ from fastsec.kernels import oam_steps as _k
 
 #: Default relative duality-gap and dual-residual bound of the fast solver (objective error
 #: well below the 1e-6 relative agreement promised with the exact path).
-GAP_REL = 1e-8
+GAP_REL = 1e-10
 #: Name reported for the fast path.
 FAST_SOLVER = "primal-dual-ipm"
 
