@@ -14,6 +14,22 @@ each panel is the longest one whose Bernstein ellipse (parameter r) excludes the
 so that the rule's error is below (64/15) r^(-2n) of the panel's integrand scale. The panel
 length then grows geometrically (the number of panels is O(log(D_K / w))), and the relative
 error stays near the requested level however close the user is to the segment.
+
+For 1 < α the kernel first tries a closed antiderivative instead (one per α, tabulated by the
+caller). With u = (b/√c) tan φ and s = sin φ = √c u / √q(u),
+
+    ∫_{u1}^{u2} q^(-α/2) du = c^(-1/2) b^(1-α) [sgn(s2) G(|s2|) - sgn(s1) G(|s1|)],
+    G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ = ½ B(s²; ½, (α-1)/2),
+
+an incomplete beta function with G(1) = ½ B(½, (α-1)/2) =: C. Two regular functions carry it:
+G(s) = s g(s²) for s² <= S2_SPLIT, and G(s) = C - τ^((α-1)/2) H(τ) with τ = 1 - s for
+larger s, both piecewise polynomials (tables ``small`` and ``tail``). The singular factor
+b^(1-α) τ^((α-1)/2) is evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term
+loses accuracy when the user is close to the segment; when both ends lie on the same side
+the constant C cancels exactly. Each integral then costs a few square roots, two short
+polynomials and at most three powers. Where the difference G(s2) - G(s1) is small compared
+with its terms (a short segment seen from far away: CANCELLATION) the graded Gauss-Legendre
+rule is used, which needs a single panel there.
 """
 
 from __future__ import annotations
@@ -24,6 +40,15 @@ import numba
 import numpy as np
 
 from ._jit import jit
+
+#: The ``small`` table covers s² in [0, S2_SPLIT], the ``tail`` table τ = 1 - s in
+#: [0, TAU_SPLIT], each with equal pieces of the local variable x in [-1, 1].
+S2_SPLIT = 0.5
+TAU_SPLIT = 1.0 - math.sqrt(S2_SPLIT)
+
+#: The antiderivative is used only when G(s2) - G(s1) keeps at least this fraction of the
+#: sum of the magnitudes of its terms (at most 5 bits lost to cancellation).
+CANCELLATION = 1.0 / 32.0
 
 
 @jit
@@ -83,7 +108,66 @@ def _graded(u0, direction, length, w, ellipse, c, b2, half_alpha, quarter_power,
 
 
 @jit
-def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf):
+def _piecewise(coef, span, v):
+    """Piece i = floor(v · P / span) of ``coef`` (P, n) at x = 2 (v P / span - i) - 1 (Horner)."""
+    pieces = coef.shape[0]
+    pos = v * (pieces / span)
+    i = min(int(pos), pieces - 1)
+    x = 2.0 * (pos - i) - 1.0
+    acc = coef[i, coef.shape[1] - 1]
+    for j in range(coef.shape[1] - 2, -1, -1):
+        acc = acc * x + coef[i, j]
+    return acc
+
+
+@jit
+def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
+    """v^((1-α)/2) for α >= 1; ``quarter_power`` = 2α selects the branch-free power."""
+    if quarter_power >= 2:
+        return _quarter_inv_pow(v, quarter_power - 2)
+    return math.exp((0.5 - half_alpha) * math.log(v))
+
+
+@jit
+def _endpoint(u, q, b2, sc, small, tail, total, quarter_power, half_alpha):
+    """G(|s|) at s = √c u / √q as (k, t) with G(|s|) b^(1-α) = k b^(1-α) - t."""
+    s = sc * abs(u) / math.sqrt(q)
+    if s * s <= S2_SPLIT:
+        return s * _piecewise(small, S2_SPLIT, s * s), 0.0
+    m = q * (1.0 + s)  # b² / τ
+    return total, (_pow_one_minus_alpha_half(m, quarter_power, half_alpha)
+                   * _piecewise(tail, TAU_SPLIT, b2 / m))
+
+
+@jit
+def _antiderivative(u1, u2, c, b2, small, tail, total, quarter_power, half_alpha):
+    """∫_{u1}^{u2} (c u² + b²)^(-α/2) du from the tabulated G; -1 where it cancels.
+
+    ``small`` (P, n): monomial coefficients of g(s²) = G(s)/s per piece of [0, S2_SPLIT];
+    ``tail`` (P', n): of H(τ) per piece of [0, TAU_SPLIT]; ``total`` = C = G(1).
+    """
+    sc = math.sqrt(c)
+    k1, t1 = _endpoint(u1, c * u1 * u1 + b2, b2, sc, small, tail, total, quarter_power,
+                       half_alpha)
+    k2, t2 = _endpoint(u2, c * u2 * u2 + b2, b2, sc, small, tail, total, quarter_power,
+                       half_alpha)
+    sg1 = 1.0 if u1 >= 0.0 else -1.0
+    sg2 = 1.0 if u2 >= 0.0 else -1.0
+    kb = sg2 * k2 - sg1 * k1  # exactly 0 when both ends are on one side, in the tail part
+    value = sg1 * t1 - sg2 * t2
+    magnitude = t1 + t2
+    if kb != 0.0:
+        bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
+        value += kb * bp
+        magnitude += (k1 + k2) * bp
+    if not value > CANCELLATION * magnitude:
+        return -1.0
+    return value / sc
+
+
+@jit
+def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf,
+                     small, tail, total):
     """∫_0^{D_K} [ρ²(1 + tan²β) - 2ρ D_k cos Δ + D_k²]^(-α/2) dρ (eq. (16) without ϱ0/D_K).
 
     Parameters
@@ -106,6 +190,11 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
         Gauss-Legendre nodes and weights on [0, 1].
     buf : float64 (n,)
         Scratch.
+    small, tail : float64 (P, m), (P', m)
+        Piecewise-polynomial tables of the antiderivative for this α (see the module
+        docstring); ``small`` with no rows (P = 0) selects Gauss-Legendre only.
+    total : float
+        C = ½ B(½, (α-1)/2), the antiderivative's limit.
 
     Returns
     -------
@@ -125,6 +214,11 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
             return np.inf
         return c ** (-half_alpha) * (a ** (1.0 - alpha) + (D_K - a) ** (1.0 - alpha)) / (
             1.0 - alpha)
+    if small.shape[0] > 0:
+        value = _antiderivative(-a, D_K - a, c, b2, small, tail, total, quarter_power,
+                                half_alpha)
+        if value >= 0.0:
+            return value
     if 0.0 < a < D_K:
         return (_graded(0.0, 1.0, D_K - a, w, ellipse, c, b2, half_alpha, quarter_power, x, wts,
                         buf)
@@ -137,7 +231,8 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
 
 
 @jit
-def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
+def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
+                 tail, total, out):
     """Row ``b`` of :func:`angular_batch`."""
     K = D.shape[1]
     buf = np.empty(x.shape[0])
@@ -145,11 +240,12 @@ def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, 
     for k in range(K - 1):
         out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
                                                   tan_beta[b], alpha, quarter_power, ellipse, x,
-                                                  wts, buf)
+                                                  wts, buf, small, tail, total)
 
 
 @jit
-def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
+def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
+                  tail, total, out):
     """Fill ``out`` (B, K-1) with J_k of eq. (16) for B drops (eq. (12) when tan β = 0).
 
     Parameters
@@ -164,20 +260,24 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         See :func:`segment_integral`.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
+    small, tail, total : float64 (P, m), float64 (P', m), float
+        Antiderivative tables for this α, see :func:`segment_integral`.
     out : float64 (B, K-1)
         Output, J_k = ϱ0 / D_K · ∫ (linear).
 
     """
     for b in range(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
+                     tail, total, out)
 
 
 @jit(parallel=True)
 def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts,
-                           out):
+                           small, tail, total, out):
     """:func:`angular_batch` with the drops spread over threads (for large batches only)."""
     for b in numba.prange(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
+                     tail, total, out)
 
 
 @jit

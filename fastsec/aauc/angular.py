@@ -9,14 +9,20 @@ BS-user K, averaged over ρ ~ U(0, D_K) (eq. (47)); d_{E,k} is eq. (8) in 2-D an
 elevation β in 3-D. Errata applied (see PAPERS.md): the exponent of eq. (8) is +1/2 (a distance)
 and the prefactor of eq. (12) is ϱ0/D_K. The integral is computed by composite Gauss-Legendre
 quadrature in :mod:`fastsec.kernels.quadrature` (split at the point of the segment closest to
-user k, panels graded towards it), to a relative error of about 1e-13.
+user k, panels graded towards it), to a relative error of about 1e-13. For α > 1 the kernel
+uses the integral's closed form instead, an incomplete beta function tabulated once per α as
+piecewise polynomials (:func:`_antiderivative_tables`), and falls back to the quadrature only
+where that form would cancel.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
+from numpy.polynomial import chebyshev
+from scipy import special
 
 from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.channels import DropBatch
@@ -33,6 +39,14 @@ PANEL_TOL = 1e-16
 #: Number of integrals from which the multi-threaded kernel is used (a parallel launch costs
 #: far more than one drop's integrals, ~0.2 us each).
 PARALLEL_MIN = 2048
+
+#: Polynomial pieces of the antiderivative tables (small |s|, |s| near 1) and their degree.
+SMALL_PIECES = 16
+TAIL_PIECES = 4
+TABLE_DEGREE = 8
+
+#: Points of the Gauss-Legendre / Gauss-Jacobi rules that fill the tables (exact to rounding).
+TABLE_QUADRATURE_NODES = 40
 
 
 def angular_matrix(
@@ -106,11 +120,53 @@ def angular_matrix(
         raise ParameterError(f"beta_rad must be in (-pi/2, pi/2), got {beta}")
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
     x, wts = _gauss_legendre_01(nodes)
+    small, tail, total = _antiderivative_tables(alpha)
     out = np.empty((D2.shape[0], D2.shape[1] - 1))
     kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
     kernel(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes), x, wts,
-           out)
+           small, tail, total, out)
     return out[0] if single else out
+
+
+@functools.lru_cache(maxsize=64)
+def _antiderivative_tables(alpha: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Tables of G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ for the kernel (module docstring there).
+
+    Returns ``small`` (SMALL_PIECES, TABLE_DEGREE + 1): monomial coefficients, in the local
+    variable x in [-1, 1] of each equal piece of z = s² in [0, S2_SPLIT], of the Chebyshev
+    interpolant of g(z) = G(√z)/√z = ∫_0^1 (1 - z y²)^p dy; ``tail`` (TAIL_PIECES, ...): the
+    same for H(τ) = ∫_0^1 y^p (2 - τ y)^p dy on τ in [0, TAU_SPLIT], so that
+    G(1 - τ) = C - τ^((α-1)/2) H(τ); and C = ½ B(½, (α-1)/2). Here p = (α-3)/2. Both integrands
+    are smooth in y (H's factor y^p is the Gauss-Jacobi weight), so the rules are exact to
+    rounding. For α <= 1 (G diverges) the tables are empty and the kernel uses quadrature only.
+    """
+    degree = TABLE_DEGREE
+    if alpha <= 1.0:
+        empty = np.empty((0, degree + 1))
+        return empty, empty, 0.0
+    p = 0.5 * (alpha - 3.0)
+    y, w = _gauss_legendre_01(TABLE_QUADRATURE_NODES)
+    yj, wj = special.roots_jacobi(TABLE_QUADRATURE_NODES, 0.0, p)  # weight (1 + t)^p
+    yj, wj = 0.5 * (yj + 1.0), wj * 0.5 ** (p + 1.0)
+
+    def g(z):
+        return (1.0 - z[:, None] * y * y) ** p @ w
+
+    def h(tau):
+        return (2.0 - tau[:, None] * yj) ** p @ wj
+
+    total = 0.5 * math.exp(math.lgamma(0.5) + math.lgamma(p + 1.0) - math.lgamma(p + 1.5))
+    return (_piecewise_chebyshev(g, _k.S2_SPLIT, SMALL_PIECES, degree),
+            _piecewise_chebyshev(h, _k.TAU_SPLIT, TAIL_PIECES, degree), total)
+
+
+def _piecewise_chebyshev(f, span: float, pieces: int, degree: int) -> np.ndarray:
+    """Monomial coefficients (pieces, degree + 1) of f's interpolants at Chebyshev points."""
+    x = np.cos(np.pi * (np.arange(degree + 1) + 0.5) / (degree + 1))
+    width = span / pieces
+    return np.array([chebyshev.cheb2poly(chebyshev.chebfit(x, f(width * (i + 0.5 * (x + 1.0))),
+                                                           degree))
+                     for i in range(pieces)])
 
 
 def _quarter_power(alpha: float) -> int:
