@@ -4,7 +4,7 @@ import numpy as np
 from fastsec.kernels import aauc_channels, quadrature
 
 from fastsec.aauc.angular import (
-    _antiderivative_tables,
+    _antiderivative_table,
     _ellipse,
     _gauss_legendre_01,
     _quarter_power,
@@ -44,7 +44,7 @@ class AngularQuadrature:
         self.tan_beta = np.zeros(drops)
         self.x, self.w = _gauss_legendre_01(10)
         self.args = (_quarter_power(alpha), _ellipse(10))
-        self.tables = _antiderivative_tables(alpha)
+        self.tables = _antiderivative_table(alpha)
         self.out = np.empty((drops, K - 1))
         self.time_angular_batch(K, drops, alpha)  # warm-up of both kernels
         self.time_angular_batch_parallel(K, drops, alpha)

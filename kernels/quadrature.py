@@ -15,21 +15,23 @@ so that the rule's error is below (64/15) r^(-2n) of the panel's integrand scale
 length then grows geometrically (the number of panels is O(log(D_K / w))), and the relative
 error stays near the requested level however close the user is to the segment.
 
-For 1 < α the kernel first tries a closed antiderivative instead (one per α, tabulated by the
+For 1 < α the kernel first uses a closed antiderivative instead (one per α, tabulated by the
 caller). With u = (b/√c) tan φ and s = sin φ = √c u / √q(u),
 
     ∫_{u1}^{u2} q^(-α/2) du = c^(-1/2) b^(1-α) [sgn(s2) G(|s2|) - sgn(s1) G(|s1|)],
     G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ = ½ B(s²; ½, (α-1)/2),
 
-an incomplete beta function with G(1) = ½ B(½, (α-1)/2) =: C. Two regular functions carry it:
-G(s) = s g(s²) for s² <= S2_SPLIT, and G(s) = C - τ^((α-1)/2) H(τ) with τ = 1 - s for
-larger s, both piecewise polynomials (tables ``small`` and ``tail``). The singular factor
-b^(1-α) τ^((α-1)/2) is evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term
-loses accuracy when the user is close to the segment; when both ends lie on the same side
-the constant C cancels exactly. Each integral then costs a few square roots, two short
-polynomials and at most three powers. Where the difference G(s2) - G(s1) is small compared
-with its terms (a short segment seen from far away: CANCELLATION) the graded Gauss-Legendre
-rule is used, which needs a single panel there.
+an incomplete beta function with G(1) = ½ B(½, (α-1)/2) =: C. It is carried by one regular
+function: G(1 - τ) = C - τ^((α-1)/2) H(τ), H analytic for |τ| < 2, tabulated as piecewise
+polynomials on τ in [0, 1] (table ``tail``). The singular factor b^(1-α) τ^((α-1)/2) is
+evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term loses accuracy when the
+user is close to the segment, and when both ends lie on one side C cancels exactly. At ρ = 0
+q = D_k², so s1 = -cos Δ / √c needs no square root. Each integral costs a sine and cosine
+(own branch-free polynomials), three square roots, two degree-9 polynomials and three
+powers (square roots when 2α is an integer), with no branches, so that LLVM vectorises the
+loop over users. Where the difference is small compared with its terms (C - T cancels for
+|s| near 0 on both ends: a short segment seen broadside from far away; CANCELLATION) the
+graded Gauss-Legendre rule is used instead.
 """
 
 from __future__ import annotations
@@ -41,14 +43,24 @@ import numpy as np
 
 from ._jit import jit
 
-#: The ``small`` table covers s² in [0, S2_SPLIT], the ``tail`` table τ = 1 - s in
-#: [0, TAU_SPLIT], each with equal pieces of the local variable x in [-1, 1].
-S2_SPLIT = 0.5
-TAU_SPLIT = 1.0 - math.sqrt(S2_SPLIT)
+#: Coefficients per piece of the ``tail`` table of H(τ) (polynomial degree + 1).
+TAIL_COEFFICIENTS = 10
 
 #: The antiderivative is used only when G(s2) - G(s1) keeps at least this fraction of the
 #: sum of the magnitudes of its terms (at most 5 bits lost to cancellation).
 CANCELLATION = 1.0 / 32.0
+
+#: |Δ| [rad] up to which :func:`_sin_cos` reduces exactly (larger Δ take the quadrature).
+SINCOS_MAX = 1e5
+
+_TWO_OVER_PI = 6.36619772367581382433e-01
+_PIO2_1 = 1.57079632673412561417e+00  # first 33 bits of π/2
+_PIO2_2 = 6.07710050630396597660e-11  # next 33 bits
+_PIO2_3 = 2.02226624879595063154e-21  # π/2 - _PIO2_1 - _PIO2_2
+_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
+_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
+_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
+_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
 
 
 @jit
@@ -108,15 +120,33 @@ def _graded(u0, direction, length, w, ellipse, c, b2, half_alpha, quarter_power,
 
 
 @jit
-def _piecewise(coef, span, v):
-    """Piece i = floor(v · P / span) of ``coef`` (P, n) at x = 2 (v P / span - i) - 1 (Horner)."""
-    pieces = coef.shape[0]
-    pos = v * (pieces / span)
-    i = min(int(pos), pieces - 1)
+def _sin_cos(x):
+    """(sin x, cos x) without branches (vectorisable), for |x| <= SINCOS_MAX; ~1 ulp.
+
+    Cody-Waite reduction by π/2 in three parts (fdlibm's constants; exact for |n| < 2^20),
+    then fdlibm's minimax kernels on [-π/4, π/4] and the quadrant's signs and swap.
+    """
+    n = math.floor(x * _TWO_OVER_PI + 0.5)
+    r = ((x - n * _PIO2_1) - n * _PIO2_2) - n * _PIO2_3
+    z = r * r
+    sr = r + r * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    cr = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    quadrant = int(n) & 3
+    s = cr if quadrant & 1 else sr
+    c = sr if quadrant & 1 else cr
+    return (-s if quadrant & 2 else s), (-c if (quadrant + 1) & 2 else c)
+
+
+@jit
+def _tail_polynomial(tail, tau):
+    """H(τ): piece i = floor(τ P) of ``tail`` (P, TAIL_COEFFICIENTS) at x = 2 (τ P - i) - 1."""
+    pieces = tail.shape[0]
+    pos = tau * pieces
+    i = max(min(int(pos), pieces - 1), 0)
     x = 2.0 * (pos - i) - 1.0
-    acc = coef[i, coef.shape[1] - 1]
-    for j in range(coef.shape[1] - 2, -1, -1):
-        acc = acc * x + coef[i, j]
+    acc = tail[i, TAIL_COEFFICIENTS - 1]
+    for j in range(TAIL_COEFFICIENTS - 2, -1, -1):
+        acc = acc * x + tail[i, j]
     return acc
 
 
@@ -129,45 +159,38 @@ def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
 
 
 @jit
-def _endpoint(u, q, b2, sc, small, tail, total, quarter_power, half_alpha):
-    """G(|s|) at s = √c u / √q as (k, t) with G(|s|) b^(1-α) = k b^(1-α) - t."""
-    s = sc * abs(u) / math.sqrt(q)
-    if s * s <= S2_SPLIT:
-        return s * _piecewise(small, S2_SPLIT, s * s), 0.0
-    m = q * (1.0 + s)  # b² / τ
-    return total, (_pow_one_minus_alpha_half(m, quarter_power, half_alpha)
-                   * _piecewise(tail, TAU_SPLIT, b2 / m))
+def _antiderivative(D_k, delta, D_K, t2, c, sc, tail, total, quarter_power, half_alpha):
+    """:func:`segment_integral` from the tabulated G, branch-free; -1 where it cancels.
 
-
-@jit
-def _antiderivative(u1, u2, c, b2, small, tail, total, quarter_power, half_alpha):
-    """∫_{u1}^{u2} (c u² + b²)^(-α/2) du from the tabulated G; -1 where it cancels.
-
-    ``small`` (P, n): monomial coefficients of g(s²) = G(s)/s per piece of [0, S2_SPLIT];
-    ``tail`` (P', n): of H(τ) per piece of [0, TAU_SPLIT]; ``total`` = C = G(1).
+    With s1 = -cos Δ / √c at ρ = 0 (where q = D_k²) and s2 = √c (D_K - a) / √q(D_K), each
+    end contributes G(|s|) b^(1-α) = C b^(1-α) - (q (1 + |s|))^((1-α)/2) H(1 - |s|).
+    ``tail`` (P, TAIL_COEFFICIENTS): monomial coefficients of H per piece of τ in [0, 1];
+    ``total`` = C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2, ``sc`` = √c. Returns -1 also for
+    |Δ| > SINCOS_MAX, and NaN for a user on the line of the segment (b = 0).
     """
-    sc = math.sqrt(c)
-    k1, t1 = _endpoint(u1, c * u1 * u1 + b2, b2, sc, small, tail, total, quarter_power,
-                       half_alpha)
-    k2, t2 = _endpoint(u2, c * u2 * u2 + b2, b2, sc, small, tail, total, quarter_power,
-                       half_alpha)
-    sg1 = 1.0 if u1 >= 0.0 else -1.0
+    sd, cd = _sin_cos(delta)
+    a = D_k * cd / c
+    b2 = D_k * D_k * (sd * sd + t2) / c
+    u2 = D_K - a
+    q2 = c * u2 * u2 + b2
+    s1 = abs(cd) / sc
+    s2 = sc * abs(u2) / math.sqrt(q2)
+    t1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
+          * _tail_polynomial(tail, 1.0 - s1))
+    t2 = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
+          * _tail_polynomial(tail, 1.0 - s2))
+    sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
     sg2 = 1.0 if u2 >= 0.0 else -1.0
-    kb = sg2 * k2 - sg1 * k1  # exactly 0 when both ends are on one side, in the tail part
-    value = sg1 * t1 - sg2 * t2
-    magnitude = t1 + t2
-    if kb != 0.0:
-        bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
-        value += kb * bp
-        magnitude += (k1 + k2) * bp
-    if not value > CANCELLATION * magnitude:
-        return -1.0
-    return value / sc
+    kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
+    bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
+    value = kb * bp + sg1 * t1 - sg2 * t2
+    magnitude = abs(kb) * bp + t1 + t2
+    ok = value > CANCELLATION * magnitude and abs(delta) <= SINCOS_MAX
+    return value / sc if ok else -1.0
 
 
 @jit
-def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf,
-                     small, tail, total):
+def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf):
     """∫_0^{D_K} [ρ²(1 + tan²β) - 2ρ D_k cos Δ + D_k²]^(-α/2) dρ (eq. (16) without ϱ0/D_K).
 
     Parameters
@@ -190,11 +213,6 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
         Gauss-Legendre nodes and weights on [0, 1].
     buf : float64 (n,)
         Scratch.
-    small, tail : float64 (P, m), (P', m)
-        Piecewise-polynomial tables of the antiderivative for this α (see the module
-        docstring); ``small`` with no rows (P = 0) selects Gauss-Legendre only.
-    total : float
-        C = ½ B(½, (α-1)/2), the antiderivative's limit.
 
     Returns
     -------
@@ -214,11 +232,6 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
             return np.inf
         return c ** (-half_alpha) * (a ** (1.0 - alpha) + (D_K - a) ** (1.0 - alpha)) / (
             1.0 - alpha)
-    if small.shape[0] > 0:
-        value = _antiderivative(-a, D_K - a, c, b2, small, tail, total, quarter_power,
-                                half_alpha)
-        if value >= 0.0:
-            return value
     if 0.0 < a < D_K:
         return (_graded(0.0, 1.0, D_K - a, w, ellipse, c, b2, half_alpha, quarter_power, x, wts,
                         buf)
@@ -231,21 +244,36 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
 
 
 @jit
-def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
-                 tail, total, out):
-    """Row ``b`` of :func:`angular_batch`."""
+def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                 total, out):
+    """Row ``b`` of :func:`angular_batch`.
+
+    The antiderivative for all users first (a loop without branches, which LLVM vectorises),
+    then quadrature for those it flagged (-1).
+    """
     K = D.shape[1]
-    buf = np.empty(x.shape[0])
     D_K = D[b, K - 1]
+    scale = rho0 / D_K
+    t2 = tan_beta[b] * tan_beta[b]
+    c = 1.0 + t2
+    sc = math.sqrt(c)
+    if tail.shape[0] > 0:
+        for k in range(K - 1):
+            out[b, k] = scale * _antiderivative(D[b, k], theta[b, k] - theta[b, K - 1], D_K, t2,
+                                                c, sc, tail, total, quarter_power, 0.5 * alpha)
+    else:
+        out[b, :] = -1.0
+    buf = np.empty(x.shape[0])
     for k in range(K - 1):
-        out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
-                                                  tan_beta[b], alpha, quarter_power, ellipse, x,
-                                                  wts, buf, small, tail, total)
+        if not out[b, k] >= 0.0:
+            out[b, k] = scale * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
+                                                 tan_beta[b], alpha, quarter_power, ellipse, x,
+                                                 wts, buf)
 
 
 @jit
-def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
-                  tail, total, out):
+def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail, total,
+                  out):
     """Fill ``out`` (B, K-1) with J_k of eq. (16) for B drops (eq. (12) when tan β = 0).
 
     Parameters
@@ -260,24 +288,26 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         See :func:`segment_integral`.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
-    small, tail, total : float64 (P, m), float64 (P', m), float
-        Antiderivative tables for this α, see :func:`segment_integral`.
+    tail : float64 (P, TAIL_COEFFICIENTS)
+        Table of H(τ) for this α (module docstring); P = 0 selects quadrature only (α <= 1).
+    total : float
+        C = ½ B(½, (α-1)/2).
     out : float64 (B, K-1)
         Output, J_k = ϱ0 / D_K · ∫ (linear).
 
     """
     for b in range(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
-                     tail, total, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                     total, out)
 
 
 @jit(parallel=True)
 def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts,
-                           small, tail, total, out):
+                           tail, total, out):
     """:func:`angular_batch` with the drops spread over threads (for large batches only)."""
     for b in numba.prange(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, small,
-                     tail, total, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                     total, out)
 
 
 @jit

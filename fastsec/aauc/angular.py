@@ -22,7 +22,6 @@ import math
 
 import numpy as np
 from numpy.polynomial import chebyshev
-from scipy import special
 
 from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.channels import DropBatch
@@ -40,13 +39,12 @@ PANEL_TOL = 1e-16
 #: far more than one drop's integrals, ~0.2 us each).
 PARALLEL_MIN = 2048
 
-#: Polynomial pieces of the antiderivative tables (small |s|, |s| near 1) and their degree.
-SMALL_PIECES = 16
-TAIL_PIECES = 4
-TABLE_DEGREE = 8
+#: Polynomial pieces of the antiderivative table H(τ), τ in [0, 1] (degree: the kernel's
+#: TAIL_COEFFICIENTS - 1).
+TAIL_PIECES = 8
 
-#: Points of the Gauss-Legendre / Gauss-Jacobi rules that fill the tables (exact to rounding).
-TABLE_QUADRATURE_NODES = 40
+#: Terms of H's power series that fill the table (ratio <= 1/2: below rounding).
+TABLE_SERIES_TERMS = 64
 
 
 def angular_matrix(
@@ -120,44 +118,40 @@ def angular_matrix(
         raise ParameterError(f"beta_rad must be in (-pi/2, pi/2), got {beta}")
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
     x, wts = _gauss_legendre_01(nodes)
-    small, tail, total = _antiderivative_tables(alpha)
+    tail, total = _antiderivative_table(alpha)
     out = np.empty((D2.shape[0], D2.shape[1] - 1))
     kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
     kernel(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes), x, wts,
-           small, tail, total, out)
+           tail, total, out)
     return out[0] if single else out
 
 
 @functools.lru_cache(maxsize=64)
-def _antiderivative_tables(alpha: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """Tables of G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ for the kernel (module docstring there).
+def _antiderivative_table(alpha: float) -> tuple[np.ndarray, float]:
+    """Table of G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ for the kernel (module docstring there).
 
-    Returns ``small`` (SMALL_PIECES, TABLE_DEGREE + 1): monomial coefficients, in the local
-    variable x in [-1, 1] of each equal piece of z = s² in [0, S2_SPLIT], of the Chebyshev
-    interpolant of g(z) = G(√z)/√z = ∫_0^1 (1 - z y²)^p dy; ``tail`` (TAIL_PIECES, ...): the
-    same for H(τ) = ∫_0^1 y^p (2 - τ y)^p dy on τ in [0, TAU_SPLIT], so that
-    G(1 - τ) = C - τ^((α-1)/2) H(τ); and C = ½ B(½, (α-1)/2). Here p = (α-3)/2. Both integrands
-    are smooth in y (H's factor y^p is the Gauss-Jacobi weight), so the rules are exact to
-    rounding. For α <= 1 (G diverges) the tables are empty and the kernel uses quadrature only.
+    G(1 - τ) = C - τ^((α-1)/2) H(τ) with p = (α-3)/2, C = ½ B(½, (α-1)/2) and
+
+        H(τ) = ∫_0^1 y^p (2 - τ y)^p dy = 2^p Σ_n (p choose n) (-τ/2)^n / (p + n + 1),
+
+    a series with ratio <= 1/2 on τ in [0, 1] (all terms positive for p < 0), summed to
+    TABLE_SERIES_TERMS terms. Returns the monomial coefficients, in the local variable
+    x in [-1, 1] of each of TAIL_PIECES equal pieces of τ in [0, 1], of H's interpolants at
+    Chebyshev points (shape (TAIL_PIECES, TAIL_COEFFICIENTS)), and C. For α <= 1 (G
+    diverges) the table is empty and the kernel uses quadrature only.
     """
-    degree = TABLE_DEGREE
     if alpha <= 1.0:
-        empty = np.empty((0, degree + 1))
-        return empty, empty, 0.0
+        return np.empty((0, _k.TAIL_COEFFICIENTS)), 0.0
     p = 0.5 * (alpha - 3.0)
-    y, w = _gauss_legendre_01(TABLE_QUADRATURE_NODES)
-    yj, wj = special.roots_jacobi(TABLE_QUADRATURE_NODES, 0.0, p)  # weight (1 + t)^p
-    yj, wj = 0.5 * (yj + 1.0), wj * 0.5 ** (p + 1.0)
-
-    def g(z):
-        return (1.0 - z[:, None] * y * y) ** p @ w
+    n = np.arange(TABLE_SERIES_TERMS)
+    ratios = np.concatenate([[1.0], (n[1:] - 1.0 - p) / (2.0 * n[1:])])  # (p choose n)(-1/2)^n
+    series = 2.0 ** p * np.cumprod(ratios) / (p + n + 1.0)
 
     def h(tau):
-        return (2.0 - tau[:, None] * yj) ** p @ wj
+        return np.polynomial.polynomial.polyval(tau, series)
 
     total = 0.5 * math.exp(math.lgamma(0.5) + math.lgamma(p + 1.0) - math.lgamma(p + 1.5))
-    return (_piecewise_chebyshev(g, _k.S2_SPLIT, SMALL_PIECES, degree),
-            _piecewise_chebyshev(h, _k.TAU_SPLIT, TAIL_PIECES, degree), total)
+    return _piecewise_chebyshev(h, 1.0, TAIL_PIECES, _k.TAIL_COEFFICIENTS - 1), total
 
 
 def _piecewise_chebyshev(f, span: float, pieces: int, degree: int) -> np.ndarray:
