@@ -36,7 +36,7 @@ DEFAULT_NODES = 10
 PANEL_TOL = 1e-16
 
 #: Number of integrals from which the multi-threaded kernel is used (a parallel launch costs
-#: far more than one drop's integrals, ~0.2 us each).
+#: far more than one drop's integrals, ~30 ns each for alpha > 1).
 PARALLEL_MIN = 2048
 
 #: Polynomial pieces of the antiderivative table H(τ), τ in [0, 1] (degree: the kernel's
