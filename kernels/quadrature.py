@@ -159,34 +159,50 @@ def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
 
 
 @jit
-def _antiderivative(D_k, delta, D_K, t2, c, sc, tail, total, quarter_power, half_alpha):
-    """:func:`segment_integral` from the tabulated G, branch-free; -1 where it cancels.
+def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alpha, scale,
+                        work, out):
+    """Row ``b`` of J (times ``scale``) from the tabulated G; -1 where it cancels.
 
     With s1 = -cos Δ / √c at ρ = 0 (where q = D_k²) and s2 = √c (D_K - a) / √q(D_K), each
     end contributes G(|s|) b^(1-α) = C b^(1-α) - (q (1 + |s|))^((1-α)/2) H(1 - |s|).
     ``tail`` (P, TAIL_COEFFICIENTS): monomial coefficients of H per piece of τ in [0, 1];
-    ``total`` = C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2, ``sc`` = √c. Returns -1 also for
-    |Δ| > SINCOS_MAX, and NaN for a user on the line of the segment (b = 0).
+    ``total`` = C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2; ``work`` (5, K-1) scratch. Three
+    loops: geometry and powers, and the combination, have no branches (LLVM vectorises
+    them); the table look-ups (gathers) stay scalar. Gives -1 also for |Δ| > SINCOS_MAX and
+    for a user on the line of the segment (b = 0).
     """
-    sd, cd = _sin_cos(delta)
-    a = D_k * cd / c
-    b2 = D_k * D_k * (sd * sd + t2) / c
-    u2 = D_K - a
-    q2 = c * u2 * u2 + b2
-    s1 = abs(cd) / sc
-    s2 = sc * abs(u2) / math.sqrt(q2)
-    t1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
-          * _tail_polynomial(tail, 1.0 - s1))
-    t2 = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
-          * _tail_polynomial(tail, 1.0 - s2))
-    sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
-    sg2 = 1.0 if u2 >= 0.0 else -1.0
-    kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
-    bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
-    value = kb * bp + sg1 * t1 - sg2 * t2
-    magnitude = abs(kb) * bp + t1 + t2
-    ok = value > CANCELLATION * magnitude and abs(delta) <= SINCOS_MAX
-    return value / sc if ok else -1.0
+    K = D.shape[1]
+    D_K = D[b, K - 1]
+    sc = math.sqrt(c)
+    tau1, tau2, w1, w2, base = work[0], work[1], work[2], work[3], work[4]
+    for k in range(K - 1):
+        delta = theta[b, k] - theta[b, K - 1]
+        sd, cd = _sin_cos(delta)
+        D_k = D[b, k]
+        a = D_k * cd / c
+        b2 = D_k * D_k * (sd * sd + t2) / c
+        u2 = D_K - a
+        q2 = c * u2 * u2 + b2
+        s1 = abs(cd) / sc
+        s2 = sc * abs(u2) / math.sqrt(q2)
+        sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
+        sg2 = 1.0 if u2 >= 0.0 else -1.0
+        tau1[k] = 1.0 - s1
+        tau2[k] = 1.0 - s2
+        w1[k] = sg1 * _pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power,
+                                                half_alpha)
+        w2[k] = -sg2 * _pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
+        kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
+        bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
+        base[k] = kb * bp if abs(delta) <= SINCOS_MAX else np.nan
+    for k in range(K - 1):
+        tau1[k] = _tail_polynomial(tail, tau1[k])  # now H(τ1)
+        tau2[k] = _tail_polynomial(tail, tau2[k])
+    factor = scale / sc
+    for k in range(K - 1):
+        value = base[k] + w1[k] * tau1[k] + w2[k] * tau2[k]
+        magnitude = abs(base[k]) + abs(w1[k]) * tau1[k] + abs(w2[k]) * tau2[k]
+        out[b, k] = factor * value if value > CANCELLATION * magnitude else -1.0
 
 
 @jit
@@ -248,19 +264,17 @@ def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, 
                  total, out):
     """Row ``b`` of :func:`angular_batch`.
 
-    The antiderivative for all users first (a loop without branches, which LLVM vectorises),
-    then quadrature for those it flagged (-1).
+    The antiderivative for all users first (:func:`_antiderivative_row`), then quadrature
+    for those it flagged (-1).
     """
     K = D.shape[1]
     D_K = D[b, K - 1]
     scale = rho0 / D_K
     t2 = tan_beta[b] * tan_beta[b]
     c = 1.0 + t2
-    sc = math.sqrt(c)
     if tail.shape[0] > 0:
-        for k in range(K - 1):
-            out[b, k] = scale * _antiderivative(D[b, k], theta[b, k] - theta[b, K - 1], D_K, t2,
-                                                c, sc, tail, total, quarter_power, 0.5 * alpha)
+        _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, 0.5 * alpha, scale,
+                            np.empty((5, K - 1)), out)
     else:
         out[b, :] = -1.0
     buf = np.empty(x.shape[0])
