@@ -22,12 +22,12 @@ caller). With u = (b/√c) tan φ and s = sin φ = √c u / √q(u),
     G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ = ½ B(s²; ½, (α-1)/2),
 
 an incomplete beta function with G(1) = ½ B(½, (α-1)/2) =: C. It is carried by one regular
-function: G(1 - τ) = C - τ^((α-1)/2) H(τ), H analytic for |τ| < 2, tabulated as piecewise
-polynomials on τ in [0, 1] (table ``tail``). The singular factor b^(1-α) τ^((α-1)/2) is
+function: G(1 - τ) = C - τ^((α-1)/2) H(τ), H analytic for |τ| < 2, tabulated as a
+Chebyshev series on τ in [0, 1] (table ``tail``). The singular factor b^(1-α) τ^((α-1)/2) is
 evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term loses accuracy when the
 user is close to the segment, and when both ends lie on one side C cancels exactly. At ρ = 0
 q = D_k², so s1 = -cos Δ / √c needs no square root. Each integral costs a sine and cosine
-(own branch-free polynomials), three square roots, two degree-9 polynomials and three
+(own branch-free polynomials), three square roots, two Chebyshev series and three
 powers (square roots when 2α is an integer), with no branches, so that LLVM vectorises the
 loop over users. Where the difference is small compared with its terms (C - T cancels for
 |s| near 0 on both ends: a short segment seen broadside from far away; CANCELLATION) the
@@ -43,8 +43,9 @@ import numpy as np
 
 from ._jit import jit
 
-#: Coefficients per piece of the ``tail`` table of H(τ) (polynomial degree + 1).
-TAIL_COEFFICIENTS = 10
+#: Chebyshev coefficients of the ``tail`` table of H(τ) on τ in [0, 1] (H is analytic for
+#: |τ| < 2: Bernstein ellipse parameter 3 + √8, ~5.8^-n decay).
+TAIL_COEFFICIENTS = 22
 
 #: The antiderivative is used only when G(s2) - G(s1) keeps at least this fraction of the
 #: sum of the magnitudes of its terms (at most 5 bits lost to cancellation).
@@ -138,19 +139,6 @@ def _sin_cos(x):
 
 
 @jit
-def _tail_polynomial(tail, tau):
-    """H(τ): piece i = floor(τ P) of ``tail`` (P, TAIL_COEFFICIENTS) at x = 2 (τ P - i) - 1."""
-    pieces = tail.shape[0]
-    pos = tau * pieces
-    i = max(min(int(pos), pieces - 1), 0)
-    x = 2.0 * (pos - i) - 1.0
-    acc = tail[i, TAIL_COEFFICIENTS - 1]
-    for j in range(TAIL_COEFFICIENTS - 2, -1, -1):
-        acc = acc * x + tail[i, j]
-    return acc
-
-
-@jit
 def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
     """v^((1-α)/2) for α >= 1; ``quarter_power`` = 2α selects the branch-free power."""
     if quarter_power >= 2:
@@ -159,50 +147,56 @@ def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
 
 
 @jit
+def _chebyshev_tail(tail, tau):
+    """H(τ) = Σ_j tail[j] T_j(2τ - 1) by Clenshaw's recurrence (TAIL_COEFFICIENTS terms)."""
+    x = 2.0 * tau - 1.0
+    b1 = 0.0
+    b2 = 0.0
+    for j in range(TAIL_COEFFICIENTS - 1, 0, -1):
+        b1, b2 = tail[j] + 2.0 * x * b1 - b2, b1
+    return tail[0] + x * b1 - b2
+
+
+@jit
 def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alpha, scale,
-                        work, out):
+                        out):
     """Row ``b`` of J (times ``scale``) from the tabulated G; -1 where it cancels.
 
     With s1 = -cos Δ / √c at ρ = 0 (where q = D_k²) and s2 = √c (D_K - a) / √q(D_K), each
     end contributes G(|s|) b^(1-α) = C b^(1-α) - (q (1 + |s|))^((1-α)/2) H(1 - |s|).
-    ``tail`` (P, TAIL_COEFFICIENTS): monomial coefficients of H per piece of τ in [0, 1];
-    ``total`` = C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2; ``work`` (5, K-1) scratch. Three
-    loops: geometry and powers, and the combination, have no branches (LLVM vectorises
-    them); the table look-ups (gathers) stay scalar. Gives -1 also for |Δ| > SINCOS_MAX and
-    for a user on the line of the segment (b = 0).
+    ``tail`` (TAIL_COEFFICIENTS,): Chebyshev coefficients of H on τ in [0, 1]; ``total`` =
+    C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2. The loop has no branches and no table
+    look-ups, so LLVM vectorises it. Gives -1 also for |Δ| > SINCOS_MAX and for a user on
+    the line of the segment (b = 0).
     """
     K = D.shape[1]
     D_K = D[b, K - 1]
     sc = math.sqrt(c)
-    tau1, tau2, w1, w2, base = work[0], work[1], work[2], work[3], work[4]
+    inv_c = 1.0 / c
+    inv_sc = 1.0 / sc
+    factor = scale * inv_sc
     for k in range(K - 1):
         delta = theta[b, k] - theta[b, K - 1]
         sd, cd = _sin_cos(delta)
         D_k = D[b, k]
-        a = D_k * cd / c
-        b2 = D_k * D_k * (sd * sd + t2) / c
+        a = D_k * cd * inv_c
+        b2 = D_k * D_k * (sd * sd + t2) * inv_c
         u2 = D_K - a
         q2 = c * u2 * u2 + b2
-        s1 = abs(cd) / sc
+        s1 = abs(cd) * inv_sc
         s2 = sc * abs(u2) / math.sqrt(q2)
+        t1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
+              * _chebyshev_tail(tail, 1.0 - s1))
+        t2_ = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
+               * _chebyshev_tail(tail, 1.0 - s2))
         sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
         sg2 = 1.0 if u2 >= 0.0 else -1.0
-        tau1[k] = 1.0 - s1
-        tau2[k] = 1.0 - s2
-        w1[k] = sg1 * _pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power,
-                                                half_alpha)
-        w2[k] = -sg2 * _pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
         kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
         bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
-        base[k] = kb * bp if abs(delta) <= SINCOS_MAX else np.nan
-    for k in range(K - 1):
-        tau1[k] = _tail_polynomial(tail, tau1[k])  # now H(τ1)
-        tau2[k] = _tail_polynomial(tail, tau2[k])
-    factor = scale / sc
-    for k in range(K - 1):
-        value = base[k] + w1[k] * tau1[k] + w2[k] * tau2[k]
-        magnitude = abs(base[k]) + abs(w1[k]) * tau1[k] + abs(w2[k]) * tau2[k]
-        out[b, k] = factor * value if value > CANCELLATION * magnitude else -1.0
+        value = kb * bp + sg1 * t1 - sg2 * t2_
+        magnitude = abs(kb) * bp + t1 + t2_
+        ok = value > CANCELLATION * magnitude and abs(delta) <= SINCOS_MAX
+        out[b, k] = factor * value if ok else -1.0
 
 
 @jit
@@ -274,7 +268,7 @@ def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, 
     c = 1.0 + t2
     if tail.shape[0] > 0:
         _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, 0.5 * alpha, scale,
-                            np.empty((5, K - 1)), out)
+                            out)
     else:
         out[b, :] = -1.0
     buf = np.empty(x.shape[0])
@@ -302,8 +296,9 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         See :func:`segment_integral`.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
-    tail : float64 (P, TAIL_COEFFICIENTS)
-        Table of H(τ) for this α (module docstring); P = 0 selects quadrature only (α <= 1).
+    tail : float64 (TAIL_COEFFICIENTS,) or (0,)
+        Chebyshev coefficients of H(τ) for this α (module docstring); empty selects
+        quadrature only (α <= 1).
     total : float
         C = ½ B(½, (α-1)/2).
     out : float64 (B, K-1)

@@ -11,7 +11,7 @@ and the prefactor of eq. (12) is ϱ0/D_K. The integral is computed by composite 
 quadrature in :mod:`fastsec.kernels.quadrature` (split at the point of the segment closest to
 user k, panels graded towards it), to a relative error of about 1e-13. For α > 1 the kernel
 uses the integral's closed form instead, an incomplete beta function tabulated once per α as
-piecewise polynomials (:func:`_antiderivative_tables`), and falls back to the quadrature only
+a Chebyshev series (:func:`_antiderivative_table`), and falls back to the quadrature only
 where that form would cancel.
 """
 
@@ -38,10 +38,6 @@ PANEL_TOL = 1e-16
 #: Number of integrals from which the multi-threaded kernel is used (a parallel launch costs
 #: far more than one drop's integrals, ~30 ns each for alpha > 1).
 PARALLEL_MIN = 2048
-
-#: Polynomial pieces of the antiderivative table H(τ), τ in [0, 1] (degree: the kernel's
-#: TAIL_COEFFICIENTS - 1).
-TAIL_PIECES = 8
 
 #: Terms of H's power series that fill the table (ratio <= 1/2: below rounding).
 TABLE_SERIES_TERMS = 64
@@ -135,32 +131,22 @@ def _antiderivative_table(alpha: float) -> tuple[np.ndarray, float]:
         H(τ) = ∫_0^1 y^p (2 - τ y)^p dy = 2^p Σ_n (p choose n) (-τ/2)^n / (p + n + 1),
 
     a series with ratio <= 1/2 on τ in [0, 1] (all terms positive for p < 0), summed to
-    TABLE_SERIES_TERMS terms. Returns the monomial coefficients, in the local variable
-    x in [-1, 1] of each of TAIL_PIECES equal pieces of τ in [0, 1], of H's interpolants at
-    Chebyshev points (shape (TAIL_PIECES, TAIL_COEFFICIENTS)), and C. For α <= 1 (G
-    diverges) the table is empty and the kernel uses quadrature only.
+    TABLE_SERIES_TERMS terms. Returns the coefficients of H's Chebyshev interpolant on
+    τ in [0, 1] (shape (TAIL_COEFFICIENTS,), in x = 2τ - 1), and C. For α <= 1 (G diverges)
+    the table is empty and the kernel uses quadrature only.
     """
     if alpha <= 1.0:
-        return np.empty((0, _k.TAIL_COEFFICIENTS)), 0.0
+        return np.empty(0), 0.0
     p = 0.5 * (alpha - 3.0)
     n = np.arange(TABLE_SERIES_TERMS)
     ratios = np.concatenate([[1.0], (n[1:] - 1.0 - p) / (2.0 * n[1:])])  # (p choose n)(-1/2)^n
     series = 2.0 ** p * np.cumprod(ratios) / (p + n + 1.0)
 
-    def h(tau):
-        return np.polynomial.polynomial.polyval(tau, series)
+    def h(x):
+        return np.polynomial.polynomial.polyval(0.5 * (x + 1.0), series)
 
     total = 0.5 * math.exp(math.lgamma(0.5) + math.lgamma(p + 1.0) - math.lgamma(p + 1.5))
-    return _piecewise_chebyshev(h, 1.0, TAIL_PIECES, _k.TAIL_COEFFICIENTS - 1), total
-
-
-def _piecewise_chebyshev(f, span: float, pieces: int, degree: int) -> np.ndarray:
-    """Monomial coefficients (pieces, degree + 1) of f's interpolants at Chebyshev points."""
-    x = np.cos(np.pi * (np.arange(degree + 1) + 0.5) / (degree + 1))
-    width = span / pieces
-    return np.array([chebyshev.cheb2poly(chebyshev.chebfit(x, f(width * (i + 0.5 * (x + 1.0))),
-                                                           degree))
-                     for i in range(pieces)])
+    return chebyshev.chebinterpolate(h, _k.TAIL_COEFFICIENTS - 1), total
 
 
 def _quarter_power(alpha: float) -> int:
