@@ -1,4 +1,4 @@
-"""Gauss-Legendre quadrature of the angular matrix J (paper 000, eq. (12), (16)).
+"""The angular matrix J (paper 000, eq. (12), (16)): closed form and Gauss-Legendre quadrature.
 
 For helping user k and the segment BS-user K, the squared distance of eq. (15) is a quadratic
 in the eavesdropper's ground distance ρ,

@@ -75,7 +75,8 @@ def angular_matrix(
         Eavesdropper elevation β [rad] in (-π/2, π/2); 0 is the 2-D eq. (12).
     nodes : int, default :data:`DEFAULT_NODES`
         Gauss-Legendre points per panel, in [2, 64]; the panel lengths adapt so that each
-        panel's error bound is :data:`PANEL_TOL` whatever ``nodes`` is.
+        panel's error bound is :data:`PANEL_TOL` whatever ``nodes`` is. The quadrature
+        serves α <= 1 and the few integrals where the closed form would cancel.
 
     Returns
     -------
