@@ -32,9 +32,13 @@ class ChannelDraws:
 
 
 class AngularQuadrature:
-    """kernels.quadrature.angular_batch(_parallel): J_1..J_{K-1} for many drops."""
+    """kernels.quadrature.angular_batch(_parallel): J_1..J_{K-1} for many drops.
 
-    params = ([10, 100], [10, 1000], [2.5, 2.7])
+    α = 2.5 (2α integer: powers by square roots) and 2.7 (exp/log) take the closed form;
+    α = 0.8 the Gauss-Legendre quadrature.
+    """
+
+    params = ([10, 100], [10, 1000], [0.8, 2.5, 2.7])
     param_names = ["K", "drops", "alpha"]
 
     def setup(self, K, drops, alpha):
