@@ -167,7 +167,8 @@ def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alp
     ``tail`` (TAIL_COEFFICIENTS,): Chebyshev coefficients of H on τ in [0, 1]; ``total`` =
     C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2. The loop has no branches and no table
     look-ups, so LLVM vectorises it. Gives -1 also for |Δ| > SINCOS_MAX and for a user on
-    the line of the segment (b = 0).
+    the segment's line beyond its ends (b = 0); on the segment itself, inf (the divergent
+    integral, α > 1).
     """
     K = D.shape[1]
     D_K = D[b, K - 1]
@@ -185,16 +186,16 @@ def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alp
         q2 = c * u2 * u2 + b2
         s1 = abs(cd) * inv_sc
         s2 = sc * abs(u2) / math.sqrt(q2)
-        t1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
-              * _chebyshev_tail(tail, 1.0 - s1))
-        t2_ = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
-               * _chebyshev_tail(tail, 1.0 - s2))
+        tail1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
+                 * _chebyshev_tail(tail, 1.0 - s1))
+        tail2 = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
+                 * _chebyshev_tail(tail, 1.0 - s2))
         sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
         sg2 = 1.0 if u2 >= 0.0 else -1.0
         kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
         bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
-        value = kb * bp + sg1 * t1 - sg2 * t2_
-        magnitude = abs(kb) * bp + t1 + t2_
+        value = kb * bp + sg1 * tail1 - sg2 * tail2
+        magnitude = abs(kb) * bp + tail1 + tail2
         ok = value > CANCELLATION * magnitude and abs(delta) <= SINCOS_MAX
         out[b, k] = factor * value if ok else -1.0
 
