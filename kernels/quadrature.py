@@ -1,4 +1,4 @@
-"""Gauss-Legendre quadrature of the angular matrix J (paper 000, eq. (12), (16)).
+"""The angular matrix J (paper 000, eq. (12), (16)): closed form and Gauss-Legendre quadrature.
 
 For helping user k and the segment BS-user K, the squared distance of eq. (15) is a quadratic
 in the eavesdropper's ground distance ρ,
@@ -14,6 +14,24 @@ each panel is the longest one whose Bernstein ellipse (parameter r) excludes the
 so that the rule's error is below (64/15) r^(-2n) of the panel's integrand scale. The panel
 length then grows geometrically (the number of panels is O(log(D_K / w))), and the relative
 error stays near the requested level however close the user is to the segment.
+
+For 1 < α the kernel first uses a closed antiderivative instead (one per α, tabulated by the
+caller). With u = (b/√c) tan φ and s = sin φ = √c u / √q(u),
+
+    ∫_{u1}^{u2} q^(-α/2) du = c^(-1/2) b^(1-α) [sgn(s2) G(|s2|) - sgn(s1) G(|s1|)],
+    G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ = ½ B(s²; ½, (α-1)/2),
+
+an incomplete beta function with G(1) = ½ B(½, (α-1)/2) =: C. It is carried by one regular
+function: G(1 - τ) = C - τ^((α-1)/2) H(τ), H analytic for |τ| < 2, tabulated as a
+Chebyshev series on τ in [0, 1] (table ``tail``). The singular factor b^(1-α) τ^((α-1)/2) is
+evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term loses accuracy when the
+user is close to the segment, and when both ends lie on one side C cancels exactly. At ρ = 0
+q = D_k², so s1 = -cos Δ / √c needs no square root. Each integral costs a sine and cosine
+(own branch-free polynomials), three square roots, two Chebyshev series and three
+powers (square roots when 2α is an integer), with no branches, so that LLVM vectorises the
+loop over users. Where the difference is small compared with its terms (C - T cancels for
+|s| near 0 on both ends: a short segment seen broadside from far away; CANCELLATION) the
+graded Gauss-Legendre rule is used instead.
 """
 
 from __future__ import annotations
@@ -24,6 +42,26 @@ import numba
 import numpy as np
 
 from ._jit import jit
+
+#: Chebyshev coefficients of the ``tail`` table of H(τ) on τ in [0, 1] (H is analytic for
+#: |τ| < 2: Bernstein ellipse parameter 3 + √8, ~5.8^-n decay).
+TAIL_COEFFICIENTS = 22
+
+#: The antiderivative is used only when G(s2) - G(s1) keeps at least this fraction of the
+#: sum of the magnitudes of its terms (at most 5 bits lost to cancellation).
+CANCELLATION = 1.0 / 32.0
+
+#: |Δ| [rad] up to which :func:`_sin_cos` reduces exactly (larger Δ take the quadrature).
+SINCOS_MAX = 1e5
+
+_TWO_OVER_PI = 6.36619772367581382433e-01
+_PIO2_1 = 1.57079632673412561417e+00  # first 33 bits of π/2
+_PIO2_2 = 6.07710050630396597660e-11  # next 33 bits
+_PIO2_3 = 2.02226624879595063154e-21  # π/2 - _PIO2_1 - _PIO2_2
+_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
+_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
+_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
+_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
 
 
 @jit
@@ -83,6 +121,86 @@ def _graded(u0, direction, length, w, ellipse, c, b2, half_alpha, quarter_power,
 
 
 @jit
+def _sin_cos(x):
+    """(sin x, cos x) without branches (vectorisable), for |x| <= SINCOS_MAX; ~1 ulp.
+
+    Cody-Waite reduction by π/2 in three parts (fdlibm's constants; exact for |n| < 2^20),
+    then fdlibm's minimax kernels on [-π/4, π/4] and the quadrant's signs and swap.
+    """
+    n = math.floor(x * _TWO_OVER_PI + 0.5)
+    r = ((x - n * _PIO2_1) - n * _PIO2_2) - n * _PIO2_3
+    z = r * r
+    sr = r + r * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    cr = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    quadrant = int(n) & 3
+    s = cr if quadrant & 1 else sr
+    c = sr if quadrant & 1 else cr
+    return (-s if quadrant & 2 else s), (-c if (quadrant + 1) & 2 else c)
+
+
+@jit
+def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
+    """v^((1-α)/2) for α >= 1; ``quarter_power`` = 2α selects the branch-free power."""
+    if quarter_power >= 2:
+        return _quarter_inv_pow(v, quarter_power - 2)
+    return math.exp((0.5 - half_alpha) * math.log(v))
+
+
+@jit
+def _chebyshev_tail(tail, tau):
+    """H(τ) = Σ_j tail[j] T_j(2τ - 1) by Clenshaw's recurrence (TAIL_COEFFICIENTS terms)."""
+    x = 2.0 * tau - 1.0
+    b1 = 0.0
+    b2 = 0.0
+    for j in range(TAIL_COEFFICIENTS - 1, 0, -1):
+        b1, b2 = tail[j] + 2.0 * x * b1 - b2, b1
+    return tail[0] + x * b1 - b2
+
+
+@jit
+def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alpha, scale,
+                        out):
+    """Row ``b`` of J (times ``scale``) from the tabulated G; -1 where it cancels.
+
+    With s1 = -cos Δ / √c at ρ = 0 (where q = D_k²) and s2 = √c (D_K - a) / √q(D_K), each
+    end contributes G(|s|) b^(1-α) = C b^(1-α) - (q (1 + |s|))^((1-α)/2) H(1 - |s|).
+    ``tail`` (TAIL_COEFFICIENTS,): Chebyshev coefficients of H on τ in [0, 1]; ``total`` =
+    C = G(1); ``t2`` = tan²β, ``c`` = 1 + t2. The loop has no branches and no table
+    look-ups, so LLVM vectorises it. Gives -1 also for |Δ| > SINCOS_MAX and for a user on
+    the segment's line beyond its ends (b = 0); on the segment itself, inf (the divergent
+    integral, α > 1).
+    """
+    K = D.shape[1]
+    D_K = D[b, K - 1]
+    sc = math.sqrt(c)
+    inv_c = 1.0 / c
+    inv_sc = 1.0 / sc
+    factor = scale * inv_sc
+    for k in range(K - 1):
+        delta = theta[b, k] - theta[b, K - 1]
+        sd, cd = _sin_cos(delta)
+        D_k = D[b, k]
+        a = D_k * cd * inv_c
+        b2 = D_k * D_k * (sd * sd + t2) * inv_c
+        u2 = D_K - a
+        q2 = c * u2 * u2 + b2
+        s1 = abs(cd) * inv_sc
+        s2 = sc * abs(u2) / math.sqrt(q2)
+        tail1 = (_pow_one_minus_alpha_half(D_k * D_k * (1.0 + s1), quarter_power, half_alpha)
+                 * _chebyshev_tail(tail, 1.0 - s1))
+        tail2 = (_pow_one_minus_alpha_half(q2 * (1.0 + s2), quarter_power, half_alpha)
+                 * _chebyshev_tail(tail, 1.0 - s2))
+        sg1 = 1.0 if cd <= 0.0 else -1.0  # sign of u1 = -a
+        sg2 = 1.0 if u2 >= 0.0 else -1.0
+        kb = (sg2 - sg1) * total  # 0 when both ends lie on one side: C cancels exactly
+        bp = _pow_one_minus_alpha_half(b2, quarter_power, half_alpha)
+        value = kb * bp + sg1 * tail1 - sg2 * tail2
+        magnitude = abs(kb) * bp + tail1 + tail2
+        ok = value > CANCELLATION * magnitude and abs(delta) <= SINCOS_MAX
+        out[b, k] = factor * value if ok else -1.0
+
+
+@jit
 def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf):
     """∫_0^{D_K} [ρ²(1 + tan²β) - 2ρ D_k cos Δ + D_k²]^(-α/2) dρ (eq. (16) without ϱ0/D_K).
 
@@ -137,19 +255,34 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
 
 
 @jit
-def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
-    """Row ``b`` of :func:`angular_batch`."""
+def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                 total, out):
+    """Row ``b`` of :func:`angular_batch`.
+
+    The antiderivative for all users first (:func:`_antiderivative_row`), then quadrature
+    for those it flagged (-1).
+    """
     K = D.shape[1]
-    buf = np.empty(x.shape[0])
     D_K = D[b, K - 1]
+    scale = rho0 / D_K
+    t2 = tan_beta[b] * tan_beta[b]
+    c = 1.0 + t2
+    if tail.shape[0] > 0:
+        _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, 0.5 * alpha, scale,
+                            out)
+    else:
+        out[b, :] = -1.0
+    buf = np.empty(x.shape[0])
     for k in range(K - 1):
-        out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
-                                                  tan_beta[b], alpha, quarter_power, ellipse, x,
-                                                  wts, buf)
+        if not out[b, k] >= 0.0:
+            out[b, k] = scale * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
+                                                 tan_beta[b], alpha, quarter_power, ellipse, x,
+                                                 wts, buf)
 
 
 @jit
-def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
+def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail, total,
+                  out):
     """Fill ``out`` (B, K-1) with J_k of eq. (16) for B drops (eq. (12) when tan β = 0).
 
     Parameters
@@ -164,20 +297,27 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         See :func:`segment_integral`.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
+    tail : float64 (TAIL_COEFFICIENTS,) or (0,)
+        Chebyshev coefficients of H(τ) for this α (module docstring); empty selects
+        quadrature only (α <= 1).
+    total : float
+        C = ½ B(½, (α-1)/2).
     out : float64 (B, K-1)
         Output, J_k = ϱ0 / D_K · ∫ (linear).
 
     """
     for b in range(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                     total, out)
 
 
 @jit(parallel=True)
 def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts,
-                           out):
+                           tail, total, out):
     """:func:`angular_batch` with the drops spread over threads (for large batches only)."""
     for b in numba.prange(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
+                     total, out)
 
 
 @jit

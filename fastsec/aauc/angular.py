@@ -9,14 +9,19 @@ BS-user K, averaged over ρ ~ U(0, D_K) (eq. (47)); d_{E,k} is eq. (8) in 2-D an
 elevation β in 3-D. Errata applied (see PAPERS.md): the exponent of eq. (8) is +1/2 (a distance)
 and the prefactor of eq. (12) is ϱ0/D_K. The integral is computed by composite Gauss-Legendre
 quadrature in :mod:`fastsec.kernels.quadrature` (split at the point of the segment closest to
-user k, panels graded towards it), to a relative error of about 1e-13.
+user k, panels graded towards it), to a relative error of about 1e-13. For α > 1 the kernel
+uses the integral's closed form instead, an incomplete beta function tabulated once per α as
+a Chebyshev series (:func:`_antiderivative_table`), and falls back to the quadrature only
+where that form would cancel.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
+from numpy.polynomial import chebyshev
 
 from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.channels import DropBatch
@@ -31,8 +36,11 @@ DEFAULT_NODES = 10
 PANEL_TOL = 1e-16
 
 #: Number of integrals from which the multi-threaded kernel is used (a parallel launch costs
-#: far more than one drop's integrals, ~0.2 us each).
+#: far more than one drop's integrals, ~30 ns each for alpha > 1).
 PARALLEL_MIN = 2048
+
+#: Terms of H's power series that fill the table (ratio <= 1/2: below rounding).
+TABLE_SERIES_TERMS = 64
 
 
 def angular_matrix(
@@ -67,7 +75,8 @@ def angular_matrix(
         Eavesdropper elevation β [rad] in (-π/2, π/2); 0 is the 2-D eq. (12).
     nodes : int, default :data:`DEFAULT_NODES`
         Gauss-Legendre points per panel, in [2, 64]; the panel lengths adapt so that each
-        panel's error bound is :data:`PANEL_TOL` whatever ``nodes`` is.
+        panel's error bound is :data:`PANEL_TOL` whatever ``nodes`` is. The quadrature
+        serves α <= 1 and the few integrals where the closed form would cancel.
 
     Returns
     -------
@@ -106,11 +115,39 @@ def angular_matrix(
         raise ParameterError(f"beta_rad must be in (-pi/2, pi/2), got {beta}")
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
     x, wts = _gauss_legendre_01(nodes)
+    tail, total = _antiderivative_table(alpha)
     out = np.empty((D2.shape[0], D2.shape[1] - 1))
     kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
     kernel(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes), x, wts,
-           out)
+           tail, total, out)
     return out[0] if single else out
+
+
+@functools.lru_cache(maxsize=64)
+def _antiderivative_table(alpha: float) -> tuple[np.ndarray, float]:
+    """Table of G(s) = ∫_0^s (1 - σ²)^((α-3)/2) dσ for the kernel (module docstring there).
+
+    G(1 - τ) = C - τ^((α-1)/2) H(τ) with p = (α-3)/2, C = ½ B(½, (α-1)/2) and
+
+        H(τ) = ∫_0^1 y^p (2 - τ y)^p dy = 2^p Σ_n (p choose n) (-τ/2)^n / (p + n + 1),
+
+    a series with ratio <= 1/2 on τ in [0, 1] (all terms positive for p < 0), summed to
+    TABLE_SERIES_TERMS terms. Returns the coefficients of H's Chebyshev interpolant on
+    τ in [0, 1] (shape (TAIL_COEFFICIENTS,), in x = 2τ - 1), and C. For α <= 1 (G diverges)
+    the table is empty and the kernel uses quadrature only.
+    """
+    if alpha <= 1.0:
+        return np.empty(0), 0.0
+    p = 0.5 * (alpha - 3.0)
+    n = np.arange(TABLE_SERIES_TERMS)
+    ratios = np.concatenate([[1.0], (n[1:] - 1.0 - p) / (2.0 * n[1:])])  # (p choose n)(-1/2)^n
+    series = 2.0 ** p * np.cumprod(ratios) / (p + n + 1.0)
+
+    def h(x):
+        return np.polynomial.polynomial.polyval(0.5 * (x + 1.0), series)
+
+    total = 0.5 * math.exp(math.lgamma(0.5) + math.lgamma(p + 1.0) - math.lgamma(p + 1.5))
+    return chebyshev.chebinterpolate(h, _k.TAIL_COEFFICIENTS - 1), total
 
 
 def _quarter_power(alpha: float) -> int:
