@@ -1,0 +1,63 @@
+"""A real but cheap study for the experiments tests (registered only by the tests).
+
+A MISO wiretap link: the BS (``x`` antennas, i.i.d. Rayleigh, path loss of the AAUC
+``Scenario``) serves user K with an eavesdropper at a random distance. Methods:
+``"mrt"`` (maximum-ratio transmission to the user), ``"null"`` (MRT projected onto the
+eavesdropper's null space) and ``"flaky"`` (like ``"mrt"`` but raises on about a fifth of the
+drops, to exercise failure rows). Module-level functions so that worker processes can
+unpickle them (tests/ is on ``sys.path`` under pytest and in spawned children).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import numpy as np
+
+from fastsec.aauc import Scenario
+from fastsec.errors import SolverError
+from fastsec.experiments.study import PlotSpec, Study, Sweep
+
+
+def draw(x: float, rng: np.random.Generator, kr_db: float = 0.0) -> dict:
+    sc = Scenario(N=int(x), K=2, kr_db=kr_db)
+    d_user = rng.uniform(sc.d_min_m, sc.d_max_m)
+    d_eve = rng.uniform(0.0, d_user)
+    gain = sc.rho0 * np.array([d_user, d_eve]) ** (-sc.alpha)
+    h = (rng.standard_normal((2, sc.N)) + 1j * rng.standard_normal((2, sc.N))) / np.sqrt(2)
+    return {"g": np.sqrt(gain[0]) * h[0], "g_E": np.sqrt(gain[1]) * h[1], "p": sc.pmax_w,
+            "s2": sc.sigma2_w, "s2e": sc.sigma_e2_w, "d_eve_m": d_eve}
+
+
+def rate(inst: dict, v: np.ndarray) -> float:
+    bob = np.log2(1 + abs(np.vdot(inst["g"], v)) ** 2 / inst["s2"])
+    eve = np.log2(1 + abs(np.vdot(inst["g_E"], v)) ** 2 / inst["s2e"])
+    return max(float(bob - eve), 0.0)
+
+
+def solve(inst: dict, method: str, rng: np.random.Generator, delay_s: float = 0.0) -> dict:
+    time.sleep(delay_s)
+    g = inst["g"]
+    if method == "null":
+        e = inst["g_E"] / np.linalg.norm(inst["g_E"])
+        g = g - e * np.vdot(e, g)
+    if method == "flaky" and rng.random() < 0.2:
+        raise SolverError("toy solver gave up", solver="toy", status="numerical_error")
+    v = np.sqrt(inst["p"]) * g / np.linalg.norm(g)
+    r = rate(inst, v)
+    return {"secrecy_rate": r, "objective": r, "iterations": 1, "converged": True,
+            "solver": "numpy", "d_eve_m": inst["d_eve_m"], "history": [0.5 * r, r]}
+
+
+def make(name: str = "toy", delay_s: float = 0.0, values=(4.0, 8.0), drops: int = 6,
+         history: bool = False) -> Study:
+    legend = {"mrt": "MRT", "null": "Null-space MRT", "flaky": "Flaky MRT"}
+    plot = PlotSpec(x_label="Number of antennas N", y_label="Secrecy rate (bit/s/Hz)",
+                    legend=legend, x_scale="log", y="history" if history else "secrecy_rate",
+                    kind="history" if history else "sweep", title="toy")
+    return Study(name=name, reproduces="a toy MISO wiretap figure", drops=drops, quick_drops=2,
+                 sweep=Sweep("N", tuple(values), "", quick=tuple(values[:1])),
+                 methods=tuple(legend), draw=partial(draw, kr_db=0.0),
+                 solve=partial(solve, delay_s=delay_s), plot=plot,
+                 params={"delay_s": delay_s})
