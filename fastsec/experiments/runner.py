@@ -24,7 +24,7 @@ import platform
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -49,6 +49,8 @@ RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params")
 MAX_CHUNK = 32
 #: Chunks per worker aimed at, for load balancing.
 CHUNKS_PER_WORKER = 16
+#: Seconds to wait for a remote Dask scheduler.
+DASK_CONNECT_TIMEOUT_S = 10
 
 
 class WorkerError(FastsecError, RuntimeError):
@@ -169,6 +171,7 @@ def _processes(study: Study, seed: int, chunks: list[_Chunk],
 
 
 def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any, Any]:
+    """Connect to (or start) the Dask cluster; an unreachable address is a ParameterError."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - dask is an optional dependency
@@ -183,24 +186,21 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
                 "dashboard_address": None} | spec
         cluster = LocalCluster(**spec)
         return Client(cluster), cluster
-    return Client(scheduler), None
+    try:
+        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT_S), None
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
 
 
-def _dask(study: Study, seed: int, chunks: list[_Chunk], scheduler: str | Mapping[str, Any],
-          workers: int) -> Iterator[list[dict]]:
+def _dask(study: Study, seed: int, chunks: list[_Chunk], client: Any) -> Iterator[list[dict]]:
     from distributed import as_completed as dask_completed
 
-    client, cluster = _dask_client(scheduler, workers)
-    futures = []
+    futures = [client.submit(run_chunk, study, seed, c, pure=False) for c in chunks]
     try:
-        futures = [client.submit(run_chunk, study, seed, c, pure=False) for c in chunks]
         for fut in dask_completed(futures):
             yield fut.result()
     finally:
         client.cancel(futures)
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _check_scheduler(scheduler: object) -> None:
@@ -311,24 +311,40 @@ def run(
 def _run(study: Study, meta: dict[str, Any], store: ResultsStore, workers: int,
          scheduler: str | Mapping[str, Any] | None, progress: bool, chunk: int | None,
          flush_seconds: float) -> pd.DataFrame:
-    store.initialise(meta)
     points, drops, seed = tuple(meta["sweep"]["values"]), meta["drops"], meta["seed"]
     done = set(store.read()[["point", "drop", "method"]].itertuples(index=False, name=None))
     chunks = _plan(study, points, drops, done, workers, chunk)
-    backend: Callable[[], Iterator[list[dict]]]
-    if scheduler is not None:
-        backend = lambda: _dask(study, seed, chunks, scheduler, workers)  # noqa: E731
-    elif workers == 1 or len(chunks) <= 1:
-        backend = lambda: _serial(study, seed, chunks)  # noqa: E731
-    else:
-        backend = lambda: _processes(study, seed, chunks, min(workers, len(chunks)))  # noqa: E731
-    total = sum(len(m) for c in chunks for _, m in c.todo)
+    client, cluster = _dask_client(scheduler, workers) if scheduler is not None else (None, None)
+    try:
+        store.initialise(meta)
+        if client is not None:
+            results = _dask(study, seed, chunks, client)
+        elif workers == 1 or len(chunks) <= 1:
+            results = _serial(study, seed, chunks)
+        else:
+            results = _processes(study, seed, chunks, min(workers, len(chunks)))
+        _drain(results, store, study.name, sum(len(m) for c in chunks for _, m in c.todo),
+               progress, flush_seconds)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    store.compact()
+    table = store.read()
+    keep = (table["drop"] < drops) & (table["point"] < len(points))
+    return table[keep].reset_index(drop=True)
+
+
+def _drain(results: Iterator[list[dict]], store: ResultsStore, name: str, total: int,
+           progress: bool, flush_seconds: float) -> None:
+    """Append rows from ``results`` to ``store`` at most every ``flush_seconds``, and at exit."""
     buffer: list[dict] = []
     last_flush = time.monotonic()
-    with tqdm(total=total, disable=not progress, unit="row", desc=study.name,
+    with tqdm(total=total, disable=not progress, unit="row", desc=name,
               dynamic_ncols=True) as bar:
         try:
-            for rows in backend():
+            for rows in results:
                 buffer.extend(rows)
                 bar.update(len(rows))
                 if time.monotonic() - last_flush >= flush_seconds:
@@ -336,7 +352,3 @@ def _run(study: Study, meta: dict[str, Any], store: ResultsStore, workers: int,
                     buffer, last_flush = [], time.monotonic()
         finally:
             store.append(buffer)
-    store.compact()
-    table = store.read()
-    keep = (table["drop"] < drops) & (table["point"] < len(points))
-    return table[keep].reset_index(drop=True)
