@@ -14,7 +14,8 @@ from pathlib import Path
 
 from fastsec import __version__
 from fastsec.errors import FastsecError, ParameterError
-from fastsec.experiments import plots, registry, report, runner
+from fastsec.experiments import registry, runner
+from fastsec.experiments.report import report
 
 _DESCRIPTION = """\
 Reproduce the figures of the fastsec papers by Monte-Carlo simulation.
@@ -134,6 +135,15 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot(args: argparse.Namespace) -> int:
+    try:
+        from fastsec.experiments import plots
+    except ImportError:
+        raise ParameterError("plotting needs matplotlib: pip install 'fastsec[plot]'") from None
+    print(plots.plot(args.results, args.out))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``fastsec`` with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     args = build_parser().parse_args(argv)
@@ -143,9 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         if args.command == "plot":
-            print(plots.plot(args.results, args.out))
-            return 0
-        sys.stdout.write(report.report(args.results))
+            return _plot(args)
+        sys.stdout.write(report(args.results))
         return 0
     except ParameterError as exc:
         print(f"fastsec {args.command}: error: {exc}", file=sys.stderr)

@@ -7,7 +7,7 @@ import pytest
 
 from fastsec.errors import ParameterError
 from fastsec.experiments import store as store_mod
-from fastsec.experiments.store import COLUMNS, ResultsStore, check_writable
+from fastsec.experiments.store import COLUMNS, ResultsStore, check_results_dir, check_writable
 
 
 def _rows(points, drops, methods=("a", "b")):
@@ -92,5 +92,6 @@ def test_check_writable(tmp_path):
         check_writable(tmp_path / "file" / "sub")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "other.txt").write_text("x")
+    check_writable(tmp_path / "full")  # fine for a figure file, not for results:
     with pytest.raises(ParameterError, match="non-empty directory"):
-        check_writable(tmp_path / "full")
+        check_results_dir(tmp_path / "full")

@@ -40,7 +40,7 @@ def figure(results: str | os.PathLike) -> Figure:
     meta = store.read_meta()
     spec = meta["plot"]
     legend: dict[str, str] = spec["legend"]
-    methods = [m for m in legend if m in meta["methods"]]
+    methods = meta["methods"]  # legend order (JSON keys are stored sorted)
     history = spec["kind"] == "history"
     stats = summarise(store.read(), spec["y"], methods, history=history)
     stats = stats[stats["n"] > 0]
@@ -49,16 +49,17 @@ def figure(results: str | os.PathLike) -> Figure:
     fig = Figure(figsize=(5.0, 3.8), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    series = 0
+    handles, labels = [], []
     for method in methods:
         mine = stats[stats["method"] == method]
         groups = mine.groupby("x", sort=True) if history else [(None, mine)]
         for x, data in groups:
             label = legend[method] if x is None else f"{legend[method]}, {_sweep_label(meta, x)}"
             along = data["step"] + 1 if history else data["x"]
-            ax.errorbar(along, data["mean"], yerr=data["ci95"], label=label, capsize=3,
-                        marker=_MARKERS[series % len(_MARKERS)], markersize=4)
-            series += 1
+            handles.append(ax.errorbar(along, data["mean"], yerr=data["ci95"], capsize=3,
+                                       marker=_MARKERS[len(labels) % len(_MARKERS)],
+                                       markersize=4))
+            labels.append(label)
     ax.set_xlabel(spec["x_label"])
     ax.set_ylabel(spec["y_label"])
     ax.set_xscale(spec["x_scale"])
@@ -66,7 +67,7 @@ def figure(results: str | os.PathLike) -> Figure:
     if spec["title"]:
         ax.set_title(spec["title"], fontsize="medium")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(handles, labels, fontsize="small")  # the paper's legend order
     return fig
 
 

@@ -30,7 +30,7 @@ def report(results: str | os.PathLike) -> str:
     meta = store.read_meta()
     spec = meta["plot"]
     legend = spec["legend"]
-    methods = [m for m in legend if m in meta["methods"]]
+    methods = meta["methods"]  # legend order (JSON keys are stored sorted)
     table = store.read()
     history = spec["kind"] == "history"
     stats = summarise(table, spec["y"], methods, history=history)

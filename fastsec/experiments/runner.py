@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 from fastsec._validate import check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
 from fastsec.experiments import registry, seeding
-from fastsec.experiments.store import ResultsStore, check_writable
+from fastsec.experiments.store import ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
 
 #: Distributions whose versions are recorded in every results record.
@@ -302,7 +302,7 @@ def run(
         with tempfile.TemporaryDirectory(prefix="fastsec-") as tmp:
             return _run(study, meta, ResultsStore(tmp), workers, scheduler, progress, chunk,
                         flush_seconds)
-    check_writable(Path(out))
+    check_results_dir(Path(out))
     store = ResultsStore(out)
     _check_resume(store, meta)
     return _run(study, meta, store, workers, scheduler, progress, chunk, flush_seconds)

@@ -68,7 +68,15 @@ def check_writable(path: Path) -> None:
         raise ParameterError(f"out {str(path)!r} is not a directory: {str(probe)!r} is a file")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise ParameterError(f"out {str(path)!r} is not writable ({str(probe)!r} is read-only)")
-    if probe == path.absolute() and any(probe.iterdir()) and not (probe / _META).is_file():
+
+
+def check_results_dir(path: Path) -> None:
+    """Raise :class:`ParameterError` unless ``path`` can hold results (see :func:`check_writable`).
+
+    It must be new, empty or a results directory: results never mix with other files.
+    """
+    check_writable(path)
+    if path.is_dir() and any(path.iterdir()) and not (path / _META).is_file():
         raise ParameterError(f"out {str(path)!r} is a non-empty directory holding no fastsec "
                              f"results; choose a new or empty directory")
 
