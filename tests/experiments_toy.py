@@ -17,6 +17,7 @@ import numpy as np
 
 from fastsec.aauc import Scenario
 from fastsec.errors import SolverError
+from fastsec.experiments.seeding import method_rng
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
 
@@ -27,7 +28,8 @@ def draw(x: float, rng: np.random.Generator, kr_db: float = 0.0) -> dict:
     gain = sc.rho0 * np.array([d_user, d_eve]) ** (-sc.alpha)
     h = (rng.standard_normal((2, sc.N)) + 1j * rng.standard_normal((2, sc.N))) / np.sqrt(2)
     return {"g": np.sqrt(gain[0]) * h[0], "g_E": np.sqrt(gain[1]) * h[1], "p": sc.pmax_w,
-            "s2": sc.sigma2_w, "s2e": sc.sigma_e2_w, "d_eve_m": d_eve}
+            "s2": sc.sigma2_w, "s2e": sc.sigma_e2_w, "d_eve_m": d_eve,
+            "key": int(rng.integers(2**63))}
 
 
 def rate(inst: dict, v: np.ndarray) -> float:
@@ -36,13 +38,13 @@ def rate(inst: dict, v: np.ndarray) -> float:
     return max(float(bob - eve), 0.0)
 
 
-def solve(inst: dict, method: str, rng: np.random.Generator, delay_s: float = 0.0) -> dict:
+def solve(inst: dict, method: str, delay_s: float = 0.0) -> dict:
     time.sleep(delay_s)
     g = inst["g"]
     if method == "null":
         e = inst["g_E"] / np.linalg.norm(inst["g_E"])
         g = g - e * np.vdot(e, g)
-    if method == "flaky" and rng.random() < 0.2:
+    if method == "flaky" and method_rng(inst["key"], method).random() < 0.2:
         raise SolverError("toy solver gave up", solver="toy", status="numerical_error")
     v = np.sqrt(inst["p"]) * g / np.linalg.norm(g)
     r = rate(inst, v)

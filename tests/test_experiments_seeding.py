@@ -26,8 +26,9 @@ def test_streams_differ_across_points_drops_studies_and_methods():
         "drop": seeding.drop_rng(0, "s", 0, 1).random(4),
         "study": seeding.drop_rng(0, "t", 0, 0).random(4),
         "seed": seeding.drop_rng(1, "s", 0, 0).random(4),
-        "method a": seeding.method_rng(0, "s", 0, 0, "a").random(4),
-        "method b": seeding.method_rng(0, "s", 0, 0, "b").random(4),
+        "method a": seeding.method_rng(0, "a").random(4),
+        "method b": seeding.method_rng(0, "b").random(4),
+        "other drop key": seeding.method_rng(1, "a").random(4),
     }
     values = list(draws.values())
     for i in range(len(values)):
@@ -35,7 +36,9 @@ def test_streams_differ_across_points_drops_studies_and_methods():
             assert not np.array_equal(values[i], values[j])
 
 
-def test_method_rng_depends_only_on_its_own_identity():
-    a = seeding.method_rng(7, "s", 3, 4, "sco").random(5)
-    b = seeding.method_rng(7, "s", 3, 4, "sco").random(5)
-    np.testing.assert_array_equal(a, b)
+def test_method_rng_is_default_rng_of_key_and_method_crc():
+    # Reference: numpy's default_rng of the entropy list [drop key, binascii.crc32(method)].
+    import binascii
+
+    expected = np.random.default_rng([7, binascii.crc32(b"sco")]).random(5)
+    np.testing.assert_array_equal(seeding.method_rng(7, "sco").random(5), expected)

@@ -25,9 +25,10 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,9 @@ RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params")
 MAX_CHUNK = 32
 #: Chunks per worker aimed at, for load balancing.
 CHUNKS_PER_WORKER = 16
+#: Work items queued per worker: enough to keep workers busy, few enough that finished
+#: results never pile up (memory stays flat however many drops a study has).
+IN_FLIGHT_PER_WORKER = 4
 #: Seconds to wait for a remote Dask scheduler.
 DASK_CONNECT_TIMEOUT_S = 10
 
@@ -99,21 +103,19 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
     return json.loads(json.dumps(meta))  # the form it has once read back from disk
 
 
-def _solve_row(study: Study, seed: int, point: int, x: float, drop: int, method: str,
-               instance: Any, draw_error: str | None) -> dict[str, Any]:
+def _solve_row(study: Study, method: str, instance: Any, draw_error: str | None
+               ) -> dict[str, Any]:
     row: dict[str, Any] = {"secrecy_rate": math.nan, "objective": math.nan,
                            "iterations": None, "converged": False, "solver": None}
     error = draw_error
     start = time.perf_counter()
     if error is None:
         try:
-            rng = seeding.method_rng(seed, study.name, point, drop, method)
-            row.update(study.solve(instance, method, rng))
+            row.update(study.solve(instance, method))
         except Exception as exc:  # recorded in the row; the study goes on
             error = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
-    row.update(study=study.name, point=point, x=x, drop=drop, method=method, seed=seed,
-               seconds=seconds, error=error)
+    row.update(method=method, seconds=seconds, error=error)
     return row
 
 
@@ -126,9 +128,10 @@ def run_chunk(study: Study, seed: int, chunk: _Chunk) -> list[dict[str, Any]]:
             instance = study.draw(chunk.x, seeding.drop_rng(seed, study.name, chunk.point, drop))
         except Exception as exc:  # every method's row of this drop records it
             draw_error = f"{type(exc).__name__} while drawing: {exc}"
+        base = {"study": study.name, "point": chunk.point, "x": chunk.x, "drop": drop,
+                "seed": seed}
         for method in methods:
-            rows.append(_solve_row(study, seed, chunk.point, chunk.x, drop, method, instance,
-                                   draw_error))
+            rows.append(_solve_row(study, method, instance, draw_error) | base)
     return rows
 
 
@@ -159,10 +162,17 @@ def _processes(study: Study, seed: int, chunks: list[_Chunk],
                workers: int) -> Iterator[list[dict]]:
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    todo = iter(chunks)
+    pending = {pool.submit(run_chunk, study, seed, c)
+               for c in islice(todo, IN_FLIGHT_PER_WORKER * workers)}
     try:
-        futures = [pool.submit(run_chunk, study, seed, c) for c in chunks]
-        for fut in as_completed(futures):
-            yield fut.result()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.add(pool.submit(run_chunk, study, seed, nxt))
+                yield fut.result()
     except BrokenProcessPool as exc:
         raise WorkerError(f"a worker process died ({exc}); finished rows are saved, run the "
                           f"same command again to resume") from exc
@@ -195,12 +205,19 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
 def _dask(study: Study, seed: int, chunks: list[_Chunk], client: Any) -> Iterator[list[dict]]:
     from distributed import as_completed as dask_completed
 
-    futures = [client.submit(run_chunk, study, seed, c, pure=False) for c in chunks]
+    slots = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
+    todo = iter(chunks)
+    pending = dask_completed([client.submit(run_chunk, study, seed, c, pure=False)
+                              for c in islice(todo, slots)])
     try:
-        for fut in dask_completed(futures):
+        for fut in pending:
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.add(client.submit(run_chunk, study, seed, nxt, pure=False))
             yield fut.result()
+            fut.release()
     finally:
-        client.cancel(futures)
+        pending.clear()
 
 
 def _check_scheduler(scheduler: object) -> None:

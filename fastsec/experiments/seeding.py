@@ -3,9 +3,10 @@
 Each drop's generator comes from ``SeedSequence(seed, spawn_key=(S, point, drop))`` with ``S``
 the CRC-32 of the study name: the same child that ``SeedSequence(seed, spawn_key=(S,))``
 would spawn as grandchild ``(point, drop)``. It depends only on (seed, study name, point
-index, drop index), never on worker count, task order or backend. A method's generator adds
-the CRC-32 of the method name as one more spawn-key entry, so adding or reordering methods
-does not change the others' draws.
+index, drop index), never on worker count, task order or backend. Everything random about a
+drop comes from that one generator; a method that needs its own randomness (a random starting
+point) gets :func:`method_rng` of an integer drawn from it by the study's ``draw``, so methods
+do not share a stream and adding or reordering methods changes nobody's draws.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ def drop_rng(seed: int, study: str, point: int, drop: int) -> np.random.Generato
     return np.random.Generator(np.random.PCG64(drop_sequence(seed, study, point, drop)))
 
 
-def method_rng(seed: int, study: str, point: int, drop: int, method: str) -> np.random.Generator:
-    """Return the generator (PCG64) of one method on one drop (e.g. a random start)."""
-    parent = drop_sequence(seed, study, point, drop)
-    seq = np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, name_key(method)))
-    return np.random.Generator(np.random.PCG64(seq))
+def method_rng(drop_key: int, method: str) -> np.random.Generator:
+    """Return the generator (PCG64) of ``method`` on a drop whose ``draw`` drew ``drop_key``."""
+    return np.random.default_rng([drop_key, name_key(method)])

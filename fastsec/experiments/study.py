@@ -7,12 +7,13 @@ receive them:
 ``draw(x, rng) -> instance``
     Draws one random instance (positions, channels, a starting point) for sweep value ``x``
     from ``rng``, a :class:`numpy.random.Generator` seeded for this (study, point, drop).
-``solve(instance, method, rng) -> Mapping``
+``solve(instance, method) -> Mapping``
     Runs one method on the instance. It returns the outputs of one tidy row: ``secrecy_rate``
     [bit/s/Hz], ``objective``, ``iterations``, ``converged``, ``solver`` and any extra columns
-    (floats, ints, strings or lists of floats). ``rng`` is seeded for this (study, point, drop,
-    method); methods that draw nothing ignore it. The runner measures wall ``seconds`` itself
-    and records an exception as the row's ``error`` text.
+    (floats, ints, strings or lists of floats). It is deterministic given the instance: a
+    method that needs randomness uses :func:`fastsec.experiments.seeding.method_rng` of an
+    integer key that ``draw`` drew. The runner measures wall ``seconds`` itself and records
+    an exception as the row's ``error`` text.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class Study:
     drops: int
     quick_drops: int
     draw: Callable[[float, Any], Any]
-    solve: Callable[[Any, str, Any], Mapping[str, Any]]
+    solve: Callable[[Any, str], Mapping[str, Any]]
     plot: PlotSpec
     params: Mapping[str, Any] = field(default_factory=dict)
 
