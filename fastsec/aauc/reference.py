@@ -1,0 +1,101 @@
+"""Plain NumPy/scipy twins of the AAUC kernels, for tests and benchmarks only.
+
+They follow the paper's formulas literally and share no code with the kernels:
+
+- :func:`angular_matrix_quad`: eq. (12)/(16) with ``scipy.integrate.quad`` on the integrand
+  written as in the paper (Cartesian positions).
+- :func:`draw_numpy`: one drop with vectorised NumPy draws in the documented draw order of
+  :mod:`fastsec.kernels.aauc_channels` (so it reproduces the kernel's numbers).
+- :func:`eavesdropper_channel_samples`: h_E(ρ, φ, δ) of eq. (8)-(9) for ρ ~ U(0, D_K), the
+  Monte-Carlo simulation of the signal model behind eq. (10) and (47).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import integrate
+
+from fastsec.aauc.scenario import Drop, Scenario
+
+
+def angular_matrix_quad(D: np.ndarray, theta: np.ndarray, alpha: float, rho0: float,
+                        beta_rad: float = 0.0, epsrel: float = 1e-12) -> np.ndarray:
+    """J_1..J_{K-1} of eq. (16) by ``scipy.integrate.quad``, one call per user (shape (K,) in)."""
+    D_K, th_K = float(D[-1]), float(theta[-1])
+    cK, sK, t2 = math.cos(th_K), math.sin(th_K), math.tan(beta_rad) ** 2
+    out = np.empty(len(D) - 1)
+    for k in range(len(D) - 1):
+        xk, yk = D[k] * math.cos(theta[k]), D[k] * math.sin(theta[k])
+
+        def f(rho, xk=xk, yk=yk):
+            return ((rho * cK - xk) ** 2 + (rho * sK - yk) ** 2 + rho * rho * t2) ** (-alpha / 2)
+
+        closest = (xk * cK + yk * sK) / (1.0 + t2)
+        points = [closest] if 0.0 < closest < D_K else None
+        val, _ = integrate.quad(f, 0.0, D_K, points=points, epsabs=0.0, epsrel=epsrel,
+                                limit=200)
+        out[k] = rho0 / D_K * val
+    return out
+
+
+def draw_numpy(scenario: Scenario, rng: np.random.Generator) -> Drop:
+    """One drop drawn with vectorised NumPy, in the kernel's draw order ("segment" placement).
+
+    A straightforward per-drop implementation of eq. (1)-(2) and (9): the benchmark baseline
+    and an independent check of the kernel's formulas.
+    """
+    s = scenario
+    K, N, kr = s.K, s.N, s.kr
+    if s.common_distance_m is None:
+        D = rng.uniform(s.d_min_m, s.d_max_m, K)
+    else:
+        D = np.full(K, float(s.common_distance_m))
+    theta = rng.uniform(-np.pi, np.pi, K)
+    D_E = rng.uniform(0.0, D[-1])
+    theta_E = theta[-1]
+    los, nlos = math.sqrt(kr / (1 + kr)), math.sqrt(1 / (1 + kr))
+
+    def ula(dist, ang, nlos_part):
+        steer = np.exp(-1j * np.pi * np.arange(N) * np.sin(ang)[..., None])
+        pl = np.sqrt(s.rho0 * dist ** (-s.alpha))[..., None]
+        return pl * (los * steer + nlos * nlos_part)
+
+    g = ula(D, theta, _complex_normals(rng, (K, N)))
+    g_E = ula(np.float64(D_E), np.float64(theta_E), _complex_normals(rng, N))
+    pos = D * np.exp(1j * theta)  # positions as complex numbers x + j y
+    h_K = _link(rng, np.abs(pos[:-1] - pos[-1]), s, los, nlos)
+    h_E = _link(rng, np.abs(pos[:-1] - D_E * np.exp(1j * theta_E)), s, los, nlos)
+    return Drop(scenario=s, D=D, theta=theta, D_E=float(D_E), theta_E=float(theta_E), g=g,
+                h_K=h_K, h_E=h_E, g_E=g_E)
+
+
+def _complex_normals(rng: np.random.Generator, shape) -> np.ndarray:
+    """CN(0, 1) samples; real and imaginary parts interleaved in draw order."""
+    pairs = rng.standard_normal((*np.atleast_1d(shape), 2))
+    return pairs.view(np.complex128)[..., 0] / math.sqrt(2)
+
+
+def _link(rng, dist, s, los, nlos):
+    phi = rng.uniform(-np.pi, np.pi, dist.shape)
+    delta = _complex_normals(rng, dist.shape)
+    return np.sqrt(s.rho0 * dist ** (-s.alpha)) * (los * np.exp(1j * phi) + nlos * delta)
+
+
+def eavesdropper_channel_samples(drop: Drop, rng: np.random.Generator, samples: int
+                                 ) -> np.ndarray:
+    """h_E(ρ, {φ_k, δ_k}) of eq. (9) with ρ ~ U(0, D_K) on the segment, shape (samples, K-1).
+
+    The eavesdropper sits at ground distance ρ along θ_K at height ρ tan β (eq. (15)).
+    """
+    s = drop.scenario
+    kr = s.kr
+    rho = rng.uniform(0.0, drop.D[-1], (samples, 1))
+    ex, ey = rho * math.cos(drop.theta[-1]), rho * math.sin(drop.theta[-1])
+    ux, uy = drop.D[:-1] * np.cos(drop.theta[:-1]), drop.D[:-1] * np.sin(drop.theta[:-1])
+    d = np.sqrt((ex - ux) ** 2 + (ey - uy) ** 2 + (rho * math.tan(s.beta_rad)) ** 2)
+    phi = rng.uniform(-np.pi, np.pi, d.shape)
+    delta = (rng.standard_normal(d.shape) + 1j * rng.standard_normal(d.shape)) / math.sqrt(2)
+    mix = math.sqrt(kr / (1 + kr)) * np.exp(1j * phi) + math.sqrt(1 / (1 + kr)) * delta
+    return np.sqrt(s.rho0 * d ** (-s.alpha)) * mix

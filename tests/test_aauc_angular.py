@@ -1,0 +1,118 @@
+import math
+
+import numpy as np
+import pytest
+
+from fastsec.aauc import Scenario, angular_matrix, draw, draw_batch
+from fastsec.aauc.reference import angular_matrix_quad
+
+# quad runs at epsrel=1e-12 and our quadrature is accurate to ~1e-13 (module docstring of
+# fastsec.kernels.quadrature); the acceptance bound is 1e-10.
+RTOL_QUAD = 1e-10
+
+
+def _closed_form_alpha2(D_k, delta, D_K, beta=0.0):
+    # q = c (rho - a)^2 + b^2, int_0^L drho / q = [atan(sqrt(c)(L-a)/b) + atan(sqrt(c) a/b)]
+    # / (sqrt(c) b); with c = 1 (2-D) this is the formula of the issue.
+    t2 = math.tan(beta) ** 2
+    c = 1 + t2
+    a = D_k * math.cos(delta) / c
+    b = D_k * math.sqrt((math.sin(delta) ** 2 + t2) / c)
+    sc = math.sqrt(c)
+    return (math.atan(sc * (D_K - a) / b) + math.atan(sc * a / b)) / (sc * b)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.4])
+def test_random_drops_match_scipy_quad(beta, rng):
+    s = Scenario(N=2, K=8, beta_rad=beta)
+    batch = draw_batch(s, rng, 6)
+    J = angular_matrix(batch)
+    assert J.shape == (6, 7)
+    for i in range(6):
+        ref = angular_matrix_quad(batch.D[i], batch.theta[i], s.alpha, s.rho0, beta)
+        np.testing.assert_allclose(J[i], ref, rtol=RTOL_QUAD, atol=0)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.3])
+@pytest.mark.parametrize("offset_m", [1.0, 0.1, 0.01])
+@pytest.mark.parametrize("alpha", [2.5, 3.7, 0.8])
+def test_user_near_the_segment_matches_scipy_quad(offset_m, beta, alpha):
+    # user 1 at perpendicular distance offset_m from the segment BS-user K, inside it
+    D_K, along = 400.0, 250.0
+    D = np.array([math.hypot(along, offset_m), 180.0, D_K])
+    theta = np.array([0.7 + math.atan2(offset_m, along), -1.0, 0.7])
+    J = angular_matrix(D=D, theta=theta, alpha=alpha, rho0=1e-4, beta_rad=beta)
+    ref = angular_matrix_quad(D, theta, alpha, 1e-4, beta)
+    np.testing.assert_allclose(J, ref, rtol=RTOL_QUAD, atol=0)
+
+
+@pytest.mark.parametrize("beta", [0.0, -0.5])
+def test_alpha_two_closed_form(beta, rng):
+    # Exact agreement (rtol 1e-12: both sides are accurate to ~1e-13) with the arctan closed
+    # form, including users 1e-3 m and 1e-7 m from the segment and users behind the BS.
+    D_K, th_K = 350.0, -2.0
+    D = np.concatenate([rng.uniform(20, 600, 20), [200.0, 200.0, 500.0, D_K]])
+    theta = np.concatenate([rng.uniform(-np.pi, np.pi, 20),
+                            th_K + np.array([1e-3 / 200.0, 1e-7 / 200.0, 1e-4, 0.0])])
+    J = angular_matrix(D=D, theta=theta, alpha=2.0, rho0=1e-4, beta_rad=beta)
+    ref = [1e-4 / D_K * _closed_form_alpha2(D[k], theta[k] - th_K, D_K, beta)
+           for k in range(len(D) - 1)]
+    np.testing.assert_allclose(J, ref, rtol=1e-12, atol=0)
+
+
+def test_user_on_the_segment_is_infinite():
+    J = angular_matrix(D=np.array([100.0, 300.0]), theta=np.array([0.5, 0.5]), alpha=2.5,
+                       rho0=1.0)
+    assert J[0] == np.inf
+
+
+def test_drop_batch_and_arrays_agree(rng):
+    s = Scenario(N=2, K=5, alpha=3.1, rho0_db=-30.0, beta_rad=0.2)
+    batch = draw_batch(s, rng, 3)
+    J = angular_matrix(batch)
+    for i in range(3):
+        np.testing.assert_array_equal(J[i], angular_matrix(batch[i]))
+    explicit = angular_matrix(D=batch.D, theta=batch.theta, alpha=3.1, rho0=s.rho0,
+                              beta_rad=np.full(3, 0.2))
+    np.testing.assert_array_equal(J, explicit)
+
+
+def test_more_nodes_do_not_change_the_result(rng):
+    d = draw(Scenario(N=2, K=20), rng)
+    np.testing.assert_allclose(angular_matrix(d), angular_matrix(d, nodes=24), rtol=1e-12)
+
+
+D3 = np.array([100.0, 200.0, 300.0])
+T3 = np.zeros(3) + np.array([0.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({}, ValueError, "needs a drop, or all of D, theta, alpha, rho0"),
+        ({"D": D3, "theta": T3, "alpha": 2.5}, ValueError, "needs a drop"),
+        ({"drop": "x"}, TypeError, "drop must be a Drop or DropBatch"),
+        ({"D": D3, "theta": T3[:2], "alpha": 2.5, "rho0": 1.0}, ValueError,
+         r"theta must have shape \(3\)"),
+        ({"D": -D3, "theta": T3, "alpha": 2.5, "rho0": 1.0}, ValueError, "D must be > 0"),
+        ({"D": D3[:1], "theta": T3[:1], "alpha": 2.5, "rho0": 1.0}, ValueError, "K >= 2"),
+        ({"D": D3, "theta": T3, "alpha": 0.0, "rho0": 1.0}, ValueError, r"alpha must be in \(0"),
+        ({"D": D3, "theta": T3, "alpha": 2.5, "rho0": -1.0}, ValueError, "rho0 must be in"),
+        ({"D": D3, "theta": T3, "alpha": 2.5, "rho0": 1.0, "beta_rad": 2.0}, ValueError,
+         r"beta_rad must be in \(-pi/2, pi/2\)"),
+        ({"D": D3, "theta": T3, "alpha": 2.5, "rho0": 1.0, "beta_rad": [0.1, 0.2]},
+         ValueError, r"beta_rad must have shape \(1\)"),
+        ({"D": D3, "theta": T3, "alpha": "2", "rho0": 1.0}, TypeError, "alpha must be a real"),
+        ({"D": D3, "theta": T3, "alpha": 2.5, "rho0": 1.0, "nodes": 1}, ValueError,
+         r"nodes must be in \[2, 64\]"),
+    ],
+)
+def test_bad_input(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        angular_matrix(**kwargs)
+
+
+def test_drop_and_arrays_together_rejected(rng):
+    d = draw(Scenario(N=2, K=3), rng)
+    with pytest.raises(ValueError, match="either drop or the arrays"):
+        angular_matrix(d, D=D3)
