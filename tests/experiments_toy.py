@@ -1,7 +1,8 @@
 """A real but cheap study for the experiments tests (registered only by the tests).
 
-A MISO wiretap link: the BS (``x`` antennas, i.i.d. Rayleigh, path loss of the AAUC
-``Scenario``) serves user K with an eavesdropper at a random distance. Methods:
+A MISO wiretap link on an AAUC drop (``fastsec.aauc.draw``, a Numba kernel, so worker
+processes load compiled kernels): the BS (``x`` antennas) serves user K, the eavesdropper
+sits on the segment BS-user K. Methods:
 ``"mrt"`` (maximum-ratio transmission to the user), ``"null"`` (MRT projected onto the
 eavesdropper's null space) and ``"flaky"`` (like ``"mrt"`` but raises on about a fifth of the
 drops, to exercise failure rows). Module-level functions so that worker processes can
@@ -15,6 +16,7 @@ from functools import partial
 
 import numpy as np
 
+from fastsec import aauc
 from fastsec.aauc import Scenario
 from fastsec.errors import SolverError
 from fastsec.experiments.seeding import method_rng
@@ -23,13 +25,9 @@ from fastsec.experiments.study import PlotSpec, Study, Sweep
 
 def draw(x: float, rng: np.random.Generator, kr_db: float = 0.0) -> dict:
     sc = Scenario(N=int(x), K=2, kr_db=kr_db)
-    d_user = rng.uniform(sc.d_min_m, sc.d_max_m)
-    d_eve = rng.uniform(0.0, d_user)
-    gain = sc.rho0 * np.array([d_user, d_eve]) ** (-sc.alpha)
-    h = (rng.standard_normal((2, sc.N)) + 1j * rng.standard_normal((2, sc.N))) / np.sqrt(2)
-    return {"g": np.sqrt(gain[0]) * h[0], "g_E": np.sqrt(gain[1]) * h[1], "p": sc.pmax_w,
-            "s2": sc.sigma2_w, "s2e": sc.sigma_e2_w, "d_eve_m": d_eve,
-            "key": int(rng.integers(2**63))}
+    drop = aauc.draw(sc, rng)
+    return {"g": drop.g[-1], "g_E": drop.g_E, "p": sc.pmax_w, "s2": sc.sigma2_w,
+            "s2e": sc.sigma_e2_w, "d_eve_m": drop.D_E, "key": int(rng.integers(2**63))}
 
 
 def rate(inst: dict, v: np.ndarray) -> float:
