@@ -8,14 +8,22 @@ directory (nothing is written then); 130 interrupted with Ctrl-C (finished rows 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from fastsec import __version__
 from fastsec.errors import FastsecError, ParameterError
-from fastsec.experiments import registry, runner
-from fastsec.experiments.report import report
+
+#: One BLAS/OpenMP thread for the command itself (a serial run) as for its workers; set before
+#: NumPy loads, so that it takes effect when run as ``fastsec`` or ``python -m fastsec``.
+#: An explicit setting in the environment wins.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+from fastsec.experiments import registry, runner  # noqa: E402 - after the thread settings
+from fastsec.experiments.report import report  # noqa: E402
 
 _DESCRIPTION = """\
 Reproduce the figures of the fastsec papers by Monte-Carlo simulation.
