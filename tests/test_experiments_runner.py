@@ -219,3 +219,17 @@ def test_partial_solve_keeps_study_picklable():
 
     study = make(delay_s=0.0)
     assert isinstance(pickle.loads(pickle.dumps(study)).solve, partial)
+
+
+def _env_solve(inst, method):
+    return {"secrecy_rate": 0.0, "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "")}
+
+
+@pytest.mark.slow
+def test_worker_processes_run_one_blas_thread(monkeypatch):
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    study = make(values=(4.0,), drops=2)
+    study = Study(**{**study.__dict__, "solve": _env_solve, "name": "toy-env"})
+    table = run(study, seed=0, workers=2, chunk=1)
+    assert (table["blas_threads"] == "1").all()
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # the parent's environment is restored
