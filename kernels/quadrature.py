@@ -6,13 +6,14 @@ in the eavesdropper's ground distance ρ,
     q(ρ) = c (ρ - a)² + b²,  c = 1 + tan²β,  a = D_k cos Δ / c,  b² = D_k² (sin²Δ + tan²β) / c,
 
 with Δ = θ_k - θ_K; b² is formed from sin²Δ (not as D_k² - c a²) so that a user close to the
-segment keeps full relative accuracy. The integrand q^(-α/2) has its complex singularities at
-ρ = a ± i b/√c, at distance w = b/√c from the real axis. The kernel splits [0, D_K] at the
-closest point a (when it lies inside) and covers each side with panels that start at the split
-point and double in width (first width = distance to the singularity), with a fixed n-point
-Gauss-Legendre rule per panel: every panel then sees the singularity outside a Bernstein
-ellipse of parameter >= √5 + 2, so n = 10 gives a relative error near 1e-13 however close the
-user is to the segment (the number of panels grows like log2(D_K / w)).
+segment keeps full relative accuracy, and the integration variable is u = ρ - a for the same
+reason. The integrand (c u² + b²)^(-α/2) has its complex singularities at u = ± i w,
+w = b/√c. The kernel splits [0, D_K] at the closest point a (when it lies inside) and covers
+each side with panels of an n-point Gauss-Legendre rule, marching away from the split point:
+each panel is the longest one whose Bernstein ellipse (parameter r) excludes the singularity,
+so that the rule's error is below (64/15) r^(-2n) of the panel's integrand scale. The panel
+length then grows geometrically (the number of panels is O(log(D_K / w))), and the relative
+error stays near the requested level however close the user is to the segment.
 """
 
 from __future__ import annotations
@@ -26,51 +27,63 @@ from ._jit import jit
 
 
 @jit
-def _inv_pow(q, half_alpha, quarter_power):
-    """q^(-α/2); when 2α is a small integer m (``quarter_power`` = m), via sqrt and products."""
-    if quarter_power < 0:
-        return math.exp(-half_alpha * math.log(q))
+def _quarter_inv_pow(q, quarter_power):
+    """q^(-m/4) for an integer m = ``quarter_power`` in [0, 63], branch-free (vectorisable).
+
+    q^(m/4) = q^(m >> 2) · √q^(bit 1 of m) · q^(1/4)^(bit 0 of m), with q^(m >> 2) from the
+    binary powers q, q², q⁴, q⁸ selected by the bits of m >> 2.
+    """
     s = math.sqrt(q)
-    r = math.sqrt(s)
-    p = 1.0
-    for _ in range(quarter_power // 4):
-        p *= q
-    rem = quarter_power % 4
-    if rem == 1:
-        p *= r
-    elif rem == 2:
-        p *= s
-    elif rem == 3:
-        p *= s * r
+    q2 = q * q
+    q4 = q2 * q2
+    j = quarter_power >> 2
+    p = (q if j & 1 else 1.0) * (q2 if j & 2 else 1.0) * (q4 if j & 4 else 1.0)
+    p *= (q4 * q4 if j & 8 else 1.0) * (s if quarter_power & 2 else 1.0)
+    p *= math.sqrt(s) if quarter_power & 1 else 1.0
     return 1.0 / p
 
 
 @jit
-def _graded(u0, direction, length, dist, c, b2, half_alpha, quarter_power, x, wts):
-    """∫ (c u² + b²)^(-α/2) du over [u0, u0 + direction·length], panels doubling from u0.
+def _graded(u0, direction, length, w, ellipse, c, b2, half_alpha, quarter_power, x, wts, buf):
+    """∫ (c u² + b²)^(-α/2) du over [u0, u0 + direction·length], marching away from u = 0.
 
-    u = ρ - a is the offset from the closest point (kept as the variable so that nodes near a
-    user close to the segment keep their relative accuracy); ``dist`` > 0 is the distance
-    from u0 to the nearest singularity; ``x``, ``wts`` are Gauss-Legendre nodes and weights
-    mapped to [0, 1].
+    The singularities are at u = ± i w; ``direction`` points away from u = 0 (|u| grows).
+    ``ellipse`` = (r + 1/r)/2 for the Bernstein parameter r; a panel starting at u_lo gets the
+    length 2(ellipse·|u_lo - i w| + |u_lo|)/(ellipse² - 1), for which the singularity lies on
+    the panel's ellipse. ``x``, ``wts``: Gauss-Legendre nodes and weights on [0, 1].
+    ``quarter_power`` = 2α in [0, 63] selects the branch-free power, -1 the exp/log one.
+    ``buf`` (n,) is scratch for the integrand values: filling it is a loop without a
+    reduction, which LLVM vectorises (a floating-point sum is not reassociated without
+    fastmath).
     """
     total = 0.0
     lo = 0.0
-    hi = min(dist, length)
+    growth = 2.0 / (ellipse * ellipse - 1.0)
     while lo < length:
+        u_lo = abs(u0 + direction * lo)
+        step = growth * (ellipse * math.sqrt(u_lo * u_lo + w * w) + u_lo)
+        hi = min(lo + step, length)
         width = hi - lo
+        base = u0 + direction * lo
+        scale = direction * width
+        if quarter_power >= 0:
+            for i in range(x.shape[0]):
+                u = base + scale * x[i]
+                buf[i] = _quarter_inv_pow(c * u * u + b2, quarter_power)
+        else:
+            for i in range(x.shape[0]):
+                u = base + scale * x[i]
+                buf[i] = math.exp(-half_alpha * math.log(c * u * u + b2))
         acc = 0.0
         for i in range(x.shape[0]):
-            u = u0 + direction * (lo + width * x[i])
-            acc += wts[i] * _inv_pow(c * u * u + b2, half_alpha, quarter_power)
+            acc += wts[i] * buf[i]
         total += width * acc
         lo = hi
-        hi = min(2.0 * hi, length)
     return total
 
 
 @jit
-def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, x, wts):
+def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x, wts, buf):
     """∫_0^{D_K} [ρ²(1 + tan²β) - 2ρ D_k cos Δ + D_k²]^(-α/2) dρ (eq. (16) without ϱ0/D_K).
 
     Parameters
@@ -86,9 +99,13 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, x, wts):
     alpha : float
         Path-loss exponent α.
     quarter_power : int
-        2α when it is a small non-negative integer, else -1 (selects the fast power).
+        2α when it is an integer in [0, 63], else -1 (selects the fast power).
+    ellipse : float
+        (r + 1/r)/2 for the Bernstein ellipse parameter r > 1 that sets the panel lengths.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
+    buf : float64 (n,)
+        Scratch.
 
     Returns
     -------
@@ -109,17 +126,18 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, x, wts):
         return c ** (-half_alpha) * (a ** (1.0 - alpha) + (D_K - a) ** (1.0 - alpha)) / (
             1.0 - alpha)
     if 0.0 < a < D_K:
-        return (_graded(0.0, 1.0, D_K - a, w, c, b2, half_alpha, quarter_power, x, wts)
-                + _graded(0.0, -1.0, a, w, c, b2, half_alpha, quarter_power, x, wts))
+        return (_graded(0.0, 1.0, D_K - a, w, ellipse, c, b2, half_alpha, quarter_power, x, wts,
+                        buf)
+                + _graded(0.0, -1.0, a, w, ellipse, c, b2, half_alpha, quarter_power, x, wts,
+                          buf))
     if a <= 0.0:
-        return _graded(-a, 1.0, D_K, math.sqrt(a * a + w * w), c, b2, half_alpha,
-                       quarter_power, x, wts)
-    return _graded(D_K - a, -1.0, D_K, math.sqrt((a - D_K) ** 2 + w * w), c, b2, half_alpha,
-                   quarter_power, x, wts)
+        return _graded(-a, 1.0, D_K, w, ellipse, c, b2, half_alpha, quarter_power, x, wts, buf)
+    return _graded(D_K - a, -1.0, D_K, w, ellipse, c, b2, half_alpha, quarter_power, x, wts,
+                   buf)
 
 
 @jit(parallel=True)
-def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, x, wts, out):
+def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
     """Fill ``out`` (B, K-1) with J_k of eq. (16) for B drops (eq. (12) when tan β = 0).
 
     Parameters
@@ -130,7 +148,7 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, x, wts, out):
         tan β of the eavesdropper's elevation per drop.
     alpha, rho0 : float
         Path-loss exponent α and path loss ϱ0 at 1 m (linear).
-    quarter_power : int
+    quarter_power, ellipse : int, float
         See :func:`segment_integral`.
     x, wts : float64 (n,)
         Gauss-Legendre nodes and weights on [0, 1].
@@ -139,9 +157,59 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, x, wts, out):
 
     """
     B, K = D.shape
-    for i in numba.prange(B * (K - 1)):
-        b = i // (K - 1)
-        k = i % (K - 1)
+    for b in numba.prange(B):
+        buf = np.empty(x.shape[0])
         D_K = D[b, K - 1]
-        out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
-                                                  tan_beta[b], alpha, quarter_power, x, wts)
+        for k in range(K - 1):
+            out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1],
+                                                      D_K, tan_beta[b], alpha, quarter_power,
+                                                      ellipse, x, wts, buf)
+
+
+@jit(parallel=True)
+def secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
+    """Eq. (10) of paper 000 per training point: ρ by quadrature, (φ, δ) by given samples.
+
+    For training point t and sample m, Y_tm = Σ_j weights_j [R_t - ½ log2(1 + |x_jm|²/σ_t)]^+
+    with x_jm = Σ_k amp_jk conj(mix_km) w_tk = h_E(ρ_j)^H w_t. Outputs the sample means of
+    Y_t· and of Y_t·² (for the standard error).
+
+    Parameters
+    ----------
+    amp : float64 (n_rho, K-1)
+        √(ϱ0 d_{E,k}(ρ_j)^-α), the path amplitudes at the quadrature nodes.
+    weights : float64 (n_rho,)
+        Quadrature weights of the nodes, divided by D_K.
+    conj_mix : complex128 (K-1, M)
+        conj(√(K_R/(1+K_R)) e^{jφ} + √(1/(1+K_R)) δ) per user and sample.
+    w : complex128 (T, K-1)
+        Beamformers.
+    R, sigma : float64 (T,)
+        Rates [bit/s/Hz] and eavesdropper noise powers [W].
+    mean, mean_sq : float64 (T,)
+        Outputs.
+
+    """
+    n_rho, n_users = amp.shape
+    M = conj_mix.shape[1]
+    for t in numba.prange(w.shape[0]):
+        c = np.empty(n_users, dtype=np.complex128)
+        # [.]^+ vanishes once the leak reaches σ (2^{2R} - 1): skip the logarithm there
+        leak_max = sigma[t] * (2.0 ** (2.0 * R[t]) - 1.0)
+        s1 = 0.0
+        s2 = 0.0
+        for m in range(M):
+            for k in range(n_users):
+                c[k] = conj_mix[k, m] * w[t, k]
+            y = 0.0
+            for j in range(n_rho):
+                x = 0j
+                for k in range(n_users):
+                    x += amp[j, k] * c[k]
+                leak = x.real * x.real + x.imag * x.imag
+                if leak < leak_max:
+                    y += weights[j] * (R[t] - 0.5 * math.log2(1.0 + leak / sigma[t]))
+            s1 += y
+            s2 += y * y
+        mean[t] = s1 / M
+        mean_sq[t] = s2 / M

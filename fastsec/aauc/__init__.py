@@ -3,6 +3,15 @@
 from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.channels import DropBatch, draw, draw_at, draw_batch
 from fastsec.aauc.scenario import PLACEMENTS, Drop, Scenario
+from fastsec.aauc.secrecy import (
+    AverageSecrecyRate,
+    LambdaFit,
+    average_secrecy_rate,
+    fit_lambda,
+    instantaneous_secrecy_rate,
+    model_secrecy_rate,
+)
 
-__all__ = ["PLACEMENTS", "Drop", "DropBatch", "Scenario", "angular_matrix", "draw", "draw_at",
-           "draw_batch"]
+__all__ = ["PLACEMENTS", "AverageSecrecyRate", "Drop", "DropBatch", "LambdaFit", "Scenario",
+           "angular_matrix", "average_secrecy_rate", "draw", "draw_at", "draw_batch",
+           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate"]

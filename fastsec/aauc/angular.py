@@ -24,8 +24,11 @@ from fastsec.aauc.scenario import Drop
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels import quadrature as _k
 
-#: Gauss-Legendre points per panel; 10 gives about 1e-13 relative error (module docstring).
+#: Gauss-Legendre points per panel.
 DEFAULT_NODES = 10
+
+#: Target relative error of one panel; sets the panel lengths (Bernstein ellipse bound).
+PANEL_TOL = 1e-16
 
 
 def angular_matrix(
@@ -59,7 +62,8 @@ def angular_matrix(
     beta_rad : float or array_like of shape (B,), default 0
         Eavesdropper elevation β [rad] in (-π/2, π/2); 0 is the 2-D eq. (12).
     nodes : int, default :data:`DEFAULT_NODES`
-        Gauss-Legendre points per panel, in [2, 64].
+        Gauss-Legendre points per panel, in [2, 64]; the panel lengths adapt so that each
+        panel's error bound is :data:`PANEL_TOL` whatever ``nodes`` is.
 
     Returns
     -------
@@ -99,14 +103,21 @@ def angular_matrix(
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
     x, wts = _gauss_legendre_01(nodes)
     out = np.empty((D2.shape[0], D2.shape[1] - 1))
-    _k.angular_batch(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), x, wts, out)
+    _k.angular_batch(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes),
+                     x, wts, out)
     return out[0] if single else out
 
 
 def _quarter_power(alpha: float) -> int:
-    """2α when it is an integer in [0, 64] (fast q^(-α/2) in the kernel), else -1."""
+    """2α when it is an integer in [0, 63] (branch-free q^(-α/2) in the kernel), else -1."""
     m = 2.0 * alpha
-    return int(m) if m == round(m) and m <= 64 else -1
+    return int(m) if m == round(m) and m <= 63 else -1
+
+
+def _ellipse(nodes: int) -> float:
+    """(r + 1/r)/2 with r such that (64/15) r^(-2n) = PANEL_TOL (n-point GL error bound)."""
+    r = (64.0 / 15.0 / PANEL_TOL) ** (1.0 / (2 * nodes))
+    return 0.5 * (r + 1.0 / r)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ They follow the paper's formulas literally and share no code with the kernels:
   :mod:`fastsec.kernels.aauc_channels` (so it reproduces the kernel's numbers).
 - :func:`eavesdropper_channel_samples`: h_E(ρ, φ, δ) of eq. (8)-(9) for ρ ~ U(0, D_K), the
   Monte-Carlo simulation of the signal model behind eq. (10) and (47).
+- :func:`secrecy_average_numpy`: the eq. (10) kernel's inner sums with NumPy/BLAS.
 """
 
 from __future__ import annotations
@@ -99,3 +100,16 @@ def eavesdropper_channel_samples(drop: Drop, rng: np.random.Generator, samples: 
     delta = (rng.standard_normal(d.shape) + 1j * rng.standard_normal(d.shape)) / math.sqrt(2)
     mix = math.sqrt(kr / (1 + kr)) * np.exp(1j * phi) + math.sqrt(1 / (1 + kr)) * delta
     return np.sqrt(s.rho0 * d ** (-s.alpha)) * mix
+
+
+def secrecy_average_numpy(amp: np.ndarray, weights: np.ndarray, conj_mix: np.ndarray,
+                          w: np.ndarray, R: np.ndarray, sigma: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """NumPy twin of ``kernels.quadrature.secrecy_average_batch``: (mean, mean of squares)."""
+    T, M = w.shape[0], conj_mix.shape[1]
+    mean, mean_sq = np.empty(T), np.empty(T)
+    for t in range(T):
+        leak = np.abs(amp @ (conj_mix * w[t][:, None])) ** 2  # |h_E(rho_j)^H w|^2, (n_rho, M)
+        y = weights @ np.maximum(R[t] - 0.5 * np.log2(1.0 + leak / sigma[t]), 0.0)
+        mean[t], mean_sq[t] = y.sum() / M, (y * y).sum() / M
+    return mean, mean_sq
