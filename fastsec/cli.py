@@ -23,7 +23,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 from fastsec.experiments import registry, runner  # noqa: E402 - after the thread settings
-from fastsec.experiments.report import report  # noqa: E402
+from fastsec.experiments.markdown import report  # noqa: E402
 
 _DESCRIPTION = """\
 Reproduce the figures of the fastsec papers by Monte-Carlo simulation.

@@ -28,7 +28,6 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,10 @@ from tqdm.auto import tqdm
 
 from fastsec._validate import check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
-from fastsec.experiments import registry, seeding
+from fastsec.experiments import registry
 from fastsec.experiments.store import ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
+from fastsec.experiments.work import Chunk, run_chunk
 
 #: Distributions whose versions are recorded in every results record.
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
@@ -65,15 +65,6 @@ DASK_CONNECT_TIMEOUT_S = 10
 
 class WorkerError(FastsecError, RuntimeError):
     """A worker process died (killed, out of memory, crashed); finished rows are saved."""
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    """Drops of one sweep point, each with the methods still to run on it."""
-
-    point: int
-    x: float
-    todo: tuple[tuple[int, tuple[str, ...]], ...]
 
 
 def default_workers() -> int:
@@ -109,40 +100,8 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
     return json.loads(json.dumps(meta))  # the form it has once read back from disk
 
 
-def _solve_row(study: Study, method: str, instance: Any, draw_error: str | None
-               ) -> dict[str, Any]:
-    row: dict[str, Any] = {"secrecy_rate": math.nan, "objective": math.nan,
-                           "iterations": None, "converged": False, "solver": None}
-    error = draw_error
-    start = time.perf_counter()
-    if error is None:
-        try:
-            row.update(study.solve(instance, method))
-        except Exception as exc:  # recorded in the row; the study goes on
-            error = f"{type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - start
-    row.update(method=method, seconds=seconds, error=error)
-    return row
-
-
-def run_chunk(study: Study, seed: int, chunk: _Chunk) -> list[dict[str, Any]]:
-    """Rows of one chunk (runs in a worker); solver failures become rows with ``error``."""
-    rows = []
-    for drop, methods in chunk.todo:
-        instance, draw_error = None, None
-        try:
-            instance = study.draw(chunk.x, seeding.drop_rng(seed, study.name, chunk.point, drop))
-        except Exception as exc:  # every method's row of this drop records it
-            draw_error = f"{type(exc).__name__} while drawing: {exc}"
-        base = {"study": study.name, "point": chunk.point, "x": chunk.x, "drop": drop,
-                "seed": seed}
-        for method in methods:
-            rows.append(_solve_row(study, method, instance, draw_error) | base)
-    return rows
-
-
 def _plan(study: Study, points: tuple[float, ...], drops: int, done: set[tuple[int, int, str]],
-          workers: int, chunk: int | None) -> list[_Chunk]:
+          workers: int, chunk: int | None) -> list[Chunk]:
     pending = []
     for p, x in enumerate(points):
         for d in range(drops):
@@ -151,15 +110,15 @@ def _plan(study: Study, points: tuple[float, ...], drops: int, done: set[tuple[i
                 pending.append((p, float(x), d, todo))
     if chunk is None:
         chunk = min(MAX_CHUNK, max(1, math.ceil(len(pending) / (CHUNKS_PER_WORKER * workers))))
-    chunks: list[_Chunk] = []
+    chunks: list[Chunk] = []
     for p, x in enumerate(points):
         mine = [(d, todo) for q, _, d, todo in pending if q == p]
         for i in range(0, len(mine), chunk):
-            chunks.append(_Chunk(p, float(x), tuple(mine[i:i + chunk])))
+            chunks.append(Chunk(p, float(x), tuple(mine[i:i + chunk])))
     return chunks
 
 
-def _serial(study: Study, seed: int, chunks: list[_Chunk]) -> Iterator[list[dict]]:
+def _serial(study: Study, seed: int, chunks: list[Chunk]) -> Iterator[list[dict]]:
     for c in chunks:
         yield run_chunk(study, seed, c)
 
@@ -180,13 +139,13 @@ def single_threaded_children() -> Iterator[None]:
             os.environ.pop(key, None)
 
 
-def _processes(study: Study, seed: int, chunks: list[_Chunk],
+def _processes(study: Study, seed: int, chunks: list[Chunk],
                workers: int) -> Iterator[list[dict]]:
     with single_threaded_children():
         yield from _pool(study, seed, chunks, workers)
 
 
-def _pool(study: Study, seed: int, chunks: list[_Chunk], workers: int) -> Iterator[list[dict]]:
+def _pool(study: Study, seed: int, chunks: list[Chunk], workers: int) -> Iterator[list[dict]]:
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     todo = iter(chunks)
@@ -229,7 +188,7 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
         raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
 
 
-def _dask(study: Study, seed: int, chunks: list[_Chunk], client: Any) -> Iterator[list[dict]]:
+def _dask(study: Study, seed: int, chunks: list[Chunk], client: Any) -> Iterator[list[dict]]:
     from distributed import as_completed as dask_completed
 
     slots = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
