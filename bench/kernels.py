@@ -27,7 +27,7 @@ class ChannelDraws:
 
 
 class AngularQuadrature:
-    """kernels.quadrature.angular_batch: J_1..J_{K-1} for many drops."""
+    """kernels.quadrature.angular_batch(_parallel): J_1..J_{K-1} for many drops."""
 
     params = ([10, 100], [10, 1000], [2.5, 2.7])
     param_names = ["K", "drops", "alpha"]
@@ -40,8 +40,13 @@ class AngularQuadrature:
         self.x, self.w = _gauss_legendre_01(10)
         self.args = (_quarter_power(alpha), _ellipse(10))
         self.out = np.empty((drops, K - 1))
-        self.time_angular_batch(K, drops, alpha)
+        self.time_angular_batch(K, drops, alpha)  # warm-up of both kernels
+        self.time_angular_batch_parallel(K, drops, alpha)
 
     def time_angular_batch(self, K, drops, alpha):
         quadrature.angular_batch(self.D, self.theta, self.tan_beta, alpha, 1e-4, *self.args,
                                  self.x, self.w, self.out)
+
+    def time_angular_batch_parallel(self, K, drops, alpha):
+        quadrature.angular_batch_parallel(self.D, self.theta, self.tan_beta, alpha, 1e-4,
+                                          *self.args, self.x, self.w, self.out)

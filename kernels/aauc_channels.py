@@ -70,7 +70,7 @@ def _rician_ula(rng, distance_m, theta_rad, los, nlos, alpha, rho0, out):
     a_nlos = amp * nlos * _INV_SQRT2
     step = -np.pi * math.sin(theta_rad)
     rot = complex(math.cos(step), math.sin(step))
-    los_n = complex(amp * los, 0.0)  # amp · los · e^{-jπ n sin θ}, by rotation
+    los_n = 0j  # amp · los · e^{-jπ n sin θ}: rotated by ``rot`` each entry, re-anchored below
     for n in range(out.shape[0]):
         if n % _REANCHOR == 0:  # exact phase every _REANCHOR entries bounds the drift
             los_n = amp * los * complex(math.cos(step * n), math.sin(step * n))

@@ -136,7 +136,19 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
                    buf)
 
 
-@jit(parallel=True)
+@jit
+def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
+    """Row ``b`` of :func:`angular_batch`."""
+    K = D.shape[1]
+    buf = np.empty(x.shape[0])
+    D_K = D[b, K - 1]
+    for k in range(K - 1):
+        out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1], D_K,
+                                                  tan_beta[b], alpha, quarter_power, ellipse, x,
+                                                  wts, buf)
+
+
+@jit
 def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out):
     """Fill ``out`` (B, K-1) with J_k of eq. (16) for B drops (eq. (12) when tan β = 0).
 
@@ -156,17 +168,46 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         Output, J_k = ϱ0 / D_K · ∫ (linear).
 
     """
-    B, K = D.shape
-    for b in numba.prange(B):
-        buf = np.empty(x.shape[0])
-        D_K = D[b, K - 1]
-        for k in range(K - 1):
-            out[b, k] = rho0 / D_K * segment_integral(D[b, k], theta[b, k] - theta[b, K - 1],
-                                                      D_K, tan_beta[b], alpha, quarter_power,
-                                                      ellipse, x, wts, buf)
+    for b in range(D.shape[0]):
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
 
 
 @jit(parallel=True)
+def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts,
+                           out):
+    """:func:`angular_batch` with the drops spread over threads (for large batches only)."""
+    for b in numba.prange(D.shape[0]):
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, out)
+
+
+@jit
+def _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
+    """Training point ``t`` of :func:`secrecy_average_batch`."""
+    n_rho, n_users = amp.shape
+    M = conj_mix.shape[1]
+    c = np.empty(n_users, dtype=np.complex128)
+    # [.]^+ vanishes once the leak reaches σ (2^{2R} - 1): skip the logarithm there
+    leak_max = sigma[t] * (2.0 ** (2.0 * R[t]) - 1.0)
+    s1 = 0.0
+    s2 = 0.0
+    for m in range(M):
+        for k in range(n_users):
+            c[k] = conj_mix[k, m] * w[t, k]
+        y = 0.0
+        for j in range(n_rho):
+            x = 0j
+            for k in range(n_users):
+                x += amp[j, k] * c[k]
+            leak = x.real * x.real + x.imag * x.imag
+            if leak < leak_max:
+                y += weights[j] * (R[t] - 0.5 * math.log2(1.0 + leak / sigma[t]))
+        s1 += y
+        s2 += y * y
+    mean[t] = s1 / M
+    mean_sq[t] = s2 / M
+
+
+@jit
 def secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
     """Eq. (10) of paper 000 per training point: ρ by quadrature, (φ, δ) by given samples.
 
@@ -190,26 +231,12 @@ def secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
         Outputs.
 
     """
-    n_rho, n_users = amp.shape
-    M = conj_mix.shape[1]
+    for t in range(w.shape[0]):
+        _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq)
+
+
+@jit(parallel=True)
+def secrecy_average_batch_parallel(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
+    """:func:`secrecy_average_batch` with the training points spread over threads."""
     for t in numba.prange(w.shape[0]):
-        c = np.empty(n_users, dtype=np.complex128)
-        # [.]^+ vanishes once the leak reaches σ (2^{2R} - 1): skip the logarithm there
-        leak_max = sigma[t] * (2.0 ** (2.0 * R[t]) - 1.0)
-        s1 = 0.0
-        s2 = 0.0
-        for m in range(M):
-            for k in range(n_users):
-                c[k] = conj_mix[k, m] * w[t, k]
-            y = 0.0
-            for j in range(n_rho):
-                x = 0j
-                for k in range(n_users):
-                    x += amp[j, k] * c[k]
-                leak = x.real * x.real + x.imag * x.imag
-                if leak < leak_max:
-                    y += weights[j] * (R[t] - 0.5 * math.log2(1.0 + leak / sigma[t]))
-            s1 += y
-            s2 += y * y
-        mean[t] = s1 / M
-        mean_sq[t] = s2 / M
+        _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq)

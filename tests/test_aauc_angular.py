@@ -77,6 +77,15 @@ def test_drop_batch_and_arrays_agree(rng):
     np.testing.assert_array_equal(J, explicit)
 
 
+def test_parallel_kernel_for_large_batches_is_identical(rng):
+    from fastsec.aauc import angular
+
+    batch = draw_batch(Scenario(N=2, K=30), rng, angular.PARALLEL_MIN // 29 + 1)
+    J = angular_matrix(batch)  # parallel kernel (>= PARALLEL_MIN integrals)
+    for i in (0, len(batch) - 1):
+        np.testing.assert_array_equal(J[i], angular_matrix(batch[i]))  # serial kernel
+
+
 def test_more_nodes_do_not_change_the_result(rng):
     d = draw(Scenario(N=2, K=20), rng)
     np.testing.assert_allclose(angular_matrix(d), angular_matrix(d, nodes=24), rtol=1e-12)

@@ -182,7 +182,10 @@ def test_bad_input(drop3, call, exc, match):
 def test_eq10_kernel_matches_numpy_twin(drop3, rng):
     # Same nodes, weights and samples: the kernel and its NumPy twin differ only in summation
     # order, hence rtol 1e-12.
-    from fastsec.kernels.quadrature import secrecy_average_batch
+    from fastsec.kernels.quadrature import (
+        secrecy_average_batch,
+        secrecy_average_batch_parallel,
+    )
 
     from fastsec.aauc import secrecy
     from fastsec.aauc.reference import secrecy_average_numpy
@@ -197,3 +200,7 @@ def test_eq10_kernel_matches_numpy_twin(drop3, rng):
     ref = secrecy_average_numpy(amp, weights, conj_mix, w, R, sigma)
     np.testing.assert_allclose(mean, ref[0], rtol=1e-12)
     np.testing.assert_allclose(mean_sq, ref[1], rtol=1e-12)
+    par = np.empty(6), np.empty(6)
+    secrecy_average_batch_parallel(amp, weights, conj_mix, w, R, sigma, *par)
+    np.testing.assert_array_equal(par[0], mean)  # same per-point loop, threads split points
+    np.testing.assert_array_equal(par[1], mean_sq)

@@ -30,6 +30,10 @@ DEFAULT_NODES = 10
 #: Target relative error of one panel; sets the panel lengths (Bernstein ellipse bound).
 PANEL_TOL = 1e-16
 
+#: Number of integrals from which the multi-threaded kernel is used (a parallel launch costs
+#: far more than one drop's integrals, ~0.2 us each).
+PARALLEL_MIN = 2048
+
 
 def angular_matrix(
     drop: Drop | DropBatch | None = None,
@@ -103,8 +107,9 @@ def angular_matrix(
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
     x, wts = _gauss_legendre_01(nodes)
     out = np.empty((D2.shape[0], D2.shape[1] - 1))
-    _k.angular_batch(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes),
-                     x, wts, out)
+    kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
+    kernel(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes), x, wts,
+           out)
     return out[0] if single else out
 
 

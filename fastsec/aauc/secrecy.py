@@ -29,6 +29,9 @@ from fastsec.kernels import quadrature as _k
 #: Gauss-Legendre points per ρ panel in :func:`average_secrecy_rate`.
 RHO_PANEL_NODES = 4
 
+#: Terms (training points x samples x ρ nodes) from which the multi-threaded kernel is used.
+PARALLEL_MIN_TERMS = 2_000_000
+
 
 @dataclass(frozen=True)
 class AverageSecrecyRate:
@@ -197,7 +200,9 @@ def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Ge
     mix = math.sqrt(kr / (1 + kr)) * np.exp(1j * phi) + math.sqrt(1 / (1 + kr) / 2) * delta
     conj_mix = np.ascontiguousarray(np.conj(mix).T)  # (K-1, M)
     value, mean_sq = np.empty(T), np.empty(T)
-    _k.secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, value, mean_sq)
+    parallel = T * samples * rho.size >= PARALLEL_MIN_TERMS
+    kernel = _k.secrecy_average_batch_parallel if parallel else _k.secrecy_average_batch
+    kernel(amp, weights, conj_mix, w, R, sigma, value, mean_sq)
     variance = np.maximum(mean_sq - value ** 2, 0.0) * samples / (samples - 1)
     return AverageSecrecyRate(value=value, stderr=np.sqrt(variance / samples), samples=samples,
                               rho_nodes=rho.size)
