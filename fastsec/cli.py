@@ -22,8 +22,7 @@ from fastsec.errors import FastsecError, ParameterError
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-from fastsec.experiments import registry, runner  # noqa: E402 - after the thread settings
-from fastsec.experiments.markdown import report  # noqa: E402
+from fastsec.experiments import registry  # noqa: E402 - after the thread settings
 
 _DESCRIPTION = """\
 Reproduce the figures of the fastsec papers by Monte-Carlo simulation.
@@ -132,6 +131,8 @@ def _list() -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from fastsec.experiments import runner  # pandas and friends: only for the commands using them
+
     study = registry.get(args.study)
     out = args.out or Path("results") / (study.name + ("-quick" if args.quick else ""))
     table = runner.run(study, drops=args.drops, seed=args.seed, workers=args.workers,
@@ -162,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "plot":
             return _plot(args)
+        from fastsec.experiments.markdown import report
+
         sys.stdout.write(report(args.results))
         return 0
     except ParameterError as exc:
