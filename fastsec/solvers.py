@@ -9,6 +9,7 @@ tighter settings and then raised as :class:`~fastsec.errors.SolverError` with th
 from __future__ import annotations
 
 import functools
+import warnings
 
 import cvxpy as cp
 
@@ -36,9 +37,15 @@ def mosek_licensed() -> bool:
     try:
         with mosek.Env() as env:
             env.checkoutlicense(mosek.feature.pton)
-        return "MOSEK" in cp.installed_solvers()
+        return "MOSEK" in installed_solvers()
     except Exception:  # mosek.Error: no licence file, expired, server unreachable
         return False
+
+
+@functools.cache
+def installed_solvers() -> tuple[str, ...]:
+    """Installed cvxpy solvers, looked up once per process (the lookup costs milliseconds)."""
+    return tuple(cp.installed_solvers())
 
 
 def default_solver() -> str:
@@ -54,8 +61,8 @@ def resolve_solver(solver: str | None = "auto") -> str:
         raise ParameterError(f"solver must be one of {list(SOLVER_CHOICES)}, got {solver!r}")
     if solver == "MOSEK" and not mosek_licensed():
         raise ParameterError("solver='MOSEK' requested but MOSEK is not installed and licensed")
-    if solver not in cp.installed_solvers():
-        raise ParameterError(f"solver={solver!r} is not installed (have {cp.installed_solvers()})")
+    if solver not in installed_solvers():
+        raise ParameterError(f"solver={solver!r} is not installed (have {installed_solvers()})")
     return solver
 
 
@@ -63,13 +70,16 @@ def solve(problem: cp.Problem, solver: str | None = "auto", **settings) -> float
     """Solve ``problem`` and return its optimal value, or raise :class:`SolverError`.
 
     A status other than ``optimal`` triggers one retry with tightened settings; if that also
-    fails the error carries the solver name and its last status.
+    fails the error carries the solver name and its last status. cvxpy's "Solution may be
+    inaccurate" warning is not propagated: the status behind it is acted on here.
     """
     name = resolve_solver(solver)
     status = "not run"
     for extra in ({}, _TIGHTENED.get(name, {})):
         try:
-            value = problem.solve(solver=name, **{**settings, **extra})
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Solution may be inaccurate")
+                value = problem.solve(solver=name, **{**settings, **extra})
             status = problem.status
         except cp.error.SolverError as exc:
             status = f"solver error: {exc}"

@@ -11,7 +11,9 @@ from fastsec.aauc.secrecy import (
     instantaneous_secrecy_rate,
     model_secrecy_rate,
 )
+from fastsec.aauc.solve import AAUCResult, solve
 
-__all__ = ["PLACEMENTS", "AverageSecrecyRate", "Drop", "DropBatch", "LambdaFit", "Scenario",
+__all__ = ["PLACEMENTS", "AAUCResult", "AverageSecrecyRate", "Drop", "DropBatch", "LambdaFit",
+           "Scenario",
            "angular_matrix", "average_secrecy_rate", "draw", "draw_at", "draw_batch",
-           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate"]
+           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate", "solve"]

@@ -1,0 +1,108 @@
+"""asv suites for the AAUC solvers (paper 000): SCO, closed form, asymptotic, BFOM, IRS, direct.
+
+Parameterised over N and K so the dashboard shows the paper's Fig. 4a (time vs N) and Fig. 4b
+(time vs K) scaling; ``track_*`` record iterations and the P2 objective.
+"""
+
+import numpy as np
+
+from fastsec.aauc import Scenario, angular_matrix, draw, solve
+from fastsec.aauc.bfom import bfom_batch
+from fastsec.aauc.problem import p2_data
+
+
+def _drop(n, k, seed=7, **scenario):
+    drop = draw(Scenario(N=n, K=k, **scenario), np.random.default_rng(seed))
+    return drop, angular_matrix(drop)
+
+
+class SCO:
+    """SCO-based AAUC (Sec. IV-B): once-built DPP surrogate vs rebuilt every iteration."""
+
+    params = ([20, 100, 200], [10, 20, 50], [False, True])
+    param_names = ["N", "K", "rebuild"]
+    timeout = 300
+
+    def setup(self, n, k, rebuild):
+        self.drop, self.J = _drop(n, k)
+        self.result = solve(self.drop, "sco", J=self.J, rebuild=rebuild)
+
+    def time_sco(self, n, k, rebuild):
+        solve(self.drop, "sco", J=self.J, rebuild=rebuild)
+
+    def track_iterations(self, n, k, rebuild):
+        return self.result.iterations
+
+    def track_objective(self, n, k, rebuild):
+        return self.result.objective
+
+
+class ClosedForm:
+    """Closed form (Prop. 2-3) and the large-(N, K) point (eq. (43)): Fig. 4a."""
+
+    params = ([20, 100, 200, 500], [5, 20, 100], ["closed_form", "asymptotic"])
+    param_names = ["N", "K", "method"]
+
+    def setup(self, n, k, method):
+        self.drop, self.J = _drop(n, k)
+        self.result = solve(self.drop, method, J=self.J)
+
+    def time_closed_form(self, n, k, method):
+        solve(self.drop, method, J=self.J)
+
+    def track_objective(self, n, k, method):
+        return self.result.objective
+
+
+class BFOM:
+    """BFOM-based AAUC (Sec. V-B) per drop, paper and fast variants: Fig. 4b (time vs K)."""
+
+    params = ([100], [10, 20, 50, 100, 200], ["fast", "paper"])
+    param_names = ["N", "K", "variant"]
+    timeout = 300
+
+    def setup(self, n, k, variant):
+        self.drop, self.J = _drop(n, k)
+        self.result = solve(self.drop, "bfom", J=self.J, variant=variant)  # compiles
+
+    def time_bfom(self, n, k, variant):
+        solve(self.drop, "bfom", J=self.J, variant=variant)
+
+    def track_inner_iterations(self, n, k, variant):
+        return int(self.result.extras["inner_iterations"].sum())
+
+    def track_objective(self, n, k, variant):
+        return self.result.objective
+
+
+class BFOMBatch:
+    """BFOM over a batch of drops in one kernel call per outer iteration (time per drop)."""
+
+    params = ([100], [20, 100], [1, 16])
+    param_names = ["N", "K", "drops"]
+    timeout = 300
+
+    def setup(self, n, k, drops):
+        self.datas = [p2_data(*_drop(n, k, seed=s)) for s in range(drops)]
+        bfom_batch(self.datas)
+
+    def time_bfom_batch(self, n, k, drops):
+        bfom_batch(self.datas)
+
+
+class Baselines:
+    """Direct multicast (ref. [54]) and the IRS scheme (Sec. VI), both SCO with DPP."""
+
+    params = ([20, 100], [10], ["direct", "irs"])
+    param_names = ["N", "K", "method"]
+    timeout = 300
+
+    def setup(self, n, k, method):
+        self.drop, self.J = _drop(n, k, kr_db=70.0, common_distance_m=20.0)
+        self.result = solve(self.drop, method, J=self.J)
+
+    def time_baseline(self, n, k, method):
+        solve(self.drop, method, J=self.J)
+
+    def track_objective(self, n, k, method):
+        return self.result.objective

@@ -1,0 +1,222 @@
+"""SCO-based AAUC: successive convex optimisation of P2 (paper 000, Sec. IV-B).
+
+The surrogate P2[n+1] (eq. (23)) is built **once** per drop as a parameterised (DPP) cvxpy
+problem; each iteration only writes the new expansion point into its parameters. It is the
+same convex program as eq. (23), rewritten so that Clarabel is robust:
+
+- variables are divided by √(2 P_max), so the power budget is one constraint ‖y‖₂ ≤ 1;
+- channels are in SNR units (:mod:`fastsec.aauc.problem`);
+- z lives in the row space of the helpers' channels (exact: z enters P2 only through
+  g_k^H U z and ‖z‖), which leaves 2 min(K-1, N-1) real unknowns for z;
+- min_j log(arg_j) is log(min_j arg_j): one exponential cone, every linear row normalised
+  at the expansion point (:func:`log_snr_params`);
+- the eavesdropper term, linearised as in eq. (21), keeps its slack O(1).
+
+``rebuild=True`` builds the same problem from constants at every iteration, which is what a
+CVX user writes; it is the reference for tests and benchmarks (same iterates to the
+solver's tolerance).
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+from scipy import sparse
+
+from fastsec import solvers
+from fastsec.aauc.closed_form import closed_form_point
+from fastsec.aauc.problem import (
+    P2Data,
+    Solution,
+    aauc_solution,
+    eve_leak,
+    p2_objective,
+    row_space,
+)
+from fastsec.errors import SolverError
+
+
+def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Real matrices (Re, Im) with Re(m @ x) = A_r @ [Re x; Im x], Im(m @ x) = A_i @ [...].
+
+    Sparse, so that exact zeros (the triangle of :func:`~fastsec.aauc.problem.row_space`)
+    never reach the conic solver.
+    """
+    m = np.atleast_2d(m)
+    return (sparse.csr_matrix(np.hstack([m.real, -m.imag])),
+            sparse.csr_matrix(np.hstack([m.imag, m.real])))
+
+
+def checked_solve(problem: cp.Problem, solver: str) -> None:
+    """Solve a surrogate with :func:`fastsec.solvers.solve`, then one more settings rung.
+
+    :func:`fastsec.solvers.solve` tries the solver (here with :data:`FIRST_TRY` settings)
+    and again with tightened settings. Nearly converged SCO steps are degenerate (every
+    piece active) and Clarabel can stall a hair above its 1e-8 feasibility tolerance on both;
+    a last attempt with 1e-7 tolerances (:data:`LAST_TRY`) then reports ``optimal``. If that
+    fails too, the :class:`~fastsec.errors.SolverError` of the last attempt is raised with
+    the solver's status.
+    """
+    try:
+        solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
+    except SolverError:
+        if solver not in LAST_TRY:
+            raise
+        solvers.solve(problem, solver, **LAST_TRY[solver])
+
+
+#: Settings of the first attempt per solver: Clarabel's default static regularisation (1e-8)
+#: stalls more often on nearly converged steps than 1e-10.
+FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
+#: Settings of the last attempt per solver (after fastsec.solvers' tightened retry).
+LAST_TRY = {"CLARABEL": {"tol_feas": 1e-7, "tol_gap_abs": 1e-7, "tol_gap_rel": 1e-7}}
+
+#: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
+#: the conic solver's own tolerance (1e-8) with a decade of headroom.
+ASCENT_SLACK = 1e-7
+
+
+def log_snr_params(amp: np.ndarray, amp_k: complex) -> dict:
+    """Parameters of the linearised rate terms at the amplitudes of the expansion point.
+
+    ``amp`` are the helpers' amplitudes g_k^H v* / σ and ``amp_k`` the relay amplitude
+    (h_K^H w* / σ, or its IRS analogue). |u|² ≥ 2 Re(conj(a) u) − |a|² (first-order expansion
+    at u = a, eq. (21)-(22)). As log is increasing, min_j log(1 + lin_j) = log(min_j (1 +
+    lin_j)): the surrogate keeps one exponential cone, log(s), with s ≤ every linearised
+    1 + SNR_j divided by the common a = 1 + min_j SNR_j (so s ≈ 1 at the expansion point).
+    Each of those linear constraints is in turn divided by its own 1 + SNR_j, so every row
+    is O(1) whatever the spread of SNRs: ``ratio_j`` s ≤ 2 mr_j Re(u_j) + 2 mi_j Im(u_j) + c0_j.
+
+    Returns
+    -------
+    dict
+        ``mr``, ``mi``, ``c0``, ``ratio`` (arrays like ``amp``) and ``hr``, ``hi``, ``h0``,
+        ``hratio`` (floats, the relay row).
+
+    """
+    a_j = 1.0 + np.abs(amp) ** 2
+    a_k = 1.0 + abs(amp_k) ** 2
+    a = min(a_j.min(), a_k)
+    return {"mr": amp.real / a_j, "mi": amp.imag / a_j, "c0": (2.0 - a_j) / a_j,
+            "ratio": a / a_j, "hr": amp_k.real / a_k, "hi": amp_k.imag / a_k,
+            "h0": (2.0 - a_k) / a_k, "hratio": a / a_k}
+
+
+class Surrogate:
+    """The surrogate P2[n+1] of eq. (23) for one drop, scaled, with its parameters.
+
+    Parameters
+    ----------
+    data : P2Data
+        Arrays of the drop (:func:`p2_data`).
+    rebuild : bool
+        If true, :meth:`solve` builds a fresh problem from constants each call (reference);
+        otherwise the DPP problem is built here once and only its parameters change.
+
+    """
+
+    def __init__(self, data: P2Data, rebuild: bool = False) -> None:
+        self.data = data
+        self.rebuild = rebuild
+        self.scale = np.sqrt(2.0 * data.pmax)
+        # z only matters through Hs z and ‖z‖, so an optimal z lies in the row space of Hs:
+        # z = Q β with Q an orthonormal basis of range(Hs^H) is exact and has min(K-1, N-1)
+        # coordinates instead of N-1.
+        self.basis, hq = row_space(data.Hs)
+        self.n1 = self.basis.shape[1]
+        self.m = data.n_help
+        self.users_r, self.users_i = real_map(self.scale * hq)
+        self.h_r, self.h_i = real_map(self.scale * data.hs.conj())
+        # eavesdropper term linearised at w* (eq. (21)): the weights √(2 P_max λ J/σ_E²)
+        # are divided by √(1 + λ w*^H J w*/σ_E²), so the slack ``leak`` stays O(1)
+        self.leak_w = np.sqrt(2.0 * data.pmax * data.je)
+        if not rebuild:
+            self.params = {
+                "mr": cp.Parameter(self.m), "mi": cp.Parameter(self.m),
+                "c0": cp.Parameter(self.m), "ratio": cp.Parameter(self.m, nonneg=True),
+                "hr": cp.Parameter(), "hi": cp.Parameter(), "h0": cp.Parameter(),
+                "hratio": cp.Parameter(nonneg=True),
+                "leak_w": cp.Parameter(2 * self.m, nonneg=True)}
+            self.problem, self.y = self._build(self.params)
+
+    def _build(self, p: dict) -> tuple[cp.Problem, cp.Variable]:
+        n1, m = self.n1, self.m
+        y = cp.Variable(2 * n1 + 2 * m)
+        t = cp.Variable()
+        leak = cp.Variable(nonneg=True)
+        yz, yw = y[: 2 * n1], y[2 * n1:]
+        arg_users = (2 * cp.multiply(p["mr"], self.users_r @ yz)
+                     + 2 * cp.multiply(p["mi"], self.users_i @ yz) + p["c0"])
+        arg_k = 2 * p["hr"] * (self.h_r @ yw) + 2 * p["hi"] * (self.h_i @ yw) + p["h0"]
+        constraints = [cp.multiply(p["ratio"], t) <= arg_users, p["hratio"] * t <= arg_k,
+                       cp.norm(y, 2) <= 1,
+                       cp.sum_squares(cp.multiply(p["leak_w"], yw)) <= leak]
+        return cp.Problem(cp.Maximize(cp.log(t) - leak), constraints), y
+
+    def values(self, z: np.ndarray, w: np.ndarray) -> dict:
+        """Parameter values of the expansion point (z*, w*) (eq. (21)-(22))."""
+        return {**log_snr_params(self.data.Hs @ z, np.vdot(self.data.hs, w)),
+                "leak_w": np.tile(self.leak_w / np.sqrt(1.0 + eve_leak(self.data, w)), 2)}
+
+    def solve(self, z: np.ndarray, w: np.ndarray, solver: str) -> tuple[np.ndarray, np.ndarray]:
+        """Solve P2[n+1] expanded at (z, w); return its maximiser (z⁺, w⁺)."""
+        vals = self.values(z, w)
+        if self.rebuild:
+            problem, y = self._build(vals)
+        else:
+            for name, value in vals.items():
+                self.params[name].value = value
+            problem, y = self.problem, self.y
+        checked_solve(problem, solver)
+        # the solver meets ‖y‖ <= 1 only to its tolerance: project so the budget holds exactly
+        yv = self.scale * y.value / max(1.0, float(np.linalg.norm(y.value)))
+        n1 = self.n1
+        z_new = self.basis @ (yv[:n1] + 1j * yv[n1:2 * n1])
+        return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
+
+
+def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
+        rebuild: bool = False, start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
+    """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).
+
+    Parameters
+    ----------
+    data : P2Data
+        Arrays of the drop (:func:`p2_data`).
+    iters : int
+        Maximum SCO iterations I.
+    tol : float
+        Stop when the P2 objective gains less than ``tol · max(1, |objective|)`` [bit/s/Hz].
+    solver : str
+        cvxpy solver name (resolved by :func:`fastsec.solvers.resolve_solver`).
+    rebuild : bool
+        Rebuild the surrogate from constants every iteration (reference path).
+    start : (z, w) or None
+        Starting point; default the closed-form point (Prop. 2-3, feasible), so SCO never
+        ends below the closed form.
+
+    Returns
+    -------
+    Solution
+        ``history`` is non-decreasing (to solver tolerance). If a step lowers the objective by
+        more than ``tol`` the previous iterate is kept and ``stop_reason`` is ``"no_ascent"``.
+
+    """
+    z, w = closed_form_point(data) if start is None else start
+    surrogate = Surrogate(data, rebuild=rebuild)
+    history = [p2_objective(data, z, w)]
+    stop, converged = "iterations", False
+    for _ in range(iters):
+        z_new, w_new = surrogate.solve(z, w, solver)
+        value = p2_objective(data, z_new, w_new)
+        slack = tol * max(1.0, abs(history[-1]))
+        if value < history[-1] - ASCENT_SLACK * max(1.0, abs(history[-1])):
+            stop = "no_ascent"
+            break
+        z, w = z_new, w_new
+        history.append(value)
+        if value - history[-2] <= slack:
+            stop, converged = "tolerance", True
+            break
+    return aauc_solution(data, z, w, history=history, converged=converged, stop_reason=stop,
+                         solver=solver)

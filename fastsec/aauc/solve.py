@@ -1,0 +1,209 @@
+"""``fastsec.aauc.solve``: one entry point for every AAUC method (paper 000, Sec. IV-VII).
+
+``solve(drop, method, **options)`` validates the drop and every option before any work,
+runs the method from the table :data:`METHODS`, and returns an :class:`AAUCResult` with the
+point, the objective and secrecy rate, the feasibility residuals, the history and the timing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+import numpy as np
+
+from fastsec._validate import check_choice, check_int, check_real
+from fastsec.aauc import bfom as _bfom
+from fastsec.aauc.angular import angular_matrix
+from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
+from fastsec.aauc.direct import direct
+from fastsec.aauc.irs import irs
+from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_data, p2_objective
+from fastsec.aauc.scenario import Drop
+from fastsec.aauc.sco import sco
+from fastsec.errors import ParameterError, ParameterTypeError
+from fastsec.solvers import resolve_solver
+
+
+@dataclass(frozen=True, eq=False)
+class AAUCResult:
+    """Result of :func:`solve` (contract: DESIGN.md).
+
+    Attributes
+    ----------
+    v : ndarray, shape (N,), complex128
+        BS beamformer [√W].
+    w : ndarray, shape (K-1,), complex128
+        Helpers' beamformer [√W]; zero for ``direct``; the reflected amplitudes c for ``irs``.
+    objective : float
+        Model objective [bit/s/Hz]: P2 with the angular model (eq. (18)) for the AAUC
+        methods, Q2 (eq. (45)) for ``irs``, the multicast rate for ``direct``.
+    secrecy_rate : float
+        Instantaneous secrecy rate with the drop's realised eavesdropper channels
+        [bit/s/Hz] (eq. (6) for AAUC).
+    power_w : float
+        Power used [W]: (‖v‖² + ‖w‖²)/2 for AAUC (eq. (11a)), ‖v‖² for ``irs``/``direct``.
+    power_residual_w : float
+        ``power_w − P_max`` [W]; ≤ 0 when the budget holds.
+    null_residual : float
+        |g_K^H v| / (‖g_K‖ ‖v‖) (eq. (11b)); rounding-level for every AAUC method.
+    history : ndarray, shape (iterations + 1,), float64
+        Objective at the start and after each outer iteration.
+    iterations : int
+        Outer iterations run.
+    seconds : float
+        Wall time of the method [s] (validation excluded).
+    converged : bool
+        Whether the method met its tolerance.
+    stop_reason : str
+        Why it stopped (``"closed_form"``, ``"tolerance"``, ``"iterations"``, ``"no_ascent"``).
+    method : str
+        The method run (``"hybrid"`` keeps its name; ``extras["chosen"]`` says which mode).
+    solver : str
+        Backend: cvxpy solver name, ``"numba"`` or ``"numpy"``.
+    extras : Mapping
+        Method-specific diagnostics (read-only), e.g. BFOM's inner iterations and gaps.
+
+    """
+
+    v: np.ndarray
+    w: np.ndarray
+    objective: float
+    secrecy_rate: float
+    power_w: float
+    power_residual_w: float
+    null_residual: float
+    history: np.ndarray
+    iterations: int
+    seconds: float
+    converged: bool
+    stop_reason: str
+    method: str
+    solver: str
+    extras: Mapping
+
+
+def _closed(point: Callable[[P2Data], tuple]) -> Callable[..., Solution]:
+    def run(data: P2Data) -> Solution:
+        z, w = point(data)
+        return aauc_solution(data, z, w, history=[p2_objective(data, z, w)], converged=True,
+                             stop_reason="closed_form", solver="numpy")
+    return run
+
+
+def _bfom_one(data: P2Data, **options) -> Solution:
+    return _bfom.bfom_batch([data], **options)[0]
+
+
+def _hybrid(data: P2Data, **options) -> Solution:
+    """Run SCO-based AAUC and direct transmission; keep the better by realised secrecy rate."""
+    runs = {"sco": sco(data, **options), "direct": direct(data, **options)}
+    chosen = max(runs, key=lambda name: runs[name].secrecy_rate)
+    best = runs[chosen]
+    extras = {**best.extras, "chosen": chosen,
+              "secrecy_rates": {name: run.secrecy_rate for name, run in runs.items()}}
+    return replace(best, extras=extras)
+
+
+def _positive_int(name: str, value: object) -> int:
+    return check_int(name, value, 1)
+
+
+def _positive_real(name: str, value: object) -> float:
+    return check_real(name, value, 0.0, low_open=True)
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ParameterTypeError(f"{name} must be a bool, got {value!r}")
+    return value
+
+
+def _solver(name: str, value: object) -> str:
+    return resolve_solver(value)
+
+
+_CVX_OPTIONS = {"iters": _positive_int, "tol": _positive_real, "solver": _solver,
+                "rebuild": _flag}
+
+#: method name -> (function of P2Data, {option: validator}).
+METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
+    "sco": (sco, _CVX_OPTIONS),
+    "closed_form": (_closed(closed_form_point), {}),
+    "asymptotic": (_closed(asymptotic_point), {}),
+    "bfom": (_bfom_one, {
+        "variant": lambda n, v: check_choice(n, v, _bfom.VARIANTS),
+        "iters": _positive_int, "tol": _positive_real,
+        "inner_stop": lambda n, v: check_choice(n, v, _bfom.INNER_STOPS),
+        "inner_tol": _positive_real, "max_inner": _positive_int}),
+    "direct": (direct, _CVX_OPTIONS),
+    "irs": (irs, _CVX_OPTIONS),
+    "hybrid": (_hybrid, _CVX_OPTIONS),
+}
+
+
+def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AAUCResult:
+    """Solve one drop with an AAUC method or baseline (paper 000).
+
+    Parameters
+    ----------
+    drop : Drop
+        Positions and channels of one realisation.
+    method : str
+        One of :data:`METHODS`: ``"sco"`` (Sec. IV-B), ``"closed_form"`` (Prop. 2-3),
+        ``"asymptotic"`` (eq. (43)), ``"bfom"`` (Sec. V-B), ``"irs"`` (Sec. VI),
+        ``"direct"`` (max–min multicast, ref. [54]) or ``"hybrid"`` (better of ``"sco"`` and
+        ``"direct"`` by realised secrecy rate).
+    J : array_like, shape (K-1,), float64, optional
+        Angular-matrix diagonal (eq. (12)); default ``fastsec.aauc.angular_matrix(drop)``.
+    **options
+        Method options; unknown names or out-of-range values raise before any work.
+        ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
+        I = 20 by default), ``tol`` (1e-6), ``solver`` ("auto"), ``rebuild`` (False).
+        ``bfom``: ``variant`` ("fast" or "paper"), ``iters`` (outer, default
+        ``sco_iters``), ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner`` (see
+        :func:`fastsec.aauc.bfom.bfom_batch`).
+
+    Returns
+    -------
+    AAUCResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad drop, method or option (:class:`~fastsec.errors.ParameterError`,
+        :class:`~fastsec.errors.ParameterTypeError`).
+    fastsec.errors.SolverError
+        A convex subproblem could not be solved (carries the solver's status).
+
+    """
+    check_choice("method", method, METHODS)
+    func, allowed = METHODS[method]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ParameterError(f"unknown option(s) {unknown} for method {method!r}; "
+                             f"valid: {sorted(allowed)}")
+    checked = {name: allowed[name](name, value) for name, value in options.items()}
+    if method in ("sco", "irs", "direct", "hybrid"):
+        checked.setdefault("solver", resolve_solver("auto"))
+    if not isinstance(drop, Drop):
+        raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")
+    if "iters" in allowed:
+        checked.setdefault("iters", drop.scenario.sco_iters)
+    if J is None:
+        J = angular_matrix(drop)
+    data = p2_data(drop, J)
+    start = time.perf_counter()
+    sol = func(data, **checked)
+    seconds = time.perf_counter() - start
+    g_K = drop.g[-1]
+    vnorm = np.linalg.norm(sol.v)
+    null = abs(np.vdot(g_K, sol.v)) / (np.linalg.norm(g_K) * vnorm) if vnorm > 0 else 0.0
+    return AAUCResult(
+        v=sol.v, w=sol.w, objective=sol.objective, secrecy_rate=sol.secrecy_rate,
+        power_w=sol.power_w, power_residual_w=sol.power_w - data.pmax, null_residual=null,
+        history=sol.history, iterations=sol.iterations, seconds=seconds,
+        converged=sol.converged, stop_reason=sol.stop_reason, method=method,
+        solver=sol.solver, extras=MappingProxyType(dict(sol.extras)))

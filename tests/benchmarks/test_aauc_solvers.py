@@ -1,0 +1,142 @@
+"""AAUC solvers beside their references (pytest-benchmark; run with -m benchmark).
+
+Groups put each fastsec path next to what it replaces:
+- ``eq30-N100-K100``: the BFOM inner problem (eq. (30)) at equal accuracy: the exact active
+  set of the fast variant vs cvxpy + Clarabel (built per call, as a CVX user writes it).
+- ``eq30-paper-mirror-prox-N100-K100``: the paper's inner mirror-prox (same iterations),
+  Numba kernel vs its plain-NumPy twin.
+- ``bfom-drop-N100-K100``: whole BFOM-AAUC per drop (fast and paper variants) vs SCO with
+  the problem rebuilt every iteration.
+- ``sco-drop-N100-K50``: SCO once-built DPP vs rebuilt (identical iterates).
+- ``closed-form-N500-K20``: closed form vs SCO (once-built and rebuilt), I = 20.
+"""
+
+import cvxpy as cp
+import numpy as np
+import pytest
+from fastsec.kernels.mirror_prox import active_set, mirror_prox
+
+from fastsec.aauc import Scenario, angular_matrix, draw, reference, solve
+from fastsec.aauc.bfom import p5_instance
+from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.problem import p2_data
+
+
+def _drop(n, k, seed=7):
+    drop = draw(Scenario(N=n, K=k), np.random.default_rng(seed))
+    return drop, angular_matrix(drop)
+
+
+@pytest.fixture(scope="module")
+def eq30():
+    drop, J = _drop(100, 100)
+    data = p2_data(drop, J)
+    q = np.linalg.qr(data.Hs.conj().T)[0]
+    Hq = (data.Hs @ q)[None]
+    R, t = p5_instance(Hq, (q.conj().T @ asymptotic_point(data)[0])[None])
+    c = np.array([np.vdot(data.hs, data.hs).real])
+    return R, t, c, np.array([2 * data.pmax])
+
+
+def _eq30_cvxpy(R, t, c, rho2):
+    x, s = cp.Variable(R.shape[2]), cp.Variable()
+    cons = [R[0] @ x + t[0] >= s, c[0] * cp.sum_squares(x) <= c[0] * rho2[0] - s]
+    return cp.Problem(cp.Maximize(s), cons).solve(solver="CLARABEL")
+
+
+def _eq30_active_set(R, t, c, rho2):
+    m = t.shape[1]
+    M = R @ R.transpose(0, 2, 1)  # the fast variant gets M in O(K²) from Hs Hs^H instead
+    act = np.ones((1, m), dtype=bool)
+    nu, gap, ok = np.zeros((1, m)), np.zeros(1), np.zeros(1, dtype=bool)
+    active_set(M, t, c, rho2, act, 4 * m, nu, gap, ok)
+    x = R[0].T @ nu[0]
+    return min(np.min(R[0] @ x + t[0]), c[0] * (rho2[0] - x @ x))
+
+
+def _eq30_mirror_prox(impl, R, t, c, rho2):
+    """The paper's inner loop: L = L̂/K, step rule 1e-4, at most 3000 iterations."""
+    k = t.shape[1] + 1
+    x, le = np.zeros((1, R.shape[2])), np.full((1, k), -np.log(k))
+    L = np.array([max(np.linalg.norm(R[0], axis=1).max(),
+                      2 * c[0] * max(np.sqrt(rho2[0]), 1.0)) / k])
+    its, gap = np.zeros(1, dtype=np.int64), np.zeros(1)
+    impl(R, t, c, rho2, x, le, L, False, False, 1e-4, 3000, its, gap)
+    return its[0]
+
+
+def test_eq30_cvxpy(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    benchmark.pedantic(_eq30_cvxpy, args=eq30, rounds=5, warmup_rounds=1)
+
+
+def test_eq30_active_set(benchmark, eq30):
+    benchmark.group = "eq30-N100-K100"
+    value = benchmark(_eq30_active_set, *eq30)
+    assert value == pytest.approx(_eq30_cvxpy(*eq30), rel=1e-6)  # equal accuracy
+
+
+def test_eq30_mirror_prox_paper_numba(benchmark, eq30):
+    benchmark.group = "eq30-paper-mirror-prox-N100-K100"
+    benchmark.pedantic(_eq30_mirror_prox, args=(mirror_prox, *eq30), rounds=5,
+                       warmup_rounds=1)
+
+
+def test_eq30_mirror_prox_paper_numpy(benchmark, eq30):
+    benchmark.group = "eq30-paper-mirror-prox-N100-K100"
+    its = benchmark.pedantic(_eq30_mirror_prox, args=(reference.mirror_prox, *eq30), rounds=1)
+    assert its == _eq30_mirror_prox(mirror_prox, *eq30)  # same iterations as the kernel
+
+
+@pytest.fixture(scope="module")
+def drop_100_100():
+    return _drop(100, 100)
+
+
+@pytest.mark.parametrize("variant", ["fast", "paper"])
+def test_bfom_drop(benchmark, drop_100_100, variant):
+    benchmark.group = "bfom-drop-N100-K100"
+    drop, J = drop_100_100
+    solve(drop, "bfom", J=J, variant=variant)  # compile
+    benchmark.pedantic(solve, args=(drop, "bfom"), kwargs={"J": J, "variant": variant},
+                       rounds=5)
+
+
+def test_bfom_drop_reference_sco_rebuilt(benchmark, drop_100_100):
+    benchmark.group = "bfom-drop-N100-K100"
+    drop, J = drop_100_100
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": True,
+                                                          "tol": 1e-12}, rounds=1)
+
+
+@pytest.fixture(scope="module")
+def drop_100_50():
+    return _drop(100, 50)
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_sco_drop(benchmark, drop_100_50, rebuild):
+    benchmark.group = "sco-drop-N100-K50"
+    drop, J = drop_100_50
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": rebuild,
+                                                          "tol": 1e-12}, rounds=3)
+
+
+@pytest.fixture(scope="module")
+def drop_500_20():
+    return _drop(500, 20)
+
+
+def test_closed_form(benchmark, drop_500_20):
+    benchmark.group = "closed-form-N500-K20"
+    drop, J = drop_500_20
+    benchmark(solve, drop, "closed_form", J=J)
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_closed_form_reference_sco(benchmark, drop_500_20, rebuild):
+    benchmark.group = "closed-form-N500-K20"
+    drop, J = drop_500_20
+    # the paper's I = 20 SCO iterations (tol=1e-12 keeps it from stopping early)
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "tol": 1e-12,
+                                                          "rebuild": rebuild}, rounds=3)
