@@ -15,6 +15,7 @@ and loads its Numba kernels (``cache=True``) once, not once per drop.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.metadata
 import json
 import math
@@ -72,6 +73,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0))
 
 
+@functools.cache
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for dist in RECORDED_VERSIONS:
@@ -95,7 +97,7 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
         "methods": list(study.methods),
         "params": dict(study.params),
         "plot": dataclasses.asdict(study.plot) | {"legend": dict(study.plot.legend)},
-        "versions": _versions(),
+        "versions": dict(_versions()),
     }
     return json.loads(json.dumps(meta))  # the form it has once read back from disk
 
