@@ -74,3 +74,21 @@ def test_batch_rejects_mixed_sizes_and_non_scenarios():
         channels_batch([])
     with pytest.raises(TypeError, match="Scenario"):
         channels_batch([{"N": 8}])
+
+
+def test_single_ris_topologies_from_geometry():
+    # One surface of Q elements in the double-RIS cascade: identity RIS1 -> RIS2 hop, the
+    # surface's own links from the geometry (eq. (9)), RIS2 -> Eve blocked as in the paper.
+    for topology, place in (("single_ris1", "ris1"), ("single_ris2", "ris2")):
+        s = Scenario(Q1=6, Q2=6, topology=topology)
+        g, ch = geometry(s), channels(s)
+        surface = getattr(g, place)
+        assert_array_equal(ch.H_R1R2, np.eye(6))
+        assert_allclose(ch.H_AR1, spherical_wave_reference(surface, g.alice, 0.1, 1.0),
+                        rtol=RTOL)
+        assert_allclose(ch.H_R2B, spherical_wave_reference(g.bob, surface, 0.1, 1.0), rtol=RTOL)
+        eve = (spherical_wave_reference(g.eve, surface, 0.1, 1.0) if place == "ris1"
+               else np.zeros((s.N_E, 6)))
+        assert_allclose(ch.H_R1E, eve, rtol=RTOL)
+    with pytest.raises(ParameterError, match="Q1 == Q2"):
+        Scenario(Q1=6, Q2=4, topology="single_ris1")

@@ -5,11 +5,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError
-from fastsec.oam import Channels, Scenario, channels, secrecy_rate, stream_matrices
+from fastsec.oam import Channels, Scenario, channels, geometry, secrecy_rate, stream_matrices
 from fastsec.oam.reference import (
     cophased_phases,
     secrecy_rate_reference,
     sinr_terms_reference,
+    spherical_wave_reference,
 )
 from fastsec.oam.signalling import receive_matrix, transmit_matrix
 
@@ -217,3 +218,23 @@ def test_single_candidate_kernel_is_callable_from_user_jitted_code(rng):
                          t1, t2, noise)
     rates = secrecy_rate(s, ch, p, a, t1, t2)
     assert_allclose(got, rates.R_s - rates.index_bits, rtol=1e-12)
+
+
+def test_single_passive_ris_rates_match_direct_formula():
+    # Bob's gain through one passive surface, written directly: r_l^H H_RB diag(conj θ) H_AR t_k,
+    # no RIS noise; Eve's as eq. (17) with that surface's link.
+    s = Scenario(Q1=8, Q2=8, topology="single_ris1", active_ris=False)
+    rng = np.random.default_rng(11)
+    theta = np.exp(2j * np.pi * rng.random(8))
+    p = np.array([0.2, 0.3, 0.1])
+    rates = secrecy_rate(s, channels(s), p, np.ones(8), theta, np.ones(8))
+    g = geometry(s)
+    h_ar = spherical_wave_reference(g.ris1, g.alice, 0.1, 1.0)
+    h_rb = spherical_wave_reference(g.bob, g.ris1, 0.1, 1.0)
+    t = transmit_matrix("oam", s.N)[:, np.concatenate([s.signal_modes, s.an_modes])]
+    r = receive_matrix("oam", s.N)[s.signal_modes]
+    gain = np.abs(r @ h_rb @ np.diag(theta.conj()) @ h_ar @ t[:, :3]) ** 2
+    signal = p * np.diag(gain)
+    sinr = signal / (gain @ p - signal + s.sigma_b2_w)
+    np.testing.assert_allclose(rates.sinr_B, sinr, rtol=1e-10)
+    assert s.sigma_r2_w == 0.0 and s.p_r2_w == 0.0 and s.p_t_w == s.p_total_w

@@ -95,3 +95,15 @@ def test_bad_parameters_raise_before_any_work(kwargs, error, match):
 def test_replace_revalidates():
     with pytest.raises(ParameterError, match="N_s"):
         dataclasses.replace(Scenario(), N_s=6)
+
+
+def test_passive_surface_and_topology_fields():
+    active = Scenario()
+    passive = Scenario(active_ris=False)
+    assert passive.p_t_w == passive.p_total_w and passive.p_r2_w == 0.0
+    assert passive.sigma_r2_w == 0.0 and active.sigma_r2_w == pytest.approx(1e-9, rel=1e-12)
+    assert active.p_t_w + active.p_r2_w == pytest.approx(active.p_total_w, rel=1e-15)
+    with pytest.raises(ParameterError, match="topology"):
+        Scenario(topology="triple")
+    with pytest.raises(ParameterTypeError, match="active_ris"):
+        Scenario(active_ris=1)

@@ -26,6 +26,28 @@ LINKS = (
     ("H_R1E", "eve", "ris1", "beta_r1e"),
 )
 
+#: Links per topology (``Scenario.topology``). A single surface at RIS1's place keeps RIS1's
+#: links and reaches Bob directly; one at RIS2's place keeps RIS2's links and its link to Eve
+#: is blocked. A ``None`` transmit array marks the single surface's identity RIS1 -> RIS2 hop
+#: (H_R1R2 = I, so the cascade of eq. (11) is unchanged) or a blocked link (H_R1E = 0).
+TOPOLOGY_LINKS = {
+    "double": LINKS,
+    "single_ris1": (
+        ("H_AR1", "ris1", "alice", "beta_ar1"),
+        ("H_R1R2", None, None, None),
+        ("H_R2B", "bob", "ris1", "beta_r2b"),
+        ("H_AE", "eve", "alice", "beta_ae"),
+        ("H_R1E", "eve", "ris1", "beta_r1e"),
+    ),
+    "single_ris2": (
+        ("H_AR1", "ris2", "alice", "beta_ar1"),
+        ("H_R1R2", None, None, None),
+        ("H_R2B", "bob", "ris2", "beta_r2b"),
+        ("H_AE", "eve", "alice", "beta_ae"),
+        ("H_R1E", "eve", None, None),
+    ),
+}
+
 
 @dataclass(frozen=True, eq=False)
 class Channels:
@@ -55,6 +77,8 @@ class Channels:
 
 def channels(scenario: Scenario) -> Channels:
     """Compute the five channel matrices of ``scenario`` (paper 002, eq. (9)).
+
+    Single-RIS topologies (``scenario.topology``) fill them per :data:`TOPOLOGY_LINKS`.
 
     Parameters
     ----------
@@ -92,13 +116,21 @@ def channels_batch(scenarios: Sequence[Scenario]) -> Channels:
     for i, s in enumerate(scenarios):
         if not isinstance(s, Scenario):
             raise ParameterTypeError(f"scenarios[{i}] must be a Scenario, got {type(s).__name__}")
-    sizes = {(s.N, s.N_E, s.Q1, s.Q2) for s in scenarios}
+    sizes = {(s.N, s.N_E, s.Q1, s.Q2, s.topology) for s in scenarios}
     if len(sizes) != 1:
-        raise ParameterError(f"scenarios must share (N, N_E, Q1, Q2) to be batched, got {sizes}")
+        raise ParameterError("scenarios must share (N, N_E, Q1, Q2, topology) to be batched, "
+                             f"got {sizes}")
     geoms = [geometry(s) for s in scenarios]
     wavelength = np.array([s.wavelength_m for s in scenarios])
     out = {}
-    for name, rx_name, tx_name, beta_name in LINKS:
+    s0 = scenarios[0]
+    for name, rx_name, tx_name, beta_name in TOPOLOGY_LINKS[s0.topology]:
+        if tx_name is None:  # identity hop of a single surface / blocked link to Eve
+            shape = (len(scenarios), s0.N_E if name == "H_R1E" else s0.Q2, s0.Q1)
+            out[name] = np.zeros(shape, dtype=np.complex128)
+            if name == "H_R1R2":
+                out[name][:] = np.eye(s0.Q1)
+            continue
         rx = np.ascontiguousarray([getattr(g, rx_name) for g in geoms])
         tx = np.ascontiguousarray([getattr(g, tx_name) for g in geoms])
         beta = np.array([getattr(s, beta_name) for s in scenarios])

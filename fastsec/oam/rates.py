@@ -131,7 +131,7 @@ def secrecy_rate(scenario: Scenario, channels: Channels, p, a, theta1, theta2) -
     s = scenario
     if not isinstance(s, Scenario):
         raise ParameterTypeError(f"scenario must be a Scenario, got {type(s).__name__}")
-    ch = _check_channels(s, channels)
+    ch = check_channels(s, channels)
     p = check_array("p", p, complex_ok=False)
     a = check_array("a", a, complex_ok=False)
     theta1 = check_array("theta1", theta1)
@@ -166,7 +166,8 @@ def secrecy_rate(scenario: Scenario, channels: Channels, p, a, theta1, theta2) -
     return Rates(r_b, r_e, r_b - r_e, sinr_b, sinr_e, power, s.p_r2_w, s.index_bits)
 
 
-def _check_channels(s: Scenario, ch: Channels) -> Channels:
+def check_channels(s: Scenario, ch: Channels) -> Channels:
+    """Validate unbatched channels of ``s`` (type, shapes, finite); returns coerced copies."""
     if not isinstance(ch, Channels):
         raise ParameterTypeError(f"channels must be a Channels, got {type(ch).__name__}")
     shapes = {"H_AR1": (s.Q1, s.N), "H_R1R2": (s.Q2, s.Q1), "H_R2B": (s.N, s.Q2),

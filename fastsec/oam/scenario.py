@@ -25,6 +25,14 @@ with random phases and reaches about 0 dB and above once the phases are aligned 
 limited by the amplified RIS2 noise, σ_R2² = -60 dBm, rather than by σ_B²), so R_B depends on
 the power allocation, the amplification and both phase vectors. Both presets reproduce every
 figure's sweep; pick one with ``Scenario.preset("paper", ...)``.
+
+**Baseline topologies** (Sec. V, Fig. 5). ``active_ris=False`` makes the amplifying surface
+passive: ``a = 1``, no RIS noise (σ_R2² = 0), no RIS budget, and all of P_total goes to Alice
+(P_T = P_total). ``topology`` replaces the two RISs by one surface of Q1 = Q2 elements, written
+in the same cascade with an identity RIS1 -> RIS2 hop so that the SINR model is unchanged:
+``"single_ris1"`` puts it at RIS1's place (Eve hears it; its phases are θ1),
+``"single_ris2"`` at RIS2's place (its link to Eve is blocked as for RIS2; its phases are
+θ2 and its amplification a). See :func:`fastsec.oam.channels`.
 """
 
 from __future__ import annotations
@@ -38,6 +46,9 @@ from fastsec import units
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam.signalling import WAVEFORMS, sn_pair, sn_pair_count
+
+#: RIS topologies: the paper's two RISs, or one surface at RIS1's or at RIS2's place.
+TOPOLOGIES = ("double", "single_ris1", "single_ris2")
 
 #: Link-budget presets: field overrides applied on top of the dataclass defaults.
 #: ``"default"`` = the defaults themselves (σ_B² = σ_E² = -70 dBm); ``"paper"`` = Sec. V
@@ -115,6 +126,12 @@ class Scenario:
         Mode matrices, see :data:`~fastsec.oam.signalling.WAVEFORMS`.
     zc_root : int
         Zadoff–Chu root U, 1 <= U < N, coprime with N (``waveform="zc"``).
+    topology : {"double", "single_ris1", "single_ris2"}
+        The paper's double RIS, or one surface at RIS1's / RIS2's place (module docstring;
+        needs Q1 == Q2, the single surface's element count).
+    active_ris : bool
+        Whether the amplifying surface (RIS2, or the single RIS of ``"single_ris2"``) is
+        active; False: a = 1, σ_R2² = 0, P_R2 = 0 and P_T = P_total.
 
     """
 
@@ -168,6 +185,8 @@ class Scenario:
     sn_pair: int = 0
     waveform: str = "oam"
     zc_root: int = 1
+    topology: str = "double"
+    active_ris: bool = True
 
     def __post_init__(self) -> None:
         check_int("N", self.N, 2)
@@ -205,6 +224,12 @@ class Scenario:
         if math.gcd(self.zc_root, self.N) != 1:
             raise ParameterError(f"zc_root must be coprime with N={self.N}, got {self.zc_root}")
         check_int("sn_pair", self.sn_pair, 0, self.G - 1)
+        check_choice("topology", self.topology, TOPOLOGIES)
+        if self.topology != "double" and self.Q1 != self.Q2:
+            raise ParameterError(f"topology={self.topology!r} needs Q1 == Q2 (the single "
+                                 f"surface's elements), got Q1={self.Q1}, Q2={self.Q2}")
+        if not isinstance(self.active_ris, bool):
+            raise ParameterTypeError(f"active_ris must be a bool, got {self.active_ris!r}")
 
     @classmethod
     def preset(cls, name: str, **overrides) -> Scenario:
@@ -252,13 +277,13 @@ class Scenario:
 
     @property
     def p_t_w(self) -> float:
-        """Alice's transmit power P_T [W]."""
-        return self.pt_fraction * self.p_total_w
+        """Alice's transmit power P_T [W] (all of P_total when ``active_ris`` is False)."""
+        return self.pt_fraction * self.p_total_w if self.active_ris else self.p_total_w
 
     @property
     def p_r2_w(self) -> float:
-        """RIS2 power budget P_R2 = P_total - P_T [W] (eq. (11), (20d))."""
-        return self.p_total_w - self.p_t_w
+        """RIS2 power budget P_R2 = P_total - P_T [W] (eq. (11), (20d)); 0 if passive."""
+        return self.p_total_w - self.p_t_w if self.active_ris else 0.0
 
     @property
     def signal_power_w(self) -> float:
@@ -287,8 +312,8 @@ class Scenario:
 
     @property
     def sigma_r2_w(self) -> float:
-        """RIS2 noise power σ_R2² [W]."""
-        return float(units.dbm_to_watts(self.sigma_r2_dbm))
+        """RIS2 noise power σ_R2² [W]; 0 for a passive surface."""
+        return float(units.dbm_to_watts(self.sigma_r2_dbm)) if self.active_ris else 0.0
 
 
 def _square_shape(q: int) -> tuple[int, int]:

@@ -1,0 +1,52 @@
+"""asv suites for RMCG-AO (paper 002, Algorithm 1): θ subproblem and the whole AO, over Q."""
+
+import numpy as np
+from fastsec.kernels.oam_objectives import rcg_secrecy
+
+from fastsec.oam import Scenario, channels, optimize
+from fastsec.oam.optimize_reference import theta1_instance
+
+NO_TRACE = np.zeros((1, 0, 3))
+
+
+class ThetaSubproblem:
+    """One θ1 subproblem solved by the RCG kernel to a relative gradient tolerance 1e-6."""
+
+    params = [40, 100, 400]
+    param_names = ["Q"]
+
+    def setup(self, q):
+        self.data, theta = theta1_instance(q)
+        self.theta0 = theta[None]
+        self.out = rcg_secrecy(*self.data, self.theta0, 1e-6, 1e-10, 1000, NO_TRACE)
+
+    def time_rcg(self, q):
+        rcg_secrecy(*self.data, self.theta0, 1e-6, 1e-10, 1000, NO_TRACE)
+
+    def track_iterations(self, q):
+        return int(self.out[2][0])
+
+    def track_cost(self, q):
+        return float(self.out[1][0])
+
+
+class RMCGAO:
+    """Whole RMCG-AO (proposed scheme, at most 15 AO iterations) for one scene."""
+
+    params = [16, 40, 100]
+    param_names = ["Q"]
+
+    def setup(self, q):
+        self.scenario = Scenario(Q1=q, Q2=q)
+        self.ch = channels(self.scenario)
+        self.result = optimize(self.scenario, rng=np.random.default_rng(0), max_iters=15,
+                               channels=self.ch)
+
+    def time_optimize(self, q):
+        optimize(self.scenario, rng=np.random.default_rng(0), max_iters=15, channels=self.ch)
+
+    def track_secrecy_rate(self, q):
+        return float(self.result.rates.R_s)
+
+    def track_ao_iterations(self, q):
+        return self.result.iterations

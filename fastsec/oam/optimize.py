@@ -1,0 +1,414 @@
+"""RMCG-AO (Paper 002, Algorithm 1) and the paper's baselines (Sec. V) behind one call.
+
+:func:`optimize` maximises the secrecy rate R_s of problem P1 (eq. (20)) by alternating
+
+1. **p-step**: Lemma 1's ``t*`` and the convex P4 (eq. (24)-(31));
+2. **a-step**: WMMSE weights and the convex QCQP P5 (eq. (32)-(39));
+3. **θ1-step**: minimise ``-(R_B - R_E)`` over RIS1's phases on the complex circle manifold
+   (eq. (40)-(49)); the RIS2 output power depends on θ1, so when the new θ1 breaks the budget
+   (20d) ``a`` is scaled down to meet it, and the step is kept only if R_s does not drop
+   (both events are counted in the result);
+4. **θ2-step**: minimise ``-R_B`` over RIS2's phases (eq. (50)-(58)),
+
+until the R_s gain of one AO iteration is at most ``tol`` or after ``max_iters`` iterations.
+The p- and a-steps are :func:`fastsec.oam.steps.power_step` and
+:func:`~fastsec.oam.steps.amplification_step`; the θ steps use the Riemannian CG kernel
+(``method="rmcg"``) or semidefinite relaxation with Gaussian randomisation
+(``method="sdr"``, :mod:`fastsec.oam.sdr`).
+
+Schemes (:data:`SCHEMES`): the proposed double-RIS OAM design and the baselines of Sec. V,
+each a scenario override plus which variables are optimised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from fastsec import solvers
+from fastsec._validate import check_choice, check_int, check_real
+from fastsec.errors import ParameterError, ParameterTypeError
+from fastsec.kernels.oam_objectives import rcg_secrecy
+from fastsec.kernels.rcg import STOP_REASONS
+from fastsec.oam import effective as ef
+from fastsec.oam.channels import Channels
+from fastsec.oam.channels import channels as scene_channels
+from fastsec.oam.rates import Rates, check_channels, secrecy_rate
+from fastsec.oam.scenario import Scenario
+from fastsec.oam.sdr import sdr_theta_step
+from fastsec.oam.steps import amplification_step, power_step
+
+#: Sub-steps of one AO iteration, in order (Algorithm 1).
+SUBSTEPS = ("p", "a", "theta1", "theta2")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One row of the scheme table (Paper 002, Sec. V).
+
+    Attributes
+    ----------
+    overrides : callable
+        ``Scenario -> dict`` of the scenario fields replaced for this scheme.
+    optimised : tuple of str
+        The variables of :data:`SUBSTEPS` that the AO updates; ``a`` stays 1 on a passive
+        surface, a phase vector that is not optimised keeps its random start, or stays 1 where
+        it belongs to no surface (the unused factor of a single RIS).
+    description : str
+        The paper's name of the scheme.
+
+    """
+
+    overrides: Callable[[Scenario], dict]
+    optimised: tuple[str, ...]
+    description: str
+
+
+def _same(s: Scenario) -> dict:
+    return {}
+
+
+def _single(topology: str, active: bool) -> Callable[[Scenario], dict]:
+    def overrides(s: Scenario) -> dict:  # one surface with all Q1 + Q2 elements
+        q = s.Q1 + s.Q2
+        return {"topology": topology, "active_ris": active, "Q1": q, "Q2": q,
+                "ris1_shape": None, "ris2_shape": None}
+    return overrides
+
+
+#: Schemes of Sec. V by ``scheme=`` name.
+SCHEMES: dict[str, Scheme] = {
+    "proposed": Scheme(_same, SUBSTEPS, "PA RIS-OAM with JiMa and AN (Algorithm 1)"),
+    "pa_ris_mimo": Scheme(lambda s: {"waveform": "mimo"}, SUBSTEPS,
+                          "PA RIS-MIMO: antenna-domain streams, no index bits"),
+    "no_an": Scheme(lambda s: {"N_z": 0, "rho": 1.0}, SUBSTEPS,
+                    "PA RIS-OAM without AN: N_z = 0, all of P_T on the signal modes"),
+    "random_phase": Scheme(_same, ("p", "a"),
+                           "PA RIS-OAM with random RIS phases (p, a optimised)"),
+    "zc": Scheme(lambda s: {"waveform": "zc"}, SUBSTEPS,
+                 "PA RIS-OAM with Zadoff-Chu sequences (eq. (59))"),
+    "dp": Scheme(lambda s: {"active_ris": False}, ("p", "theta1", "theta2"),
+                 "double passive RIS (a = 1, P_T = P_total)"),
+    "sa": Scheme(_single("single_ris2", True), ("p", "a", "theta2"),
+                 "single active RIS of Q1 + Q2 elements at RIS2's place"),
+    "sp": Scheme(_single("single_ris1", False), ("p", "theta1"),
+                 "single passive RIS of Q1 + Q2 elements at RIS1's place"),
+}
+
+#: θ-step solvers by ``method=`` name.
+METHODS = ("rmcg", "sdr")
+#: θ subproblem modes: to the RCG tolerance (default) or one RCG step per AO iteration.
+THETA_MODES = ("tolerance", "step")
+
+
+@dataclass(frozen=True, eq=False)
+class OAMResult:
+    """Outcome of :func:`optimize` (best of the random starts).
+
+    Attributes
+    ----------
+    p : ndarray, shape (N_s,), float64
+        Signal-mode powers [W].
+    a : ndarray, shape (Q2,), float64
+        RIS2 amplification.
+    theta1, theta2 : ndarray, shape (Q1,) / (Q2,), complex128
+        RIS phases, |θ| = 1.
+    rates : Rates
+        Rates at the solution (:func:`fastsec.oam.secrecy_rate`).
+    history : ndarray, shape (iterations + 1,), float64
+        R_s [bit/s/Hz] at the start and after every AO iteration.
+    substep_history : ndarray, shape (iterations, 4), float64
+        R_s after the p-, a-, θ1- and θ2-step of every AO iteration (:data:`SUBSTEPS`).
+    substep_ris2_power : ndarray, shape (iterations, 4), float64
+        RIS2 output power [W] (eq. (11)) after every sub-step, to check (20d) throughout.
+    iterations : int
+        AO iterations run.
+    seconds : float
+        Wall time of the whole call [s].
+    converged : bool
+        Whether the R_s gain fell to ``tol`` before ``max_iters``.
+    stop_reason : str
+        ``"tolerance"`` (R_s gain <= ``tol``) or ``"max_iters"``.
+    scheme, method : str
+        The scheme and θ-step method used.
+    scenario : Scenario
+        The scenario actually optimised (the scheme's overrides applied).
+    starts_rs : ndarray, shape (starts,), float64
+        Final R_s of every random start.
+    a_rescales : int
+        How often ``a`` was scaled down after a θ1-step to meet the RIS2 budget (20d).
+    theta1_rejections : int
+        How often a θ1-step was undone because the rescaled point had a lower R_s.
+    theta_iterations : int
+        Total RCG iterations (``method="rmcg"``) or SDPs solved (``"sdr"``).
+    solver : str
+        Solver of the p- and a-steps (``"primal-dual-ipm"`` or the cvxpy solver).
+    residuals : dict
+        Constraint residuals of P1 at the solution (all ``<= 0`` when feasible):
+        ``power_sum`` (Σp - ρP_T) [W], ``power_floor`` (p_th - min p) [W], ``ris2_budget``
+        (RIS2 power - P_R2 [W]; 0 for a passive surface, which has none), ``a_low``
+        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (max ||θ| - 1|).
+
+    """
+
+    p: np.ndarray
+    a: np.ndarray
+    theta1: np.ndarray
+    theta2: np.ndarray
+    rates: Rates
+    history: np.ndarray
+    substep_history: np.ndarray
+    substep_ris2_power: np.ndarray
+    iterations: int
+    seconds: float
+    converged: bool
+    stop_reason: str
+    scheme: str
+    method: str
+    scenario: Scenario
+    starts_rs: np.ndarray
+    a_rescales: int
+    theta1_rejections: int
+    theta_iterations: int
+    solver: str
+    residuals: dict
+
+
+@dataclass(frozen=True)
+class _Options:
+    max_iters: int
+    tol: float
+    theta_mode: str
+    starts: int
+    exact: bool
+    solver: str
+    gtol: float
+    rcg_max_iter: int
+    min_step: float
+    randomizations: int
+
+
+def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg", rng=None, *,
+             max_iters: int = 30, tol: float = 1e-6, theta_mode: str = "tolerance",
+             starts: int = 1, exact: bool = False, solver: str = "auto", gtol: float = 1e-6,
+             rcg_max_iter: int = 1000, min_step: float = 1e-10, randomizations: int = 50,
+             channels: Channels | None = None) -> OAMResult:
+    """Maximise the secrecy rate by RMCG-AO (Paper 002, Algorithm 1) or a baseline.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scene; the scheme's overrides (:data:`SCHEMES`) are applied to it.
+    scheme : str
+        One of :data:`SCHEMES`.
+    method : {"rmcg", "sdr"}
+        θ-step solver: Riemannian CG (Sec. IV-C/D) or SDR with Gaussian randomisation.
+    rng : numpy.random.Generator
+        Draws the random starting phases (and the SDR randomisations).
+    max_iters : int
+        Cap on AO iterations, >= 1.
+    tol : float
+        Stop when one AO iteration raises R_s by at most ``tol`` [bit/s/Hz], >= 0.
+    theta_mode : {"tolerance", "step"}
+        Solve each θ subproblem to ``gtol`` (default) or take one RCG step per AO iteration
+        (Algorithm 1 read literally).
+    starts : int
+        Random starts; the one with the highest final R_s is returned.
+    exact : bool
+        Solve P4/P5 with cvxpy instead of the fast interior-point kernels.
+    solver : str
+        cvxpy solver for ``exact=True`` and for ``method="sdr"``.
+    gtol : float
+        RCG stop: Riemannian gradient norm below ``gtol`` times its starting value, in (0, 1).
+    rcg_max_iter : int
+        Cap on RCG iterations per θ subproblem.
+    min_step : float
+        RCG stop on the step length.
+    randomizations : int
+        Gaussian randomisations per SDR θ-step (``method="sdr"``).
+    channels : Channels, optional
+        Channels of the scheme's scenario (computed by :func:`fastsec.oam.channels` if None).
+
+    Returns
+    -------
+    OAMResult
+
+    """
+    start_time = time.perf_counter()
+    if not isinstance(scenario, Scenario):
+        raise ParameterTypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+    check_choice("scheme", scheme, SCHEMES)
+    check_choice("method", method, METHODS)
+    if not isinstance(rng, np.random.Generator):
+        raise ParameterTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    opts = _Options(
+        max_iters=check_int("max_iters", max_iters, 1),
+        tol=check_real("tol", tol, 0.0),
+        theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
+        starts=check_int("starts", starts, 1),
+        exact=_check_bool("exact", exact),
+        solver=solvers.resolve_solver(solver) if exact or method == "sdr" else solver,
+        gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
+        rcg_max_iter=check_int("rcg_max_iter", rcg_max_iter, 1),
+        min_step=check_real("min_step", min_step, 0.0),
+        randomizations=check_int("randomizations", randomizations, 1),
+    )
+    spec = SCHEMES[scheme]
+    overrides = spec.overrides(scenario)
+    s = dataclasses.replace(scenario, **overrides) if overrides else scenario
+    ch = scene_channels(s) if channels is None else check_channels(s, channels)
+    lk = ef.link(s, ch)
+
+    best = None
+    finals = []
+    for _ in range(opts.starts):
+        run = _AORun(s, ch, lk, spec, method, opts, rng)
+        run.solve()
+        finals.append(run.rs)
+        if best is None or run.rs > best.rs:
+            best = run
+    rates = secrecy_rate(s, ch, best.p, best.a, best.theta1, best.theta2)
+    return OAMResult(
+        p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
+        history=np.array(best.history), substep_history=np.array(best.substeps).reshape(-1, 4),
+        substep_ris2_power=np.array(best.substep_power).reshape(-1, 4),
+        iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
+        converged=best.converged, stop_reason="tolerance" if best.converged else "max_iters",
+        scheme=scheme, method=method, scenario=s,
+        starts_rs=np.array(finals), a_rescales=best.a_rescales,
+        theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
+        solver=best.solver, residuals=residuals(s, rates, best.p, best.a, best.theta1,
+                                                best.theta2))
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterTypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
+    """Constraint residuals of P1 (eq. (20b)-(20g)); every entry ``<= 0`` when feasible.
+
+    See :attr:`OAMResult.residuals` for the keys and units.
+    """
+    return {
+        "power_sum": float(p.sum() - s.signal_power_w),
+        "power_floor": float(s.p_th_w - p.min()),
+        "ris2_budget": float(rates.ris2_power_w - rates.ris2_budget_w) if s.active_ris else 0.0,
+        "a_low": float(-a.min()),
+        "a_high": float(a.max() - s.a_max),
+        "unit_modulus": float(max(np.abs(np.abs(theta1) - 1).max(),
+                                  np.abs(np.abs(theta2) - 1).max())),
+    }
+
+
+def random_phases(rng: np.random.Generator, q: int) -> np.ndarray:
+    """``q`` unit-modulus phases with uniform angles, shape (q,), complex128."""
+    return np.exp(2j * np.pi * rng.random(q))
+
+
+class _AORun:
+    """State of one AO run from one random start (Algorithm 1)."""
+
+    def __init__(self, s, ch, lk, spec, method, opts, rng):
+        self.s, self.ch, self.lk, self.spec, self.method = s, ch, lk, spec, method
+        self.opts, self.rng = opts, rng
+        self.theta1 = random_phases(rng, s.Q1)
+        self.theta2 = random_phases(rng, s.Q2)
+        if s.topology == "single_ris2":  # the single surface's phases are θ2
+            self.theta1 = np.ones(s.Q1, dtype=np.complex128)
+        if s.topology == "single_ris1":  # the single surface's phases are θ1
+            self.theta2 = np.ones(s.Q2, dtype=np.complex128)
+        self.p = np.full(s.N_s, s.signal_power_w / s.N_s)
+        if s.active_ris:
+            weight = ef.ris_weight(lk, ef.incident(lk, self.theta1), self.p)
+            self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
+        else:
+            self.a = np.ones(s.Q2)
+        self.history, self.substeps, self.substep_power = [], [], []
+        self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
+        self.converged = False
+        self.solver = ""
+        self.rs = self._rs(self.p, self.a, self.theta1, self.theta2)
+
+    def _rs(self, p, a, theta1, theta2) -> float:
+        return ef.secrecy(self.lk, p, a, theta1, theta2)[0]
+
+    def solve(self) -> None:
+        self.history.append(self.rs)
+        for _ in range(self.opts.max_iters):
+            previous = self.rs
+            for name, step in (("p", self._p_step), ("a", self._a_step),
+                               ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
+                if name in self.spec.optimised:
+                    step()
+                self._record()
+            self.history.append(self.rs)
+            if self.rs - previous <= self.opts.tol:
+                self.converged = True
+                break
+
+    def _record(self) -> None:
+        self.rs, power = ef.secrecy(self.lk, self.p, self.a, self.theta1, self.theta2)
+        self.substeps.append(self.rs)
+        self.substep_power.append(power)
+
+    def _p_step(self) -> None:
+        s, o = self.s, self.opts
+        v = ef.incident(self.lk, self.theta1)
+        terms = ef.power_terms(self.lk, v, self.a, self.theta1, self.theta2, s.p_r2_w)
+        if not s.active_ris:  # a passive surface has no budget: no RIS2 row in P4
+            terms["ris_gain"], terms["ris_headroom"] = np.zeros(s.N_s), 0.0
+        res = power_step(**terms, p=self.p, total_power=s.signal_power_w, p_th=s.p_th_w,
+                         exact=o.exact, solver=o.solver)
+        self.solver = res.solver
+        self.p = res.solution[0]
+
+    def _a_step(self) -> None:
+        s, o = self.s, self.opts
+        v = ef.incident(self.lk, self.theta1)
+        terms = ef.amplification_terms(self.lk, v, self.theta2, self.p)
+        res = amplification_step(**terms, a=self.a, sigma2_r2=s.sigma_r2_w,
+                                 sigma2_b=s.sigma_b2_w, ris_budget=s.p_r2_w, a_max=s.a_max,
+                                 exact=o.exact, solver=o.solver)
+        self.a = res.solution[0]
+
+    def _theta_solve(self, data, theta) -> np.ndarray:
+        o = self.opts
+        if self.method == "sdr":
+            self.theta_iterations += 1
+            return sdr_theta_step(data, theta, self.rng, o.randomizations, o.solver)
+        max_iter = 1 if o.theta_mode == "step" else o.rcg_max_iter
+        out = rcg_secrecy(*data, theta[None], o.gtol, o.min_step, max_iter, _NO_TRACE)
+        if STOP_REASONS[out[3][0]] == "nonfinite":
+            raise ParameterError("the θ objective became non-finite; check the scenario's "
+                                 "noise powers (all must be > 0 W)")
+        self.theta_iterations += int(out[2][0])
+        return out[0][0]
+
+    def _theta1_step(self) -> None:
+        s, lk = self.s, self.lk
+        theta1 = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
+        a = self.a
+        power = ef.ris2_power(lk, ef.incident(lk, theta1), self.p, a)
+        if s.active_ris and power > s.p_r2_w:
+            a = a * math.sqrt(s.p_r2_w / power) * (1 - 1e-12)
+            self.a_rescales += 1
+        rs = self._rs(self.p, a, theta1, self.theta2)
+        if rs >= self.rs:
+            self.theta1, self.a = theta1, a
+        else:
+            self.theta1_rejections += 1
+
+    def _theta2_step(self) -> None:
+        v = ef.incident(self.lk, self.theta1)
+        self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2)
+
+
+_NO_TRACE = np.zeros((1, 0, 3))

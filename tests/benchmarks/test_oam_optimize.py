@@ -1,0 +1,81 @@
+"""RMCG-AO beside its reference pipeline (pymanopt CG + cvxpy rebuilt at every step).
+
+Run with ``pytest -m benchmark tests/benchmarks/test_oam_optimize.py
+--benchmark-columns=mean,rounds``. Groups: ``oam-theta-Q{Q}`` (one θ1 subproblem to the same
+relative tolerance), ``oam-ao-Q40`` (Algorithm 1, Q1 = Q2 = 40, at most 15 AO iterations)
+and ``oam-ao-sdr-Q{Q}`` (RMCG-AO beside SDR-AO, Fig. 2).
+"""
+
+import numpy as np
+import pytest
+from fastsec.kernels.oam_objectives import rcg_secrecy
+
+from fastsec.oam import Scenario, channels, optimize
+from fastsec.oam.optimize_reference import pymanopt_theta, reference_ao, theta1_instance
+
+NO_TRACE = np.zeros((1, 0, 3))
+
+GTOL, MIN_STEP, MAX_ITER = 1e-6, 1e-10, 1000
+AO_ITERS = 15
+
+
+@pytest.fixture(scope="module", params=[40, 100, 400])
+def theta_problem(request):
+    return request.param, *theta1_instance(request.param)
+
+
+def test_theta_rcg(benchmark, theta_problem):
+    q, data, theta0 = theta_problem
+    rcg_secrecy(*data, theta0[None], GTOL, MIN_STEP, MAX_ITER, NO_TRACE)  # compile
+    benchmark.group = f"oam-theta-Q{q}"
+    out = benchmark(rcg_secrecy, *data, theta0[None], GTOL, MIN_STEP, MAX_ITER, NO_TRACE)
+    ref = pymanopt_theta(data, theta0, GTOL, MIN_STEP, MAX_ITER)
+    # same start, algorithm and tolerance: equal to 1e-8 relative or better
+    assert out[1][0] <= ref.cost + 1e-8 * abs(ref.cost)
+
+
+def test_theta_pymanopt(benchmark, theta_problem):
+    q, data, theta0 = theta_problem
+    benchmark.group = f"oam-theta-Q{q}"
+    benchmark.pedantic(pymanopt_theta, args=(data, theta0, GTOL, MIN_STEP, MAX_ITER),
+                       rounds=3, iterations=1)
+
+
+@pytest.fixture(scope="module")
+def ao_scene():
+    s = Scenario(Q1=40, Q2=40)
+    return s, channels(s)
+
+
+def test_ao_rmcg(benchmark, ao_scene):
+    s, ch = ao_scene
+    optimize(s, rng=np.random.default_rng(0), max_iters=2, channels=ch)  # compile
+    benchmark.group = "oam-ao-Q40"
+    res = benchmark(lambda: optimize(s, rng=np.random.default_rng(0), max_iters=AO_ITERS,
+                                     channels=ch))
+    ref = reference_ao(s, np.random.default_rng(0), max_iters=AO_ITERS)
+    # equal (to the steps' solver tolerances) or better final R_s than the reference
+    assert res.rates.R_s >= ref["history"][-1] - 1e-6 * abs(ref["history"][-1])
+
+
+def test_ao_reference(benchmark, ao_scene):
+    s, _ = ao_scene
+    benchmark.group = "oam-ao-Q40"
+    benchmark.pedantic(reference_ao, args=(s, np.random.default_rng(0), AO_ITERS), rounds=3,
+                       iterations=1)
+
+
+SDR_Q = 16
+
+
+def test_ao_rmcg_beside_sdr(benchmark):
+    s = Scenario(Q1=SDR_Q, Q2=SDR_Q)
+    benchmark.group = f"oam-ao-sdr-Q{SDR_Q}"
+    benchmark(lambda: optimize(s, rng=np.random.default_rng(0), max_iters=AO_ITERS))
+
+
+def test_ao_sdr(benchmark):
+    s = Scenario(Q1=SDR_Q, Q2=SDR_Q)
+    benchmark.group = f"oam-ao-sdr-Q{SDR_Q}"
+    benchmark.pedantic(lambda: optimize(s, method="sdr", rng=np.random.default_rng(0),
+                                        max_iters=AO_ITERS), rounds=1, iterations=1)
