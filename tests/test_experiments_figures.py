@@ -72,3 +72,67 @@ def test_quick_form_runs_end_to_end_and_plots_the_papers_axes(name, tmp_path, re
     png = plot(tmp_path)
     assert png.stat().st_size > 5000
     assert ResultsStore(tmp_path).read_meta()["study"] == name
+
+
+# Paper 002 Sec. V: stated settings per figure (Scenario field -> value) and legend schemes.
+PI = np.pi
+OAM = {
+    "oam-fig3": (("Q1", "Q2"), {"p_total_dbm": 30.0, "rho": 0.9, "tilt_a_y_rad": PI / 10,
+                                "tilt_b_y_rad": -PI / 10},
+                 ["proposed", "pa_ris_mimo", "no_an", "random_phase"], "secrecy_rate"),
+    "oam-fig4": (("p_total_dbm",), {"Q1": 40, "Q2": 40, "tilt_a_y_rad": PI / 10,
+                                    "tilt_b_y_rad": -PI / 10},
+                 ["proposed@0.5", "proposed@0.7", "proposed@0.9", "no_an"], "secrecy_rate"),
+    "oam-fig5": (("p_total_dbm",), {"Q1": 40, "Q2": 40, "rho": 0.9, "tilt_a_y_rad": PI / 10,
+                                    "tilt_b_y_rad": -PI / 10},
+                 ["proposed", "dp", "sa", "sp"], "secrecy_rate"),
+    "oam-fig6": (("tilt_a_y_rad",), {"p_total_dbm": 30.0, "Q1": 40, "Q2": 40, "rho": 0.9,
+                                     "tilt_b_y_rad": 0.0},
+                 ["proposed", "zc"], "secrecy_rate"),
+}
+# Sec. V values every OAM figure shares.
+SEC5 = {"N": 8, "N_E": 8, "N_A": 4, "N_s": 3, "N_z": 3, "a_max": 10.0, "d_y_m": 0.05,
+        "d_z_m": 0.05, "sigma_r2_dbm": -60.0, "pt_fraction": 0.9,
+        "u_b_m": (0.0, 0.0, 40.0), "u_r1_m": (2.0, 0.0, 0.3), "u_r2_m": (1.0, 0.0, 39.7),
+        "tilt_r1_y_rad": PI / 10, "tilt_r2_y_rad": -PI / 10, "tilt_e_x_rad": -PI / 4,
+        "tilt_e_y_rad": -PI / 4, "eve_polar_rad": -PI / 20}
+
+
+def test_every_oam_figure_except_fig2_is_registered():
+    assert set(OAM) | {"oam-fig7"} <= set(registry.names())
+
+
+@pytest.mark.parametrize("name", sorted(OAM))
+def test_oam_study_uses_the_papers_settings(name):
+    fields, fixed, methods, y = OAM[name]
+    study = registry.get(name)
+    assert list(study.methods) == methods and study.plot.y == y
+    for point, x in enumerate(study.sweep.values):
+        scenario, key = study.draw(x, seeding.drop_rng(0, name, point, 0))
+        assert isinstance(key, int)
+        for field, value in {**SEC5, **fixed, **dict.fromkeys(fields, x)}.items():
+            np.testing.assert_allclose(getattr(scenario, field), value, rtol=1e-12,
+                                       err_msg=field)  # float sweep values: rounding only
+
+
+def test_oam_fig7_is_eves_ber_on_a_log_axis():
+    study = registry.get("oam-fig7")
+    assert study.plot.y == "ber_eve" and study.plot.y_scale == "log"
+    assert list(study.methods) == ["proposed", "pa_ris_mimo"]
+    (scenario, _), snr = study.draw(10.0, seeding.drop_rng(0, "oam-fig7", 0, 0))
+    assert snr == 10.0 and scenario.p_total_dbm == 30.0 and scenario.Q1 == scenario.Q2 == 40
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted([*OAM, "oam-fig7"]))
+def test_oam_quick_form_runs_end_to_end_and_plots(name, tmp_path):
+    study = registry.get(name)
+    table = run(name, quick=True, drops=1, workers=1, out=tmp_path)
+    assert len(table) == len(study.sweep.quick) * len(study.methods)
+    assert table["error"].isna().all(), table["error"].dropna().tolist()
+    assert np.isfinite(table[study.plot.y].astype(float)).all()
+    ax = figure(tmp_path).axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
+    assert ax.get_yscale() == study.plot.y_scale
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(study.plot.legend.values())
+    assert plot(tmp_path).stat().st_size > 5000

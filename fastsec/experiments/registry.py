@@ -9,7 +9,7 @@ from fastsec.experiments.study import Study
 
 #: Modules whose ``STUDIES`` tuple holds built-in paper-figure studies (imported on first use,
 #: so that ``import fastsec.experiments`` stays light for worker processes).
-BUILTIN_MODULES = ("fastsec.experiments.aauc_figures",)
+BUILTIN_MODULES = ("fastsec.experiments.aauc_figures", "fastsec.experiments.oam_figures")
 
 _STUDIES: dict[str, Study] = {}
 _loaded = False
