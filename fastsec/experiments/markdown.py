@@ -1,0 +1,64 @@
+"""A Markdown table of a figure's numbers (mean ± 95 % CI per sweep point and method)."""
+
+from __future__ import annotations
+
+import os
+
+from fastsec.experiments.store import ResultsStore
+from fastsec.experiments.summary import summarise
+
+
+def _cell(row) -> str:
+    if row.n == 0:
+        text = "—"
+    elif row.n < 2:
+        text = f"{row.mean:.4g}"
+    else:
+        text = f"{row.mean:.4g} ± {row.ci95:.2g}"
+    return text + (f" ({row.failed} failed)" if row.failed else "")
+
+
+def report(results: str | os.PathLike) -> str:
+    """Return the Markdown report of the results directory ``results``.
+
+    A heading naming the study and the figure, a line with the run's settings (drops, seed,
+    versions) and one table: a row per sweep value, a column per method (the paper's legend
+    entries), each cell ``mean ± half-width of the 95 % CI (n failed)``. For an
+    iteration-history figure the table gives the final iteration's value.
+    """
+    store = ResultsStore(results)
+    meta = store.read_meta()
+    spec = meta["plot"]
+    legend = spec["legend"]
+    methods = meta["methods"]  # legend order (JSON keys are stored sorted)
+    table = store.read()
+    history = spec["kind"] == "history"
+    stats = summarise(table, spec["y"], methods, history=history)
+    if history and not stats.empty:
+        last = stats.groupby(["method", "point"])["step"].transform("max")
+        stats = stats[stats["step"] == last]
+    sweep = meta["sweep"]
+    x_head = sweep["name"] + (f" [{sweep['unit']}]" if sweep["unit"] else "")
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    quantity = spec["y_label"] + (" (last iteration)" if history else "")
+    drops_done = table.groupby("point")["drop"].nunique() if len(table) else None
+    lines = [
+        f"# {meta['study']}: {meta['reproduces']}",
+        "",
+        f"Seed {meta['seed']}, {meta['drops']} drops per point requested"
+        + (" (quick form)" if meta["quick"] else "")
+        + f", {len(table)} rows stored. Software: {versions}.",
+        "",
+        f"Cells: mean ± half-width of the 95 % confidence interval of {quantity} over drops.",
+        "",
+        "| " + " | ".join([x_head, *(legend[m] for m in methods)]) + " |",
+        "|" + "---:|" * (len(methods) + 1),
+    ]
+    for point, x in enumerate(sweep["values"]):
+        cells = []
+        for method in methods:
+            row = stats[(stats["method"] == method) & (stats["point"] == point)]
+            cells.append(_cell(next(row.itertuples())) if len(row) else "—")
+        n = 0 if drops_done is None else int(drops_done.get(point, 0))
+        lines.append(f"| {x:g} (n={n}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

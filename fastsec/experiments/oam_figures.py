@@ -1,0 +1,149 @@
+"""The double-RIS OAM paper's figures as studies (paper 002, Sec. V; settings in PAPERS.md).
+
+The scene is deterministic (fixed geometry, near-field LoS channels, eq. (9)); what is random
+is the optimiser's starting point (random RIS phases). A "drop" of these studies is therefore
+one random start: ``draw`` builds the :class:`~fastsec.oam.Scenario` of the sweep point (the
+``"default"`` link-budget preset: the paper's values with σ_B² = σ_E² = −70 dBm, see
+:mod:`fastsec.oam.scenario`) and draws an integer key; each method runs
+:func:`fastsec.oam.optimize` from its own generator ``method_rng(key, method)``. The paper
+does not state a number of runs; the studies default to 20 starts per point and report mean ±
+95 % CI of the secrecy rate R_s = R_B − R_E (eq. (19)).
+
+Method names are the paper's schemes (:data:`fastsec.oam.SCHEMES`), optionally with the
+θ-step method after a colon (``"proposed:sdr"``) or the AN power split after ``@``
+(``"proposed@0.5"`` is ρ = 0.5).
+
+Fig. 2 (RMCG-AO vs SDR-AO per iteration) is not registered: one SDR-AO run at Q1 = Q2 = 40
+took over 10 minutes on a 2-core machine, so even its quick form does not fit the CI budget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from fastsec import oam
+from fastsec.experiments.seeding import method_rng
+from fastsec.experiments.study import PlotSpec, Study, Sweep
+
+_RATE_LABEL = "Secrecy rate (bit/s/Hz)"
+_PTOTAL_LABEL = "Total power consumption P_total (dBm)"
+#: Starts (drops) per sweep point; the paper does not give its number of runs.
+_DROPS = 20
+_QUICK_DROPS = 2
+#: P_total sweep [dBm] of Figs. 4 and 5 (the paper's axis range is not given in the text).
+_PTOTAL_DBM = (10.0, 20.0, 30.0, 40.0)
+#: Transmit SNR sweep [dB] of Fig. 7.
+_SNR_DB = (0.0, 5.0, 10.0, 15.0, 20.0)
+#: QPSK symbols per signal mode and SNR point of Fig. 7.
+_BER_SYMBOLS = 20000
+
+
+def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
+         settings: Mapping[str, Any]) -> tuple[oam.Scenario, int]:
+    """Return ``(Scenario(**settings, each of fields = x), key)``; ``key`` seeds the methods."""
+    value: float | int = int(x) if fields[0] in ("Q1", "Q2") else float(x)
+    scenario = oam.Scenario(**settings, **dict.fromkeys(fields, value))
+    return scenario, int(rng.integers(2**63))
+
+
+def _parse(method: str) -> tuple[str, str, dict[str, float]]:
+    """``"scheme[:theta_method][@rho]"`` -> (scheme, theta method, scenario overrides)."""
+    name, _, rho = method.partition("@")
+    scheme, _, theta = name.partition(":")
+    return scheme, theta or "rmcg", ({"rho": float(rho)} if rho else {})
+
+
+def _optimize(instance: tuple[oam.Scenario, int], method: str) -> tuple[Any, Any]:
+    scenario, key = instance
+    scheme, theta, overrides = _parse(method)
+    if overrides:
+        scenario = dataclasses.replace(scenario, **overrides)
+    rng = method_rng(key, method)
+    return oam.optimize(scenario, scheme, theta, rng=rng), rng
+
+
+def _row(res: Any) -> dict[str, Any]:
+    return {"secrecy_rate": float(res.rates.R_s), "objective": float(res.rates.R_s),
+            "iterations": res.iterations, "converged": res.converged, "solver": res.solver,
+            "R_B": float(res.rates.R_B), "R_E": float(res.rates.R_E),
+            "history": [float(h) for h in res.history], "stop_reason": res.stop_reason}
+
+
+def solve(instance: tuple[oam.Scenario, int], method: str) -> dict[str, Any]:
+    """Run :func:`fastsec.oam.optimize` for ``method`` from this start; the row's outputs."""
+    res, _ = _optimize(instance, method)
+    return _row(res)
+
+
+def solve_ber(instance: tuple[oam.Scenario, int], method: str, snr_db: float) -> dict[str, Any]:
+    """Optimise at the scene's own noise, then Eve's QPSK BER at transmit SNR ``snr_db``."""
+    res, rng = _optimize(instance, method)
+    s = res.scenario
+    ber = oam.eve_ber(s, oam.channels(s), res.p, res.a, res.theta1, res.theta2, [snr_db],
+                      rng=rng, symbols=_BER_SYMBOLS)
+    return _row(res) | {"ber_eve": float(ber.eve_ber[0]), "ber_bob": float(ber.bob_ber[0])}
+
+
+def draw_snr(x: float, rng: np.random.Generator, settings: Mapping[str, Any]
+             ) -> tuple[tuple[oam.Scenario, int], float]:
+    """Fig. 7: the scene (``settings``) and a key; the sweep value is the transmit SNR [dB]."""
+    return (oam.Scenario(**settings), int(rng.integers(2**63))), float(x)
+
+
+def solve_snr(instance: tuple[tuple[oam.Scenario, int], float], method: str) -> dict[str, Any]:
+    """Fig. 7: :func:`solve_ber` at the drawn SNR."""
+    scene, snr_db = instance
+    return solve_ber(scene, method, snr_db)
+
+
+def _study(name: str, reproduces: str, sweep: Sweep, fields: tuple[str, ...],
+           legend: Mapping[str, str], settings: Mapping[str, Any], x_label: str,
+           **plot: Any) -> Study:
+    return Study(name=name, reproduces=reproduces, sweep=sweep, methods=tuple(legend),
+                 drops=_DROPS, quick_drops=_QUICK_DROPS,
+                 draw=partial(draw, fields=fields, settings=dict(settings)), solve=solve,
+                 plot=PlotSpec(x_label=x_label, y_label=_RATE_LABEL, legend=dict(legend),
+                               **plot),
+                 params={"fields": list(fields), "settings": dict(settings)})
+
+
+_FIG7_LEGEND = {"proposed": "Proposed scheme", "pa_ris_mimo": "PA RIS-MIMO"}
+
+STUDIES = (
+    _study("oam-fig3", "Paper 002 Fig. 3: secrecy rate vs RIS elements Q1 = Q2 (all schemes)",
+           Sweep("Q", (10.0, 20.0, 30.0, 40.0, 50.0, 60.0), "", quick=(20.0, 40.0)),
+           ("Q1", "Q2"),
+           {"proposed": "Proposed scheme", "pa_ris_mimo": "PA RIS-MIMO",
+            "no_an": "PA RIS-OAM without AN", "random_phase": "PA RIS-OAM with random phases"},
+           {"p_total_dbm": 30.0}, "Number of RIS reflecting elements Q1 = Q2",
+           title="P_total = 30 dBm, ρ = 0.9"),
+    _study("oam-fig4", "Paper 002 Fig. 4: secrecy rate vs P_total for ρ = 0.5, 0.7, 0.9 and no AN",
+           Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
+           {"proposed@0.5": "Proposed, ρ = 0.5", "proposed@0.7": "Proposed, ρ = 0.7",
+            "proposed@0.9": "Proposed, ρ = 0.9", "no_an": "PA RIS-OAM without AN"},
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="Q1 = Q2 = 40"),
+    _study("oam-fig5", "Paper 002 Fig. 5: proposed vs DP, SA, SP RIS-OAM (80 elements in all)",
+           Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
+           {"proposed": "Proposed scheme", "dp": "DP RIS-OAM", "sa": "SA RIS-OAM",
+            "sp": "SP RIS-OAM"},
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="80 RIS elements, ρ = 0.9"),
+    _study("oam-fig6", "Paper 002 Fig. 6: secrecy rate vs Alice's tilt ϑ_A,y, OAM vs ZC",
+           Sweep("theta_Ay", tuple(round(k * math.pi / 20, 12) for k in range(11)), "rad",
+                 quick=(0.0, round(math.pi / 5, 12))),
+           ("tilt_a_y_rad",), {"proposed": "Proposed scheme", "zc": "PA RIS-OAM with ZC"},
+           {"p_total_dbm": 30.0, "tilt_b_y_rad": 0.0}, "Tilt ϑ_A,y (rad)",
+           title="P_total = 30 dBm, ϑ_B,y = 0"),
+    Study(name="oam-fig7", reproduces="Paper 002 Fig. 7: Eve's QPSK BER vs transmit SNR",
+          sweep=Sweep("SNR", _SNR_DB, "dB", quick=(0.0, 20.0)), methods=tuple(_FIG7_LEGEND),
+          drops=_DROPS, quick_drops=_QUICK_DROPS,
+          draw=partial(draw_snr, settings={"p_total_dbm": 30.0}), solve=solve_snr,
+          plot=PlotSpec(x_label="Transmit SNR (dB)", y_label="BER of Eve", y="ber_eve",
+                        y_scale="log", legend=_FIG7_LEGEND, title="P_total = 30 dBm"),
+          params={"settings": {"p_total_dbm": 30.0}, "symbols": _BER_SYMBOLS}),
+)

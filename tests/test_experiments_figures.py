@@ -1,0 +1,138 @@
+"""Every registered paper-figure study: the paper's settings, and an end-to-end quick run."""
+
+import numpy as np
+import pytest
+
+from fastsec import aauc
+from fastsec.experiments import ResultsStore, registry, run, seeding
+from fastsec.experiments.plots import figure, plot
+
+# The paper's settings, written out from paper 000 Sec. VII / PAPERS.md (not read from the
+# study modules): study -> (Scenario field swept, paper's sweep values, fixed settings,
+# methods in the paper's legend, y column).
+AAUC = {
+    "aauc-fig3a": ("kr_db", [0, 10, 20, 40], {"K": 10, "N": 100},
+                   ["sco", "closed_form", "bfom", "direct"], "secrecy_rate"),
+    "aauc-fig3b": ("N", [20, 100, 200, 500], {"K": 20, "kr_db": 30.0},
+                   ["sco", "closed_form"], "secrecy_rate"),
+    "aauc-fig3c": ("K", [10, 20, 50, 100], {"N": 100, "kr_db": 30.0},
+                   ["sco", "closed_form", "bfom"], "secrecy_rate"),
+    "aauc-fig4a": ("N", [20, 100, 200, 500], {"K": 20, "kr_db": 30.0},
+                   ["sco", "closed_form"], "seconds"),
+    "aauc-fig4b": ("K", [10, 20, 50, 100], {"N": 100, "kr_db": 30.0},
+                   ["sco", "closed_form", "bfom"], "seconds"),
+    "aauc-fig4c": ("common_distance_m", [20, 30, 40, 50, 60], {"N": 100, "K": 10, "kr_db": 70.0},
+                   ["sco", "irs"], "secrecy_rate"),
+    "aauc-fig5a": ("K", [20, 100], {"N": 100, "rayleigh": True, "placement": "off_angle",
+                                    "d_far_m": 1000.0},
+                   ["sco", "closed_form", "bfom", "direct", "hybrid"], "secrecy_rate"),
+}
+# Section VII defaults every AAUC figure shares.
+SEC7 = {"sigma2_dbm": -80.0, "sigma_e2_dbm": -80.0, "pmax_dbm": 30.0, "alpha": 2.5,
+        "rho0_db": -40.0, "lam": 0.64, "sco_iters": 20, "d_min_m": 100.0, "d_max_m": 500.0}
+
+
+def test_every_paper_figure_with_merged_solvers_is_registered():
+    assert set(AAUC) <= set(registry.names())
+
+
+@pytest.mark.parametrize("name", sorted(AAUC))
+def test_aauc_study_uses_the_papers_settings(name):
+    field, values, fixed, methods, y = AAUC[name]
+    study = registry.get(name)
+    assert study.drops == 50  # "averaging over 50 simulation runs"
+    assert list(study.sweep.values) == values
+    assert set(study.sweep.quick) <= set(values)
+    assert list(study.methods) == methods
+    assert study.plot.y == y
+    assert study.plot.y_scale == ("log" if y == "seconds" else "linear")
+    for point, x in enumerate(values):
+        drop, J = study.draw(float(x), seeding.drop_rng(0, name, point, 0))
+        sc = drop.scenario
+        for key, value in {**SEC7, **fixed, field: x}.items():
+            assert getattr(sc, key) == value, (key, getattr(sc, key), value)
+        # J is the model's angular matrix of this very drop (reference: the public API)
+        np.testing.assert_array_equal(J, aauc.angular_matrix(drop))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(AAUC))
+def test_quick_form_runs_end_to_end_and_plots_the_papers_axes(name, tmp_path, reduced):
+    study = registry.get(name)
+    table = run(name, quick=True, drops=1 if reduced else None, workers=1, out=tmp_path)
+    drops = 1 if reduced else study.quick_drops
+    assert len(table) == len(study.sweep.quick) * drops * len(study.methods)
+    assert table["error"].isna().all(), table["error"].dropna().tolist()
+    assert (table["secrecy_rate"] >= 0).all() and (table["seconds"] > 0).all()
+    ax = figure(tmp_path).axes[0]
+    assert ax.get_xlabel() == study.plot.x_label and ax.get_ylabel() == study.plot.y_label
+    assert ax.get_xscale() == study.plot.x_scale and ax.get_yscale() == study.plot.y_scale
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [study.plot.legend[m] for m in study.methods]
+    png = plot(tmp_path)
+    assert png.stat().st_size > 5000
+    assert ResultsStore(tmp_path).read_meta()["study"] == name
+
+
+# Paper 002 Sec. V: stated settings per figure (Scenario field -> value) and legend schemes.
+PI = np.pi
+OAM = {
+    "oam-fig3": (("Q1", "Q2"), {"p_total_dbm": 30.0, "rho": 0.9, "tilt_a_y_rad": PI / 10,
+                                "tilt_b_y_rad": -PI / 10},
+                 ["proposed", "pa_ris_mimo", "no_an", "random_phase"], "secrecy_rate"),
+    "oam-fig4": (("p_total_dbm",), {"Q1": 40, "Q2": 40, "tilt_a_y_rad": PI / 10,
+                                    "tilt_b_y_rad": -PI / 10},
+                 ["proposed@0.5", "proposed@0.7", "proposed@0.9", "no_an"], "secrecy_rate"),
+    "oam-fig5": (("p_total_dbm",), {"Q1": 40, "Q2": 40, "rho": 0.9, "tilt_a_y_rad": PI / 10,
+                                    "tilt_b_y_rad": -PI / 10},
+                 ["proposed", "dp", "sa", "sp"], "secrecy_rate"),
+    "oam-fig6": (("tilt_a_y_rad",), {"p_total_dbm": 30.0, "Q1": 40, "Q2": 40, "rho": 0.9,
+                                     "tilt_b_y_rad": 0.0},
+                 ["proposed", "zc"], "secrecy_rate"),
+}
+# Sec. V values every OAM figure shares.
+SEC5 = {"N": 8, "N_E": 8, "N_A": 4, "N_s": 3, "N_z": 3, "a_max": 10.0, "d_y_m": 0.05,
+        "d_z_m": 0.05, "sigma_r2_dbm": -60.0, "pt_fraction": 0.9,
+        "u_b_m": (0.0, 0.0, 40.0), "u_r1_m": (2.0, 0.0, 0.3), "u_r2_m": (1.0, 0.0, 39.7),
+        "tilt_r1_y_rad": PI / 10, "tilt_r2_y_rad": -PI / 10, "tilt_e_x_rad": -PI / 4,
+        "tilt_e_y_rad": -PI / 4, "eve_polar_rad": -PI / 20}
+
+
+def test_every_oam_figure_except_fig2_is_registered():
+    assert set(OAM) | {"oam-fig7"} <= set(registry.names())
+
+
+@pytest.mark.parametrize("name", sorted(OAM))
+def test_oam_study_uses_the_papers_settings(name):
+    fields, fixed, methods, y = OAM[name]
+    study = registry.get(name)
+    assert list(study.methods) == methods and study.plot.y == y
+    for point, x in enumerate(study.sweep.values):
+        scenario, key = study.draw(x, seeding.drop_rng(0, name, point, 0))
+        assert isinstance(key, int)
+        for field, value in {**SEC5, **fixed, **dict.fromkeys(fields, x)}.items():
+            np.testing.assert_allclose(getattr(scenario, field), value, rtol=1e-12,
+                                       err_msg=field)  # float sweep values: rounding only
+
+
+def test_oam_fig7_is_eves_ber_on_a_log_axis():
+    study = registry.get("oam-fig7")
+    assert study.plot.y == "ber_eve" and study.plot.y_scale == "log"
+    assert list(study.methods) == ["proposed", "pa_ris_mimo"]
+    (scenario, _), snr = study.draw(10.0, seeding.drop_rng(0, "oam-fig7", 0, 0))
+    assert snr == 10.0 and scenario.p_total_dbm == 30.0 and scenario.Q1 == scenario.Q2 == 40
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted([*OAM, "oam-fig7"]))
+def test_oam_quick_form_runs_end_to_end_and_plots(name, tmp_path):
+    study = registry.get(name)
+    table = run(name, quick=True, drops=1, workers=1, out=tmp_path)
+    assert len(table) == len(study.sweep.quick) * len(study.methods)
+    assert table["error"].isna().all(), table["error"].dropna().tolist()
+    assert np.isfinite(table[study.plot.y].astype(float)).all()
+    ax = figure(tmp_path).axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
+    assert ax.get_yscale() == study.plot.y_scale
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(study.plot.legend.values())
+    assert plot(tmp_path).stat().st_size > 5000
