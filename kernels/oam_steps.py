@@ -284,6 +284,42 @@ def p4_objective(bmat, c, const, p):
 
 
 @jit
+def p4_budget_rows(total, r, ris, p_th):
+    """Check P4's feasible set and give the RIS2 budget row its right-hand side.
+
+    Parameters
+    ----------
+    total : ndarray, shape (n,)
+        Transmit budget for the signal modes ``rho P_T`` [W] (eq. (20b)).
+    r, ris : ndarray, shapes (n, N_s) and (n,)
+        RIS2 budget row ``r^T p <= ris`` as in :func:`p4_solve`.
+    p_th : ndarray, shape (n,)
+        Power floor per mode [W] (eq. (20c)).
+
+    Returns
+    -------
+    ris : ndarray, shape (n,)
+        The row's right-hand side for :func:`p4_solve`: without a RIS2 path (``r = 0``) the
+        row reads ``0 <= ris``, vacuous, so it gets room 1 (a zero slack would leave the
+        interior-point method no strictly feasible start).
+    feasible : ndarray, shape (n,), bool
+        Whether ``p = p_th`` meets both budgets (to a relative 1e-12), i.e. P4 is not empty.
+
+    """
+    n, ns = r.shape
+    room = np.empty(n)
+    feasible = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        r_sum = 0.0
+        for k in range(ns):
+            r_sum += r[i, k]
+        feasible[i] = not (total[i] < ns * p_th[i] * (1 - 1e-12)
+                           or ris[i] < r_sum * p_th[i] * (1 - 1e-12))
+        room[i] = ris[i] if r_sum > 0 else 1.0
+    return room, feasible
+
+
+@jit
 def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
     """Solve P4 for each instance (primal-dual interior point).
 
