@@ -487,12 +487,19 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
         rhs[q] = -(vout[q] - 1.0 / (t * s[q]) + 1.0 / (t * s[nq + q]))
     small = np.eye(nf)
     proj = np.zeros(nf)
+    scaled = np.empty(nf)  # row q of F / d (one division per entry, not per product)
     for q in range(nq):
         y = rhs[q] / d[q]
         for f in range(nf):
-            proj[f] += 2.0 * F[i, q, f] * y
-            for ff in range(nf):
-                small[f, ff] += 2.0 * F[i, q, f] * F[i, q, ff] / d[q]
+            scaled[f] = F[i, q, f] / d[q]
+        for f in range(nf):
+            two_f = 2.0 * F[i, q, f]
+            proj[f] += two_f * y
+            for ff in range(f, nf):  # upper triangle, mirrored below
+                small[f, ff] += two_f * scaled[ff]
+    for f in range(nf):
+        for ff in range(f):
+            small[f, ff] = small[ff, f]
     z = np.linalg.solve(small, proj)
     for q in range(nq):
         acc = rhs[q]

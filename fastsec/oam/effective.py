@@ -24,7 +24,7 @@ import numpy as np
 from fastsec.kernels.oam_objectives import theta1_terms, theta2_terms
 from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
 from fastsec.oam.channels import Channels
-from fastsec.oam.rates import stream_matrices
+from fastsec.oam.rates import Rates, stream_matrices
 from fastsec.oam.scenario import Scenario
 
 
@@ -89,17 +89,28 @@ def link(scenario: Scenario, ch: Channels) -> Link:
                 (w1, c, e0, er, h_r1r2, hre, him), noise)
 
 
+def rates(lk: Link, p, a, theta1, theta2, ris_budget: float) -> Rates:
+    """Rates of one point: unvalidated form of :func:`fastsec.oam.secrecy_rate`.
+
+    ``ris_budget`` is P_R2 [W], recorded in the result.
+    """
+    sinr_b = np.empty(lk.n_s)
+    sinr_e = np.empty(lk.n_s)
+    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
+                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
+    r_b = float(np.log2(1 + sinr_b).sum() + lk.index_bits)
+    r_e = float(np.log2(1 + sinr_e).sum())
+    return Rates(r_b, r_e, r_b - r_e, sinr_b, sinr_e, float(power), ris_budget, lk.index_bits)
+
+
 def secrecy(lk: Link, p, a, theta1, theta2) -> tuple[float, float]:
     """R_s [bit/s/Hz] (eq. (19)) and RIS2 output power [W] (eq. (11)) of one point.
 
     Unvalidated kernel call for the AO loop; :func:`fastsec.oam.secrecy_rate` is the
     validated public form.
     """
-    sinr_b = np.empty(lk.n_s)
-    sinr_e = np.empty(lk.n_s)
-    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
-                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
-    return float(np.log2(1 + sinr_b).sum() + lk.index_bits - np.log2(1 + sinr_e).sum()), power
+    r = rates(lk, p, a, theta1, theta2, 0.0)
+    return r.R_s, r.ris2_power_w
 
 
 def incident(lk: Link, theta1: np.ndarray) -> np.ndarray:

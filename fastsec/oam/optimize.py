@@ -37,7 +37,7 @@ from fastsec.kernels import oam_ao as _ao
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
-from fastsec.oam.rates import Rates, check_channels, secrecy_rate
+from fastsec.oam.rates import Rates, check_channels
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import sdr_theta_step
 from fastsec.oam.steps import (
@@ -278,7 +278,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         finals.append(run.rs)
         if best is None or run.rs > best.rs:
             best = run
-    rates = secrecy_rate(s, ch, best.p, best.a, best.theta1, best.theta2)
+    rates = ef.rates(lk, best.p, best.a, best.theta1, best.theta2, s.p_r2_w)
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
         history=best.history, substep_history=best.substeps,
