@@ -21,8 +21,9 @@ import numpy as np
 from ._jit import jit
 from .oam_effective import (
     amplification_terms,
-    incident,
+    empty_fields,
     power_terms,
+    ris1_fields,
     ris2_power,
     ris_weight,
     secrecy,
@@ -61,24 +62,25 @@ def theta_rcg(data, theta, gtol, min_step, max_iter):
 
 @jit
 def theta1_accept(lk, noise, index_bits, ris_budget, active_ris, p, a, theta1, theta2, rs,
-                  new_theta1, v, weight, sinr_b, sinr_e):
+                  new_theta1, fields, weight, sinr_b, sinr_e):
     """Keep a θ1 candidate if R_s does not drop, after restoring the RIS2 budget (20d).
 
     The RIS2 output power depends on θ1: when ``new_theta1`` breaks the budget, ``a`` is
     scaled onto it (times ``1 - RESCALE_MARGIN``). ``theta1`` and ``a`` are overwritten
-    when the candidate is kept; ``v``, ``weight``, ``sinr_b``, ``sinr_e`` are scratch.
+    when the candidate is kept. ``fields`` (:func:`~.oam_effective.ris1_fields`) are filled
+    with the candidate's; ``weight``, ``sinr_b``, ``sinr_e`` are scratch.
 
     Returns ``(rescaled, kept)``.
     """
-    incident(lk, new_theta1, v)
-    power = ris2_power(v, p, a, noise, weight)
+    ris1_fields(lk, new_theta1, fields)
+    power = ris2_power(fields[3], p, a, noise, weight)
     new_a = a.copy()
     rescaled = active_ris and power > ris_budget
     if rescaled:
         scale = math.sqrt(ris_budget / power)
         for q in range(a.shape[0]):
             new_a[q] = a[q] * scale * (1.0 - RESCALE_MARGIN)
-    rs_new, _ = secrecy(lk, p, new_a, new_theta1, theta2, noise, index_bits, sinr_b, sinr_e)
+    rs_new, _ = secrecy(lk, fields, p, new_a, theta2, noise, index_bits, sinr_b, sinr_e)
     kept = rs_new >= rs
     if kept:
         theta1[:] = new_theta1
@@ -136,15 +138,16 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
         Iterations of the failing P4/P5 solve (0 otherwise).
 
     """
-    w1, c = lk[0], lk[1]
+    c = lk[1]
     n_s = p.shape[0]
-    m = w1.shape[0]
     q2 = c.shape[1]
     history = np.empty(max_iters + 1)
     substeps = np.empty((max_iters, 4))
     substep_power = np.empty((max_iters, 4))
     counters = np.zeros(3, dtype=np.int64)
-    v = np.empty((m, q2), dtype=np.complex128)
+    fields = empty_fields(lk)  # of the current θ1
+    candidate = empty_fields(lk)  # of a θ1-step's candidate
+    v = fields[3]
     sinr_b = np.empty(n_s)
     sinr_e = np.empty(n_s)
     # batch-of-one views for the batched step kernels
@@ -166,7 +169,8 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
     p1 = p.reshape((1, n_s))
     a1 = a.reshape((1, q2))
 
-    rs, _ = secrecy(lk, p, a, theta1, theta2, noise, index_bits, sinr_b, sinr_e)
+    ris1_fields(lk, theta1, fields)
+    rs, _ = secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e)
     history[0] = rs
     converged = False
     it = 0
@@ -175,7 +179,6 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
         for step in range(4):
             if optimised[step]:
                 if step == 0:  # p-step: Lemma 1 and P4
-                    incident(lk, theta1, v)
                     room = power_terms(lk, v, a, theta1, theta2, noise, ris_budget, gain_bob[0],
                                        gain_eve[0], noise_bob[0], noise_eve[0], ris_gain[0])
                     if not active_ris:  # a passive surface has no budget: no RIS2 row
@@ -193,7 +196,6 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                                 False, counters, AO_P4_STALLED, iters[0])
                     p[:] = sol[0]
                 elif step == 1:  # a-step: WMMSE weights and P5
-                    incident(lk, theta1, v)
                     amplification_terms(lk, v, theta2, chi[0], kappa2[0])
                     ris_weight(v, p, noise, weight[0])
                     F, D, g, _ = a_surrogate(chi, kappa2, p1, sigma_r2, sigma_b2, a1)
@@ -211,11 +213,15 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                     counters[2] += iters_t
                     rescaled, kept = theta1_accept(lk, noise, index_bits, ris_budget,
                                                    active_ris, p, a, theta1, theta2, rs, new,
-                                                   v, weight[0], sinr_b, sinr_e)
+                                                   candidate, weight[0], sinr_b, sinr_e)
                     counters[0] += rescaled
                     counters[1] += not kept
+                    if kept:
+                        fields[0][:] = candidate[0]
+                        fields[1][:] = candidate[1]
+                        fields[2][:] = candidate[2]
+                        fields[3][:] = candidate[3]
                 else:  # θ2-step: RCG
-                    incident(lk, theta1, v)
                     data = theta2_data(lk, noise, v, p, a)
                     new, iters_t, bad = theta_rcg(data, theta2, gtol, min_step, theta_max_iter)
                     if bad:
@@ -223,7 +229,7 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                                 False, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
                     theta2[:] = new
-            rs, power = secrecy(lk, p, a, theta1, theta2, noise, index_bits, sinr_b, sinr_e)
+            rs, power = secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e)
             substeps[it, step] = rs
             substep_power[it, step] = power
         it += 1

@@ -12,7 +12,8 @@ Notation of :mod:`fastsec.kernels.oam_sinr`: ``lk = (w1, c, e0, er, h_r1r2, hre,
 combined RIS2 rows, ``e0`` (N_s, M) Eve's direct gains, ``er`` (N_s, Q1) Eve's RIS1 rows,
 ``h_r1r2`` (Q2, Q1) and its transposed real/imaginary parts ``hre``, ``him`` (Q1, Q2);
 ``noise = (σ_z², σ_R2², σ_B², σ_E²)`` [W]; ``v`` (M, Q2) the field incident on RIS2,
-``v_k = H_R1R2 (conj(θ1) ∘ w1_k)``.
+``v_k = H_R1R2 (conj(θ1) ∘ w1_k)``, part of the θ1-dependent ``fields`` (:func:`ris1_fields`),
+which the AO loop recomputes only when θ1 changes.
 """
 
 from __future__ import annotations
@@ -23,24 +24,39 @@ import numpy as np
 
 from ._jit import jit
 from .oam_objectives import theta1_terms, theta2_terms
-from .oam_sinr import oam_sinr_one
+from .oam_sinr import oam_sinr_fields, ris_fields
+
+
+@jit
+def empty_fields(lk):
+    """Allocate the θ1-dependent fields ``(u, vr, vi, v)`` of one point (:func:`ris1_fields`)."""
+    w1, h_r1r2 = lk[0], lk[4]
+    m, q1 = w1.shape
+    q2 = h_r1r2.shape[0]
+    return (np.empty((m, q1), dtype=np.complex128), np.empty((m, q2)), np.empty((m, q2)),
+            np.empty((m, q2), dtype=np.complex128))
+
+
+@jit
+def ris1_fields(lk, theta1, fields):
+    """Fill ``fields = (u, vr, vi, v)`` for θ1 (:func:`~.oam_sinr.ris_fields`).
+
+    ``u`` (M, Q1) is RIS1's output per stream, ``v = vr + j vi`` (M, Q2) the field incident on
+    RIS2, ``v_k = H_R1R2 (conj(θ1) ∘ w1_k)``. Every AO sub-step but the θ1-step keeps them.
+    """
+    u, vr, vi, v = fields
+    ris_fields(lk[0], lk[5], lk[6], theta1, u, vr, vi)
+    for k in range(v.shape[0]):
+        for q in range(v.shape[1]):
+            v[k, q] = complex(vr[k, q], vi[k, q])
 
 
 @jit
 def incident(lk, theta1, v):
     """Fill ``v`` (M, Q2) with the field incident on RIS2, ``v_k = H_R1R2 (conj(θ1) ∘ w1_k)``."""
-    w1, h_r1r2 = lk[0], lk[4]
-    m, q1 = w1.shape
-    q2 = h_r1r2.shape[0]
-    u = np.empty(q1, dtype=np.complex128)
-    for k in range(m):
-        for i in range(q1):
-            u[i] = w1[k, i] * theta1[i].conjugate()
-        for q in range(q2):
-            acc = 0j
-            for i in range(q1):
-                acc += u[i] * h_r1r2[q, i]
-            v[k, q] = acc
+    fields = empty_fields(lk)
+    ris1_fields(lk, theta1, fields)
+    v[:] = fields[3]
 
 
 @jit
@@ -141,15 +157,17 @@ def amplification_terms(lk, v, theta2, chi, kappa2):
 
 
 @jit
-def secrecy(lk, p, a, theta1, theta2, noise, index_bits, sinr_b, sinr_e):
+def secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e):
     """R_s [bit/s/Hz] (eq. (19)) and RIS2 output power [W] (eq. (11)) of one point.
 
-    ``sinr_b``, ``sinr_e`` (N_s,) are filled with eq. (14) and (17).
+    ``fields`` are θ1's (:func:`ris1_fields`); ``sinr_b``, ``sinr_e`` (N_s,) are filled with
+    eq. (14) and (17).
     """
-    w1, c, e0, er, _, hre, him = lk
+    c, e0, er = lk[1], lk[2], lk[3]
+    u, vr, vi, _ = fields
     sigma_z2, sigma_r2, sigma_b2, sigma_e2 = noise
-    power = oam_sinr_one(w1, c, e0, er, hre, him, p, a, theta1, theta2, sigma_z2, sigma_r2,
-                         sigma_b2, sigma_e2, sinr_b, sinr_e)
+    power = oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2,
+                            sigma_e2, sinr_b, sinr_e)
     r_b = 0.0
     r_e = 0.0
     for li in range(sinr_b.shape[0]):

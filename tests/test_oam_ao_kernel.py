@@ -64,7 +64,10 @@ def test_effective_kernels_match_numpy_forms_and_matrix_twin(scene, rng):
         # R_s and RIS2 power against the independent full-matrix twin
         t = sinr_terms_reference(s, ch, p, a, theta1, theta2)
         sinr_b, sinr_e = np.empty(ns), np.empty(ns)
-        rs, power = ke.secrecy(lk.arrays, p, a, theta1, theta2, lk.noise, lk.index_bits,
+        fields = ke.empty_fields(lk.arrays)
+        ke.ris1_fields(lk.arrays, theta1, fields)
+        assert_allclose(fields[3], v, rtol=0)  # one computation of v
+        rs, power = ke.secrecy(lk.arrays, fields, p, a, theta2, lk.noise, lk.index_bits,
                                sinr_b, sinr_e)
         assert_allclose(sinr_b, t["sinr_B"], rtol=REORDER_RTOL)
         assert_allclose(sinr_e, t["sinr_E"], rtol=REORDER_RTOL)

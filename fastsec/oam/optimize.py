@@ -34,6 +34,7 @@ from fastsec import solvers
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels import oam_ao as _ao
+from fastsec.kernels.oam_effective import empty_fields
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
@@ -436,10 +437,10 @@ class _AORun:
     def _theta1_step(self) -> None:
         s, lk = self.s, self.lk
         new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
-        v = np.empty((lk.w1.shape[0], s.Q2), dtype=np.complex128)
         rescaled, kept = _ao.theta1_accept(lk.arrays, lk.noise, lk.index_bits, s.p_r2_w,
                                            s.active_ris, self.p, self.a, self.theta1,
-                                           self.theta2, self.rs, new, v, np.empty(s.Q2),
+                                           self.theta2, self.rs, new,
+                                           empty_fields(lk.arrays), np.empty(s.Q2),
                                            np.empty(s.N_s), np.empty(s.N_s))
         self.a_rescales += int(rescaled)
         self.theta1_rejections += int(not kept)
