@@ -487,26 +487,56 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
         rhs[q] = -(vout[q] - 1.0 / (t * s[q]) + 1.0 / (t * s[nq + q]))
     small = np.eye(nf)
     proj = np.zeros(nf)
-    scaled = np.empty(nf)  # row q of F / d (one division per entry, not per product)
+    two = np.empty(nf)  # row q of 2 F
     for q in range(nq):
-        y = rhs[q] / d[q]
+        inv_d = 1.0 / d[q]
+        y = rhs[q] * inv_d
         for f in range(nf):
-            scaled[f] = F[i, q, f] / d[q]
+            two[f] = 2.0 * F[i, q, f]
+            proj[f] += two[f] * y
         for f in range(nf):
-            two_f = 2.0 * F[i, q, f]
-            proj[f] += two_f * y
-            for ff in range(f, nf):  # upper triangle, mirrored below
-                small[f, ff] += two_f * scaled[ff]
-    for f in range(nf):
-        for ff in range(f):
-            small[f, ff] = small[ff, f]
-    z = np.linalg.solve(small, proj)
+            scaled = F[i, q, f] * inv_d
+            for ff in range(f + 1):  # the lower triangle, all that Cholesky reads
+                small[f, ff] += two[ff] * scaled
+    _cholesky_solve(small, proj)  # I + 2 F^T diag(1/d) F is symmetric positive definite
     for q in range(nq):
         acc = rhs[q]
         for f in range(nf):
-            acc -= F[i, q, f] * z[f]
+            acc -= F[i, q, f] * proj[f]
         vout[q] = acc / d[q]
     return 0.0
+
+
+@jit
+def _cholesky_solve(A, b):
+    """Solve ``A x = b`` for symmetric positive definite ``A`` into ``b``.
+
+    Reads the lower triangle of ``A`` and overwrites it with the Cholesky factor ``L``
+    (``A = L L^T``). For the small Woodbury cores of P5 this is about twice as fast as
+    ``np.linalg.solve`` (no copies, no pivoting, half the arithmetic).
+    """
+    n = b.shape[0]
+    for j in range(n):
+        acc = A[j, j]
+        for k in range(j):
+            acc -= A[j, k] * A[j, k]
+        diag = math.sqrt(acc)
+        A[j, j] = diag
+        for r in range(j + 1, n):
+            acc = A[r, j]
+            for k in range(j):
+                acc -= A[r, k] * A[j, k]
+            A[r, j] = acc / diag
+    for r in range(n):  # L y = b
+        acc = b[r]
+        for k in range(r):
+            acc -= A[r, k] * b[k]
+        b[r] = acc / A[r, r]
+    for r in range(n - 1, -1, -1):  # L^T x = y
+        acc = b[r]
+        for k in range(r + 1, n):
+            acc -= A[k, r] * b[k]
+        b[r] = acc / A[r, r]
 
 
 @jit
