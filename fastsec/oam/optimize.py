@@ -11,10 +11,13 @@
 4. **θ2-step**: minimise ``-R_B`` over RIS2's phases (eq. (50)-(58)),
 
 until the R_s gain of one AO iteration is at most ``tol`` or after ``max_iters`` iterations.
-The p- and a-steps are :func:`fastsec.oam.steps.power_step` and
-:func:`~fastsec.oam.steps.amplification_step`; the θ steps use the Riemannian CG kernel
-(``method="rmcg"``) or semidefinite relaxation with Gaussian randomisation
-(``method="sdr"``, :mod:`fastsec.oam.sdr`).
+Inputs are validated once, here. With ``method="rmcg"`` and the fast P4/P5 solvers (the
+default) the whole AO of one random start runs in one kernel,
+:func:`fastsec.kernels.oam_ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
+same sub-steps run from Python: the p- and a-steps through
+:func:`fastsec.oam.steps.power_step` and :func:`~fastsec.oam.steps.amplification_step`, the
+θ steps through the kernel's Riemannian CG step or semidefinite relaxation with Gaussian
+randomisation (:mod:`fastsec.oam.sdr`).
 
 Schemes (:data:`SCHEMES`): the proposed double-RIS OAM design and the baselines of Sec. V,
 each a scenario override plus which variables are optimised.
