@@ -70,6 +70,19 @@ def secrecy_terms(theta, data, b, grad, need_grad):
 
     """
     W, alpha, V, beta, c, sign = data
+    return _signed_rates(theta, W, alpha, V, beta, c, sign, None, b, grad, need_grad)
+
+
+@jit
+def _secrecy_terms_used(theta, data, b, grad, need_grad):
+    """:func:`secrecy_terms` on ``data + (used,)``: only the first ``used[b, l]`` rows of V."""
+    W, alpha, V, beta, c, sign, used = data
+    return _signed_rates(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad)
+
+
+@jit
+def _signed_rates(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad):
+    """Body of :func:`secrecy_terms`; ``used`` (n, L) int64 or None (all rows of ``V``)."""
     nl = W.shape[1]
     za = np.empty(W.shape[2], dtype=np.complex128)
     zb = np.empty(V.shape[2], dtype=np.complex128)
@@ -77,14 +90,37 @@ def secrecy_terms(theta, data, b, grad, need_grad):
         grad[:] = 0.0
     total = 0.0
     for m in range(nl):
+        nb = V.shape[2] if used is None else used[b, m]
         num = _affine_rows(W[b, m], alpha[b, m], theta, za)
-        den = _affine_rows(V[b, m], beta[b, m], theta, zb) + c[b, m]
+        den = _affine_rows(V[b, m, :nb], beta[b, m, :nb], theta, zb) + c[b, m]
         total += sign[b, m] * math.log1p(num / den)
         if need_grad:
             inv_all = 1.0 / (num + den)
             _add_rows(W[b, m], za, 2.0 * sign[b, m] * inv_all / _LN2, grad)
-            _add_rows(V[b, m], zb, 2.0 * sign[b, m] * (inv_all - 1.0 / den) / _LN2, grad)
+            _add_rows(V[b, m, :nb], zb, 2.0 * sign[b, m] * (inv_all - 1.0 / den) / _LN2, grad)
     return total / _LN2
+
+
+@jit
+def _used_rows(V, beta):
+    """Rows of ``V`` up to the last one with a nonzero entry or offset, shape (n, L), int64.
+
+    Trailing all-zero rows (and offsets) add exactly 0 to a term and to its gradient, so
+    skipping them changes no result; the θ1 objective pads Bob's terms with ``M - N_s`` such
+    rows.
+    """
+    n, nl, nr, nq = V.shape
+    used = np.zeros((n, nl), dtype=np.int64)
+    for b in range(n):
+        for m in range(nl):
+            for r in range(nr - 1, -1, -1):
+                nonzero = beta[b, m, r] != 0
+                for q in range(nq):
+                    nonzero = nonzero or V[b, m, r, q] != 0
+                if nonzero:
+                    used[b, m] = r + 1
+                    break
+    return used
 
 
 @jit
@@ -105,8 +141,9 @@ def rcg_secrecy(W, alpha, V, beta, c, sign, theta0, gtol, min_step, max_iter, tr
 
     Arguments after ``sign`` and the returned tuple are those of ``rcg_minimize``.
     """
-    return rcg_minimize(secrecy_terms, (W, alpha, V, beta, c, sign), theta0, gtol, min_step,
-                        max_iter, trace)
+    used = _used_rows(V, beta)
+    return rcg_minimize(_secrecy_terms_used, (W, alpha, V, beta, c, sign, used), theta0, gtol,
+                        min_step, max_iter, trace)
 
 
 @jit

@@ -95,30 +95,36 @@ def oam_precompute(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows):
 
 
 @jit
-def oam_sinr_one(w1, c, e0, er, hre, him, p, a, theta1, theta2, sigma_z2, sigma_r2, sigma_b2,
-                 sigma_e2, sinr_b, sinr_e):
-    """SINRs of one candidate (p, a, θ1, θ2); returns the RIS2 output power [W].
+def ris_fields(w1, hre, him, theta1, u, vr, vi):
+    """Fill the RIS1 output ``u`` (M, Q1) and the field incident on RIS2 ``vr + j vi`` (M, Q2).
 
-    ``w1, c, e0, er, hre, him`` come from :func:`oam_precompute`; ``p`` (n_s,) [W], ``a``
-    (Q2,), ``theta1`` (Q1,), ``theta2`` (Q2,); ``sigma_*`` are powers [W]. Fills ``sinr_b``
-    and ``sinr_e`` (n_s,) with eq. (14) and eq. (17); see the module docstring for every term.
+    ``u_k = conj(θ1) ∘ w1_k``, ``v_k = H_R1R2 u_k`` (``hre``, ``him`` from
+    :func:`oam_precompute`); these depend on θ1 only.
     """
     m, q1 = w1.shape
     q2 = hre.shape[1]
-    n_s = p.shape[0]
-    u = np.empty((m, q1), dtype=np.complex128)
     for k in range(m):
         for q in range(q1):
             u[k, q] = theta1[q].conjugate() * w1[k, q]
     # v_k = H_R1R2 u_k (incident on RIS2), as axpy loops over RIS2 elements.
-    vr = np.zeros((m, q2))
-    vi = np.zeros((m, q2))
+    vr[:] = 0.0
+    vi[:] = 0.0
     for k in range(m):
         for i in range(q1):
             ur, ui = u[k, i].real, u[k, i].imag
             for q in range(q2):
                 vr[k, q] += hre[i, q] * ur - him[i, q] * ui
                 vi[k, q] += hre[i, q] * ui + him[i, q] * ur
+
+
+@jit
+def oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2, sigma_e2,
+                    sinr_b, sinr_e):
+    """:func:`oam_sinr_one` given the θ1-dependent fields of :func:`ris_fields`."""
+    m = u.shape[0]
+    q1 = u.shape[1]
+    q2 = vr.shape[1]
+    n_s = p.shape[0]
     power = 0.0
     for q in range(q2):
         power += sigma_r2 * a[q] * a[q]
@@ -165,6 +171,25 @@ def oam_sinr_one(w1, c, e0, er, hre, him, p, a, theta1, theta2, sigma_z2, sigma_
                 jamming += mag2
         sinr_e[li] = signal / (interference + sigma_z2 * jamming + sigma_e2)
     return power
+
+
+@jit
+def oam_sinr_one(w1, c, e0, er, hre, him, p, a, theta1, theta2, sigma_z2, sigma_r2, sigma_b2,
+                 sigma_e2, sinr_b, sinr_e):
+    """SINRs of one candidate (p, a, θ1, θ2); returns the RIS2 output power [W].
+
+    ``w1, c, e0, er, hre, him`` come from :func:`oam_precompute`; ``p`` (n_s,) [W], ``a``
+    (Q2,), ``theta1`` (Q1,), ``theta2`` (Q2,); ``sigma_*`` are powers [W]. Fills ``sinr_b``
+    and ``sinr_e`` (n_s,) with eq. (14) and eq. (17); see the module docstring for every term.
+    """
+    m, q1 = w1.shape
+    q2 = hre.shape[1]
+    u = np.empty((m, q1), dtype=np.complex128)
+    vr = np.empty((m, q2))
+    vi = np.empty((m, q2))
+    ris_fields(w1, hre, him, theta1, u, vr, vi)
+    return oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2,
+                           sigma_e2, sinr_b, sinr_e)
 
 
 @jit

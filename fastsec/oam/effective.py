@@ -7,6 +7,12 @@ as functions of that variable. This module turns one scene and the current point
 :mod:`fastsec.kernels.oam_objectives`. Notation of :mod:`fastsec.kernels.oam_sinr`:
 ``w1_k`` RIS1 incident field of stream k, ``c_l = r_l^H H_R2B``, ``e0``/``er`` Eve's direct
 gains and RIS1 rows, ``v_k = H_R1R2 (conj(θ1) ∘ w1_k)`` the field incident on RIS2.
+
+These NumPy forms serve the step-by-step AO of the exact (cvxpy) and SDR paths and are the
+reference twins of the kernels of :mod:`fastsec.kernels.oam_effective`, which the jitted
+RMCG-AO (:func:`fastsec.kernels.oam_ao.rmcg_ao`) uses. The exact path keeps NumPy's
+round-off: cvxpy's P4/P5 solutions are accurate to about 1e-5 relative, and the AO can turn
+an ulp-level change of their inputs into a different (equally good) trajectory.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy as np
 from fastsec.kernels.oam_objectives import theta1_terms, theta2_terms
 from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
 from fastsec.oam.channels import Channels
-from fastsec.oam.rates import stream_matrices
+from fastsec.oam.rates import Rates, stream_matrices
 from fastsec.oam.scenario import Scenario
 
 
@@ -46,6 +52,11 @@ class Link:
         AN power per AN mode, RIS2, Bob and Eve noise powers [W].
     index_bits : float
         log2 G of eq. (16).
+    arrays : tuple
+        ``(w1, c, e0, er, h_r1r2, hre, him)``, the ``lk`` argument of the kernels of
+        :mod:`fastsec.kernels.oam_effective` and :mod:`fastsec.kernels.oam_ao`.
+    noise : tuple of float
+        ``(sigma_z2, sigma_r2, sigma_b2, sigma_e2)`` [W], their ``noise`` argument.
 
     """
 
@@ -62,6 +73,8 @@ class Link:
     sigma_b2: float
     sigma_e2: float
     index_bits: float
+    arrays: tuple
+    noise: tuple
 
 
 def link(scenario: Scenario, ch: Channels) -> Link:
@@ -70,8 +83,24 @@ def link(scenario: Scenario, ch: Channels) -> Link:
     w1, c, e0, er, hre, him = oam_precompute(ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E,
                                              tx, rx, eve_rows)
     s = scenario
-    return Link(w1, c, e0, er, np.ascontiguousarray(ch.H_R1R2), hre, him, s.N_s, s.sigma_z2_w,
-                s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w, s.index_bits)
+    h_r1r2 = np.ascontiguousarray(ch.H_R1R2)
+    noise = (float(s.sigma_z2_w), float(s.sigma_r2_w), float(s.sigma_b2_w), float(s.sigma_e2_w))
+    return Link(w1, c, e0, er, h_r1r2, hre, him, s.N_s, *noise, float(s.index_bits),
+                (w1, c, e0, er, h_r1r2, hre, him), noise)
+
+
+def rates(lk: Link, p, a, theta1, theta2, ris_budget: float) -> Rates:
+    """Rates of one point: unvalidated form of :func:`fastsec.oam.secrecy_rate`.
+
+    ``ris_budget`` is P_R2 [W], recorded in the result.
+    """
+    sinr_b = np.empty(lk.n_s)
+    sinr_e = np.empty(lk.n_s)
+    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
+                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
+    r_b = float(np.log2(1 + sinr_b).sum() + lk.index_bits)
+    r_e = float(np.log2(1 + sinr_e).sum())
+    return Rates(r_b, r_e, r_b - r_e, sinr_b, sinr_e, float(power), ris_budget, lk.index_bits)
 
 
 def secrecy(lk: Link, p, a, theta1, theta2) -> tuple[float, float]:
@@ -80,11 +109,8 @@ def secrecy(lk: Link, p, a, theta1, theta2) -> tuple[float, float]:
     Unvalidated kernel call for the AO loop; :func:`fastsec.oam.secrecy_rate` is the
     validated public form.
     """
-    sinr_b = np.empty(lk.n_s)
-    sinr_e = np.empty(lk.n_s)
-    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
-                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
-    return float(np.log2(1 + sinr_b).sum() + lk.index_bits - np.log2(1 + sinr_e).sum()), power
+    r = rates(lk, p, a, theta1, theta2, 0.0)
+    return r.R_s, r.ris2_power_w
 
 
 def incident(lk: Link, theta1: np.ndarray) -> np.ndarray:

@@ -11,10 +11,13 @@
 4. **θ2-step**: minimise ``-R_B`` over RIS2's phases (eq. (50)-(58)),
 
 until the R_s gain of one AO iteration is at most ``tol`` or after ``max_iters`` iterations.
-The p- and a-steps are :func:`fastsec.oam.steps.power_step` and
-:func:`~fastsec.oam.steps.amplification_step`; the θ steps use the Riemannian CG kernel
-(``method="rmcg"``) or semidefinite relaxation with Gaussian randomisation
-(``method="sdr"``, :mod:`fastsec.oam.sdr`).
+Inputs are validated once, here. With ``method="rmcg"`` and the fast P4/P5 solvers (the
+default) the whole AO of one random start runs in one kernel,
+:func:`fastsec.kernels.oam_ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
+same sub-steps run from Python: the p- and a-steps through
+:func:`fastsec.oam.steps.power_step` and :func:`~fastsec.oam.steps.amplification_step`, the
+θ steps through the kernel's Riemannian CG step or semidefinite relaxation with Gaussian
+randomisation (:mod:`fastsec.oam.sdr`).
 
 Schemes (:data:`SCHEMES`): the proposed double-RIS OAM design and the baselines of Sec. V,
 each a scenario override plus which variables are optimised.
@@ -33,15 +36,22 @@ import numpy as np
 from fastsec import solvers
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels.oam_objectives import rcg_secrecy
-from fastsec.kernels.rcg import STOP_REASONS
+from fastsec.kernels import oam_ao as _ao
+from fastsec.kernels.oam_effective import empty_fields
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
-from fastsec.oam.rates import Rates, check_channels, secrecy_rate
+from fastsec.oam.rates import Rates, check_channels
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import sdr_theta_step
-from fastsec.oam.steps import amplification_step, power_step
+from fastsec.oam.steps import (
+    FAST_SOLVER,
+    GAP_REL,
+    amplification_step,
+    check_converged,
+    p4_empty_message,
+    power_step,
+)
 
 #: Sub-steps of one AO iteration, in order (Algorithm 1).
 SUBSTEPS = ("p", "a", "theta1", "theta2")
@@ -267,16 +277,16 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     best = None
     finals = []
     for _ in range(opts.starts):
-        run = _AORun(s, ch, lk, spec, method, opts, rng)
+        run = _AORun(s, lk, spec, method, opts, rng)
         run.solve()
         finals.append(run.rs)
         if best is None or run.rs > best.rs:
             best = run
-    rates = secrecy_rate(s, ch, best.p, best.a, best.theta1, best.theta2)
+    rates = ef.rates(lk, best.p, best.a, best.theta1, best.theta2, s.p_r2_w)
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
-        history=np.array(best.history), substep_history=np.array(best.substeps).reshape(-1, 4),
-        substep_ris2_power=np.array(best.substep_power).reshape(-1, 4),
+        history=best.history, substep_history=best.substeps,
+        substep_ris2_power=best.substep_power,
         iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
         converged=best.converged, stop_reason="tolerance" if best.converged else "max_iters",
         scheme=scheme, method=method, scenario=s,
@@ -313,11 +323,21 @@ def random_phases(rng: np.random.Generator, q: int) -> np.ndarray:
     return np.exp(2j * np.pi * rng.random(q))
 
 
-class _AORun:
-    """State of one AO run from one random start (Algorithm 1)."""
+#: Error raised when a θ objective becomes non-finite.
+_NONFINITE_THETA = ("the θ objective became non-finite; check the scenario's noise powers "
+                    "(all must be > 0 W)")
 
-    def __init__(self, s, ch, lk, spec, method, opts, rng):
-        self.s, self.ch, self.lk, self.spec, self.method = s, ch, lk, spec, method
+
+class _AORun:
+    """State of one AO run from one random start (Algorithm 1).
+
+    The fast path (``method="rmcg"``, ``exact=False``) runs the whole AO in one kernel
+    (:func:`fastsec.kernels.oam_ao.rmcg_ao`); the exact (cvxpy) and SDR paths run the same
+    sub-steps from Python through the validated step functions, sharing the kernels' θ steps.
+    """
+
+    def __init__(self, s, lk, spec, method, opts, rng):
+        self.s, self.lk, self.spec, self.method = s, lk, spec, method
         self.opts, self.rng = opts, rng
         self.theta1 = random_phases(rng, s.Q1)
         self.theta2 = random_phases(rng, s.Q2)
@@ -331,33 +351,59 @@ class _AORun:
             self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
         else:
             self.a = np.ones(s.Q2)
-        self.history, self.substeps, self.substep_power = [], [], []
         self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
         self.converged = False
         self.solver = ""
-        self.rs = self._rs(self.p, self.a, self.theta1, self.theta2)
+        self.rs = ef.secrecy(lk, self.p, self.a, self.theta1, self.theta2)[0]
 
-    def _rs(self, p, a, theta1, theta2) -> float:
-        return ef.secrecy(self.lk, p, a, theta1, theta2)[0]
+    @property
+    def theta_max_iter(self) -> int:
+        return 1 if self.opts.theta_mode == "step" else self.opts.rcg_max_iter
 
     def solve(self) -> None:
-        self.history.append(self.rs)
+        if self.method == "rmcg" and not self.opts.exact:
+            self._solve_kernel()
+        else:
+            self._solve_steps()
+
+    def _solve_kernel(self) -> None:
+        s, o, lk = self.s, self.opts, self.lk
+        optimised = np.array([name in self.spec.optimised for name in SUBSTEPS])
+        history, substeps, power, converged, counters, status, step_iters = _ao.rmcg_ao(
+            lk.arrays, lk.noise, lk.index_bits, s.signal_power_w, s.p_th_w, s.p_r2_w,
+            s.a_max, s.active_ris, optimised, self.p, self.a, self.theta1, self.theta2,
+            o.max_iters, o.tol, o.gtol, o.min_step, self.theta_max_iter, GAP_REL)
+        if status == _ao.AO_P4_EMPTY:
+            raise ParameterError(p4_empty_message(s.p_th_w, s.N_s))
+        if status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED):
+            check_converged(np.zeros(1, dtype=bool), np.array([step_iters]))
+        if status == _ao.AO_THETA_NONFINITE:
+            raise ParameterError(_NONFINITE_THETA)
+        self.history, self.substeps, self.substep_power = history, substeps, power
+        self.rs = float(history[-1])
+        self.converged = bool(converged)
+        self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, counters)
+        if "p" in self.spec.optimised:
+            self.solver = FAST_SOLVER
+
+    def _solve_steps(self) -> None:
+        history, substeps, substep_power = [self.rs], [], []
         for _ in range(self.opts.max_iters):
             previous = self.rs
             for name, step in (("p", self._p_step), ("a", self._a_step),
                                ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
                 if name in self.spec.optimised:
                     step()
-                self._record()
-            self.history.append(self.rs)
+                self.rs, power = ef.secrecy(self.lk, self.p, self.a, self.theta1, self.theta2)
+                substeps.append(self.rs)
+                substep_power.append(power)
+            history.append(self.rs)
             if self.rs - previous <= self.opts.tol:
                 self.converged = True
                 break
-
-    def _record(self) -> None:
-        self.rs, power = ef.secrecy(self.lk, self.p, self.a, self.theta1, self.theta2)
-        self.substeps.append(self.rs)
-        self.substep_power.append(power)
+        self.history = np.array(history)
+        self.substeps = np.array(substeps).reshape(-1, 4)
+        self.substep_power = np.array(substep_power).reshape(-1, 4)
 
     def _p_step(self) -> None:
         s, o = self.s, self.opts
@@ -384,31 +430,24 @@ class _AORun:
         if self.method == "sdr":
             self.theta_iterations += 1
             return sdr_theta_step(data, theta, self.rng, o.randomizations, o.solver)
-        max_iter = 1 if o.theta_mode == "step" else o.rcg_max_iter
-        out = rcg_secrecy(*data, theta[None], o.gtol, o.min_step, max_iter, _NO_TRACE)
-        if STOP_REASONS[out[3][0]] == "nonfinite":
-            raise ParameterError("the θ objective became non-finite; check the scenario's "
-                                 "noise powers (all must be > 0 W)")
-        self.theta_iterations += int(out[2][0])
-        return out[0][0]
+        new, iterations, nonfinite = _ao.theta_rcg(data, theta, o.gtol, o.min_step,
+                                                   self.theta_max_iter)
+        if nonfinite:
+            raise ParameterError(_NONFINITE_THETA)
+        self.theta_iterations += int(iterations)
+        return new
 
     def _theta1_step(self) -> None:
         s, lk = self.s, self.lk
-        theta1 = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
-        a = self.a
-        power = ef.ris2_power(lk, ef.incident(lk, theta1), self.p, a)
-        if s.active_ris and power > s.p_r2_w:
-            a = a * math.sqrt(s.p_r2_w / power) * (1 - 1e-12)
-            self.a_rescales += 1
-        rs = self._rs(self.p, a, theta1, self.theta2)
-        if rs >= self.rs:
-            self.theta1, self.a = theta1, a
-        else:
-            self.theta1_rejections += 1
+        new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
+        rescaled, kept = _ao.theta1_accept(lk.arrays, lk.noise, lk.index_bits, s.p_r2_w,
+                                           s.active_ris, self.p, self.a, self.theta1,
+                                           self.theta2, self.rs, new,
+                                           empty_fields(lk.arrays), np.empty(s.Q2),
+                                           np.empty(s.N_s), np.empty(s.N_s))
+        self.a_rescales += int(rescaled)
+        self.theta1_rejections += int(not kept)
 
     def _theta2_step(self) -> None:
         v = ef.incident(self.lk, self.theta1)
         self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2)
-
-
-_NO_TRACE = np.zeros((1, 0, 3))

@@ -101,7 +101,7 @@ def _per_instance(name: str, value, n: int, low: float, low_open: bool = False) 
     return arr
 
 
-def _check_converged(ok: np.ndarray, iters: np.ndarray) -> None:
+def check_converged(ok: np.ndarray, iters: np.ndarray) -> None:
     """Raise :class:`SolverError` naming the instances where the fast solver stalled."""
     if not np.all(ok):
         bad = np.flatnonzero(~ok)
@@ -183,15 +183,10 @@ def power_step(
     total = _per_instance("total_power", total_power, n, 0.0, low_open=True)
     headroom = _per_instance("ris_headroom", ris_headroom, n, 0.0)
     gap_rel = check_real("gap_rel", gap_rel, 0.0, 1e-3, low_open=True)
-    floor_ris = ris_gain.sum(axis=1) * p_th
-    if np.any(total < ns * p_th * (1 - 1e-12)) or np.any(headroom < floor_ris * (1 - 1e-12)):
-        raise ParameterError(
-            f"p_th = {p_th:g} W on all {ns} modes exceeds total_power or ris_headroom: "
-            "the feasible set of P4 is empty")
     pth = np.full(n, p_th)
-    # without a RIS2 path (r = 0) the budget row reads 0 <= headroom: vacuous, so give it
-    # room (a zero slack would leave the interior-point method no strictly feasible start)
-    headroom = np.where(ris_gain.sum(axis=1) > 0, headroom, 1.0)
+    headroom, feasible = _k.p4_budget_rows(total, ris_gain, headroom, pth)
+    if not np.all(feasible):
+        raise ParameterError(p4_empty_message(p_th, ns))
     name = solvers.resolve_solver(solver) if exact else FAST_SOLVER
 
     bmat, c, const = _k.p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p)
@@ -209,10 +204,16 @@ def power_step(
             iters[i] = problem.solver_stats.num_iters or 0
     else:
         sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
-        _check_converged(ok, iters)
+        check_converged(ok, iters)
     seconds = time.perf_counter() - start
     return StepResult(sol, _k.p4_objective(bmat, c, const, sol),
                       _k.p4_objective(bmat, c, const, p), iters, name, seconds)
+
+
+def p4_empty_message(p_th: float, ns: int) -> str:
+    """Message of the :class:`ParameterError` raised when P4's feasible set is empty."""
+    return (f"p_th = {p_th:g} W on all {ns} modes exceeds total_power or ris_headroom: "
+            "the feasible set of P4 is empty")
 
 
 def build_p4_problem(ns: int) -> tuple[cp.Problem, dict[str, cp.Parameter], cp.Variable]:
@@ -324,7 +325,7 @@ def amplification_step(
             iters[i] = problem.solver_stats.num_iters or 0
     else:
         sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
-        _check_converged(ok, iters)
+        check_converged(ok, iters)
     seconds = time.perf_counter() - start
     return StepResult(sol, _k.p5_objective(F, D, g, const, sol),
                       _k.p5_objective(F, D, g, const, a), iters, name, seconds)
