@@ -5,6 +5,7 @@ from fastsec.kernels.oam_objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam.optimize_reference import theta1_instance
+from fastsec.oam.sdr import relaxation_coefficients, solve_relaxation
 
 NO_TRACE = np.zeros((1, 0, 3))
 
@@ -50,3 +51,28 @@ class RMCGAO:
 
     def track_ao_iterations(self, q):
         return self.result.iterations
+
+
+class SDRRelaxation:
+    """The SDR θ1-step's relaxed SDP (once-built DPP problem) by solver, over Q."""
+
+    params = [[16, 40], ["auto", "CLARABEL"]]
+    param_names = ["Q", "solver"]
+    timeout = 300
+
+    def setup(self, q, solver):
+        self.data, self.theta = theta1_instance(q)
+        X = solve_relaxation(self.data, self.theta, solver)  # builds and compiles once
+        self.value = _relaxed_value(self.data, self.theta, X)
+
+    def time_relaxation(self, q, solver):
+        solve_relaxation(self.data, self.theta, solver)
+
+    def track_relaxed_objective(self, q, solver):
+        return self.value
+
+
+def _relaxed_value(data, theta, X):
+    logs, linear = relaxation_coefficients(data, theta)
+    return float(np.sum(np.log(np.einsum("lpq,qp->l", logs, X).real))
+                 - np.einsum("pq,qp->", linear, X).real)

@@ -98,8 +98,8 @@ SEC5 = {"N": 8, "N_E": 8, "N_A": 4, "N_s": 3, "N_z": 3, "a_max": 10.0, "d_y_m": 
         "tilt_e_y_rad": -PI / 4, "eve_polar_rad": -PI / 20}
 
 
-def test_every_oam_figure_except_fig2_is_registered():
-    assert set(OAM) | {"oam-fig7"} <= set(registry.names())
+def test_every_oam_figure_is_registered():
+    assert set(OAM) | {"oam-fig2", "oam-fig7"} <= set(registry.names())
 
 
 @pytest.mark.parametrize("name", sorted(OAM))
@@ -135,4 +135,46 @@ def test_oam_quick_form_runs_end_to_end_and_plots(name, tmp_path):
     assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
     assert ax.get_yscale() == study.plot.y_scale
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(study.plot.legend.values())
+    assert plot(tmp_path).stat().st_size > 5000
+
+
+# Fig. 2: Q1 = Q2 = 40, ϑ_A,y = π/10, ϑ_B,y = −π/10, ρ = 0.9 (Sec. V); P_total values chosen
+# by fastsec (the paper's legend values are not in its text).
+FIG2 = {"Q1": 40, "Q2": 40, "rho": 0.9, "tilt_a_y_rad": PI / 10, "tilt_b_y_rad": -PI / 10}
+
+
+def test_oam_fig2_is_r_s_per_ao_iteration_rmcg_vs_sdr():
+    study = registry.get("oam-fig2")
+    assert list(study.methods) == ["proposed", "proposed:sdr"]
+    assert list(study.sweep.values) == [20.0, 30.0, 40.0] and study.sweep.unit == "dBm"
+    assert set(study.sweep.quick) <= set(study.sweep.values)
+    assert study.plot.kind == "history" and study.plot.y == "rate_per_iteration"
+    assert study.plot.x_label == "Number of iterations"
+    for point, x in enumerate(study.sweep.values):
+        scenario, key = study.draw(x, seeding.drop_rng(0, "oam-fig2", point, 0))
+        assert isinstance(key, int)
+        for field, value in {**SEC5, **FIG2, "p_total_dbm": x}.items():
+            np.testing.assert_allclose(getattr(scenario, field), value, rtol=1e-12,
+                                       err_msg=field)
+
+
+@pytest.mark.slow
+def test_oam_fig2_quick_form_runs_end_to_end_and_plots(tmp_path):
+    study = registry.get("oam-fig2")
+    table = run("oam-fig2", quick=True, drops=1, workers=1, out=tmp_path)
+    assert len(table) == len(study.sweep.quick) * len(study.methods)
+    assert table["error"].isna().all(), table["error"].dropna().tolist()
+    for row in table.itertuples():
+        rates = np.asarray(row.rate_per_iteration)
+        assert 1 <= len(rates) <= study.params["max_iters"]
+        assert row.iterations == len(rates)
+        # AO never lowers R_s (each sub-step keeps or improves it); 1e-9: solver round-off
+        assert np.all(np.diff(rates) >= -1e-9 * np.abs(rates[1:]))
+        # the last iteration's R_s is the reported one (two code paths of the same rate)
+        np.testing.assert_allclose(rates[-1], row.secrecy_rate, rtol=1e-9)
+    ax = figure(tmp_path).axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [f"{study.plot.legend[m]}, P_total = {x:g} dBm"
+                      for m in study.methods for x in study.sweep.quick]
     assert plot(tmp_path).stat().st_size > 5000

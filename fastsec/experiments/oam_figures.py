@@ -13,8 +13,11 @@ Method names are the paper's schemes (:data:`fastsec.oam.SCHEMES`), optionally w
 θ-step method after a colon (``"proposed:sdr"``) or the AN power split after ``@``
 (``"proposed@0.5"`` is ρ = 0.5).
 
-Fig. 2 (RMCG-AO vs SDR-AO per iteration) is not registered: one SDR-AO run at Q1 = Q2 = 40
-took over 10 minutes on a 2-core machine, so even its quick form does not fit the CI budget.
+Fig. 2 (``oam-fig2``) plots R_s against the AO iteration for RMCG-AO and SDR-AO
+(``"proposed:sdr"``) at several P_total; its rows carry the per-iteration ``history`` and it
+runs :data:`FIG2_ITERS` AO iterations (stopping early only when one brings no gain). The
+paper's legend values of P_total are not in its text; the study uses 20, 30 and 40 dBm, the
+range of Figs. 4 and 5, and its quick form only 30 dBm.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ _PTOTAL_DBM = (10.0, 20.0, 30.0, 40.0)
 _SNR_DB = (0.0, 5.0, 10.0, 15.0, 20.0)
 #: QPSK symbols per signal mode and SNR point of Fig. 7.
 _BER_SYMBOLS = 20000
+#: P_total values [dBm] of Fig. 2 (one series per value and method).
+_FIG2_PTOTAL_DBM = (20.0, 30.0, 40.0)
+#: AO iterations of Fig. 2 (its x-axis).
+FIG2_ITERS = 10
 
 
 def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
@@ -59,13 +66,14 @@ def _parse(method: str) -> tuple[str, str, dict[str, float]]:
     return scheme, theta or "rmcg", ({"rho": float(rho)} if rho else {})
 
 
-def _optimize(instance: tuple[oam.Scenario, int], method: str) -> tuple[Any, Any]:
+def _optimize(instance: tuple[oam.Scenario, int], method: str, **options: Any
+              ) -> tuple[Any, Any]:
     scenario, key = instance
     scheme, theta, overrides = _parse(method)
     if overrides:
         scenario = dataclasses.replace(scenario, **overrides)
     rng = method_rng(key, method)
-    return oam.optimize(scenario, scheme, theta, rng=rng), rng
+    return oam.optimize(scenario, scheme, theta, rng=rng, **options), rng
 
 
 def _row(res: Any) -> dict[str, Any]:
@@ -79,6 +87,17 @@ def solve(instance: tuple[oam.Scenario, int], method: str) -> dict[str, Any]:
     """Run :func:`fastsec.oam.optimize` for ``method`` from this start; the row's outputs."""
     res, _ = _optimize(instance, method)
     return _row(res)
+
+
+def solve_iterations(instance: tuple[oam.Scenario, int], method: str, max_iters: int
+                     ) -> dict[str, Any]:
+    """Fig. 2: :func:`solve` with ``max_iters`` AO iterations, stopping early only without gain.
+
+    The row adds ``rate_per_iteration``: R_s [bit/s/Hz] after AO iteration 1, 2, ...
+    (``history`` without its starting value), the figure's y-axis.
+    """
+    res, _ = _optimize(instance, method, max_iters=max_iters, tol=0.0)
+    return _row(res) | {"rate_per_iteration": [float(h) for h in res.history[1:]]}
 
 
 def solve_ber(instance: tuple[oam.Scenario, int], method: str, snr_db: float) -> dict[str, Any]:
@@ -113,9 +132,22 @@ def _study(name: str, reproduces: str, sweep: Sweep, fields: tuple[str, ...],
                  params={"fields": list(fields), "settings": dict(settings)})
 
 
+_FIG2_LEGEND = {"proposed": "RMCG-AO", "proposed:sdr": "SDR-AO"}
 _FIG7_LEGEND = {"proposed": "Proposed scheme", "pa_ris_mimo": "PA RIS-MIMO"}
 
 STUDIES = (
+    Study(name="oam-fig2",
+          reproduces=(f"Paper 002 Fig. 2: secrecy rate vs AO iteration, RMCG-AO vs SDR-AO, "
+                      f"P_total = 20/30/40 dBm (quick: 30 dBm only), {FIG2_ITERS} iterations"),
+          sweep=Sweep("P_total", _FIG2_PTOTAL_DBM, "dBm", quick=(30.0,)),
+          methods=tuple(_FIG2_LEGEND), drops=_DROPS, quick_drops=_QUICK_DROPS,
+          draw=partial(draw, fields=("p_total_dbm",), settings={"Q1": 40, "Q2": 40}),
+          solve=partial(solve_iterations, max_iters=FIG2_ITERS),
+          plot=PlotSpec(x_label="Number of iterations", y_label=_RATE_LABEL, y="rate_per_iteration",
+                        kind="history", legend=_FIG2_LEGEND,
+                        title="Q1 = Q2 = 40, ϑ_A,y = π/10, ϑ_B,y = −π/10, ρ = 0.9"),
+          params={"fields": ["p_total_dbm"], "settings": {"Q1": 40, "Q2": 40},
+                  "max_iters": FIG2_ITERS}),
     _study("oam-fig3", "Paper 002 Fig. 3: secrecy rate vs RIS elements Q1 = Q2 (all schemes)",
            Sweep("Q", (10.0, 20.0, 30.0, 40.0, 50.0, 60.0), "", quick=(20.0, 40.0)),
            ("Q1", "Q2"),

@@ -43,7 +43,7 @@ from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
 from fastsec.oam.rates import Rates, check_channels
 from fastsec.oam.scenario import Scenario
-from fastsec.oam.sdr import sdr_theta_step
+from fastsec.oam.sdr import sdr_solver, sdr_theta_step
 from fastsec.oam.steps import (
     FAST_SOLVER,
     GAP_REL,
@@ -197,6 +197,7 @@ class _Options:
     starts: int
     exact: bool
     solver: str
+    sdr_solver: str
     gtol: float
     rcg_max_iter: int
     min_step: float
@@ -232,7 +233,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     exact : bool
         Solve P4/P5 with cvxpy instead of the fast interior-point kernels.
     solver : str
-        cvxpy solver for ``exact=True`` and for ``method="sdr"``.
+        cvxpy solver for ``exact=True`` and for ``method="sdr"`` (where ``"auto"`` is MOSEK
+        when licensed, else SCS: :func:`fastsec.oam.sdr.sdr_solver`).
     gtol : float
         RCG stop: Riemannian gradient norm below ``gtol`` times its starting value, in (0, 1).
     rcg_max_iter : int
@@ -262,7 +264,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
         starts=check_int("starts", starts, 1),
         exact=_check_bool("exact", exact),
-        solver=solvers.resolve_solver(solver) if exact or method == "sdr" else solver,
+        solver=solvers.resolve_solver(solver) if exact else solver,
+        sdr_solver=sdr_solver(solver) if method == "sdr" else "",
         gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
         rcg_max_iter=check_int("rcg_max_iter", rcg_max_iter, 1),
         min_step=check_real("min_step", min_step, 0.0),
@@ -429,7 +432,7 @@ class _AORun:
         o = self.opts
         if self.method == "sdr":
             self.theta_iterations += 1
-            return sdr_theta_step(data, theta, self.rng, o.randomizations, o.solver)
+            return sdr_theta_step(data, theta, self.rng, o.randomizations, o.sdr_solver)
         new, iterations, nonfinite = _ao.theta_rcg(data, theta, o.gtol, o.min_step,
                                                    self.theta_max_iter)
         if nonfinite:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 
+import cvxpy as cp
 import numpy as np
 
 from fastsec import solvers
@@ -23,6 +24,7 @@ from fastsec.oam.channels import channels as scene_channels
 from fastsec.oam.optimize import random_phases
 from fastsec.oam.rates import secrecy_rate
 from fastsec.oam.scenario import Scenario
+from fastsec.oam.sdr import lifted_forms
 from fastsec.oam.steps import build_p4_problem, build_p5_problem
 from fastsec.oam.steps_reference import pymanopt_cg
 
@@ -146,3 +148,31 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 
             break
     return {"p": p, "a": a, "theta1": theta1, "theta2": theta2, "history": np.array(history),
             "seconds": time.perf_counter() - start}
+
+
+def sdr_relaxation_reference(data: tuple, theta: np.ndarray, solver: str = "CLARABEL"
+                             ) -> tuple[np.ndarray, float]:
+    """Solve the SDR θ-step's relaxed SDP written term by term, rebuilt per call (former code).
+
+    One ``cp.real(cp.sum(cp.multiply(M.T, X)))`` tree per trace ``tr(M X)`` and per rate term
+    (:mod:`fastsec.oam.sdr`'s module docstring); returns ``(X, optimal value)``.
+    """
+    a_bar, b_bar = lifted_forms(data)
+    sign = data[5][0]
+    n = theta.shape[0] + 1
+    lifted = np.append(theta, 1.0)
+    num = np.real(np.einsum("p,lpq,q->l", lifted.conj(), a_bar, lifted))
+    den = np.real(np.einsum("p,lpq,q->l", lifted.conj(), b_bar, lifted))
+    X = cp.Variable((n, n), hermitian=True)
+    terms = []
+    for m in range(sign.shape[0]):
+        total = cp.real(cp.sum(cp.multiply(((a_bar[m] + b_bar[m]) / den[m]).T, X)))
+        interference = cp.real(cp.sum(cp.multiply((b_bar[m] / den[m]).T, X)))
+        if sign[m] < 0:  # a rate to maximise: keep log(total), linearise -log(interference)
+            terms.append(cp.log(total) - interference)
+        else:  # a rate to minimise: keep log(interference), linearise -log(total)
+            terms.append(cp.log(interference) - total * den[m] / (num[m] + den[m]))
+    problem = cp.Problem(cp.Maximize(cp.sum(cp.hstack(terms))),
+                         [X >> 0, cp.real(cp.diag(X)) == 1])
+    value = solvers.solve(problem, solver)
+    return np.array(X.value), value

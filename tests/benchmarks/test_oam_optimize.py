@@ -3,7 +3,9 @@
 Run with ``pytest -m benchmark tests/benchmarks/test_oam_optimize.py
 --benchmark-columns=mean,rounds``. Groups: ``oam-theta-Q{Q}`` (one θ1 subproblem to the same
 relative tolerance), ``oam-ao-Q40`` (Algorithm 1, Q1 = Q2 = 40, at most 15 AO iterations)
-and ``oam-ao-sdr-Q{Q}`` (RMCG-AO beside SDR-AO, Fig. 2).
+``oam-ao-sdr-Q{Q}`` (RMCG-AO beside SDR-AO, Fig. 2; final R_s in ``extra_info``) and
+``oam-sdr-step-Q{Q}`` (one SDR relaxation: the once-built DPP problem with the default SCS
+and with Clarabel, beside the former term-by-term problem rebuilt per call with Clarabel).
 """
 
 import numpy as np
@@ -11,7 +13,13 @@ import pytest
 from fastsec.kernels.oam_objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
-from fastsec.oam.optimize_reference import pymanopt_theta, reference_ao, theta1_instance
+from fastsec.oam.optimize_reference import (
+    pymanopt_theta,
+    reference_ao,
+    sdr_relaxation_reference,
+    theta1_instance,
+)
+from fastsec.oam.sdr import solve_relaxation
 
 NO_TRACE = np.zeros((1, 0, 3))
 
@@ -65,17 +73,44 @@ def test_ao_reference(benchmark, ao_scene):
                        iterations=1)
 
 
-SDR_Q = 16
+SDR_Q = (16, 40)
 
 
-def test_ao_rmcg_beside_sdr(benchmark):
-    s = Scenario(Q1=SDR_Q, Q2=SDR_Q)
-    benchmark.group = f"oam-ao-sdr-Q{SDR_Q}"
-    benchmark(lambda: optimize(s, rng=np.random.default_rng(0), max_iters=AO_ITERS))
+@pytest.mark.parametrize("q", SDR_Q)
+def test_ao_rmcg_beside_sdr(benchmark, q):
+    s = Scenario(Q1=q, Q2=q)
+    benchmark.group = f"oam-ao-sdr-Q{q}"
+    res = benchmark.pedantic(lambda: optimize(s, rng=np.random.default_rng(0),
+                                              max_iters=AO_ITERS), rounds=3, iterations=1)
+    benchmark.extra_info["R_s"] = float(res.rates.R_s)
 
 
-def test_ao_sdr(benchmark):
-    s = Scenario(Q1=SDR_Q, Q2=SDR_Q)
-    benchmark.group = f"oam-ao-sdr-Q{SDR_Q}"
-    benchmark.pedantic(lambda: optimize(s, method="sdr", rng=np.random.default_rng(0),
-                                        max_iters=AO_ITERS), rounds=1, iterations=1)
+@pytest.mark.parametrize("solver", ["auto", "CLARABEL"])
+@pytest.mark.parametrize("q", SDR_Q)
+def test_ao_sdr(benchmark, q, solver):
+    s = Scenario(Q1=q, Q2=q)
+    benchmark.group = f"oam-ao-sdr-Q{q}"
+    res = benchmark.pedantic(lambda: optimize(s, method="sdr", rng=np.random.default_rng(0),
+                                              max_iters=AO_ITERS, solver=solver),
+                             rounds=1, iterations=1)
+    benchmark.extra_info["R_s"] = float(res.rates.R_s)
+    benchmark.extra_info["iterations"] = res.iterations
+
+
+@pytest.fixture(scope="module", params=SDR_Q)
+def sdr_problem(request):
+    return request.param, *theta1_instance(request.param)
+
+
+@pytest.mark.parametrize("solver", ["auto", "CLARABEL"])
+def test_sdr_step(benchmark, sdr_problem, solver):
+    q, data, theta = sdr_problem
+    solve_relaxation(data, theta, solver)  # builds and compiles the DPP problem once
+    benchmark.group = f"oam-sdr-step-Q{q}"
+    benchmark.pedantic(solve_relaxation, args=(data, theta, solver), rounds=2, iterations=1)
+
+
+def test_sdr_step_former(benchmark, sdr_problem):
+    q, data, theta = sdr_problem
+    benchmark.group = f"oam-sdr-step-Q{q}"
+    benchmark.pedantic(sdr_relaxation_reference, args=(data, theta), rounds=2, iterations=1)
