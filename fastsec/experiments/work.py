@@ -43,10 +43,11 @@ def _solve_row(study: Study, method: str, instance: Any, draw_error: str | None
 def run_chunk(study: Study, seed: int, chunk: Chunk) -> list[dict[str, Any]]:
     """Rows of one chunk (runs in a worker); solver failures become rows with ``error``."""
     rows = []
-    for drop, methods in chunk.todo:
+    rngs = seeding.drop_rngs(seed, study.name, chunk.point, [drop for drop, _ in chunk.todo])
+    for (drop, methods), rng in zip(chunk.todo, rngs, strict=True):
         instance, draw_error = None, None
         try:
-            instance = study.draw(chunk.x, seeding.drop_rng(seed, study.name, chunk.point, drop))
+            instance = study.draw(chunk.x, rng)
         except Exception as exc:  # every method's row of this drop records it
             draw_error = f"{type(exc).__name__} while drawing: {exc}"
         base = {"study": study.name, "point": chunk.point, "x": chunk.x, "drop": drop,
