@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,16 @@ class ResultsStore:
 
     def append(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Write ``rows`` as one new part; returns the number of rows written."""
-        frame = pd.DataFrame(list(rows))
+        return self._write_part(pd.DataFrame(list(rows)))
+
+    def append_columns(self, columns: Mapping[str, Sequence[Any]]) -> int:
+        """Write rows given as columns (name -> equal-length values) as one new part.
+
+        The same as :meth:`append` of the rows, faster; returns the number of rows written.
+        """
+        return self._write_part(pd.DataFrame(columns))
+
+    def _write_part(self, frame: pd.DataFrame) -> int:
         if frame.empty:
             return 0
         name = f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
