@@ -336,8 +336,7 @@ def _run(study: Study, meta: dict[str, Any], store: ResultsStore, workers: int,
             client.close()
         if cluster is not None:
             cluster.close()
-    store.compact()
-    table = store.read()
+    table = store.compact()
     keep = (table["drop"] < drops) & (table["point"] < len(points))
     return table[keep].reset_index(drop=True)
 

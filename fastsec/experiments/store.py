@@ -191,14 +191,18 @@ class ResultsStore:
         frame = pd.concat(frames, ignore_index=True)
         return tidy(frame.drop_duplicates(subset=list(KEY), keep="first"), methods)
 
-    def compact(self) -> None:
-        """Merge all parts into one (written before the old parts are removed)."""
+    def compact(self) -> pd.DataFrame:
+        """Merge all parts into one (written before the old parts are removed).
+
+        Returns the table, as :meth:`read` would after the merge (without reading it again).
+        """
         parts = self._part_files()
-        if len(parts) < 2:
-            return
         frame = self.read()
+        if len(parts) < 2:
+            return frame
         merged = self.parts / f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
         _atomic_write(merged, lambda tmp: frame.to_parquet(tmp, index=False))
         for part in parts:
             part.unlink(missing_ok=True)
         _fsync_dir(self.parts)
+        return frame
