@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from fastsec.errors import ParameterError
 
@@ -152,21 +154,27 @@ class ResultsStore:
 
     def append(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Write ``rows`` as one new part; returns the number of rows written."""
-        return self._write_part(pd.DataFrame(list(rows)))
+        frame = pd.DataFrame(list(rows))
+        if frame.empty:
+            return 0
+        self._write_part(lambda tmp: frame.to_parquet(tmp, index=False))
+        return len(frame)
 
     def append_columns(self, columns: Mapping[str, Sequence[Any]]) -> int:
         """Write rows given as columns (name -> equal-length values) as one new part.
 
-        The same as :meth:`append` of the rows, faster; returns the number of rows written.
+        Reads back as :meth:`append` of the same rows would. Faster: Arrow infers the column
+        types directly, without a pandas frame in between. Returns the number of rows written.
         """
-        return self._write_part(pd.DataFrame(columns))
-
-    def _write_part(self, frame: pd.DataFrame) -> int:
-        if frame.empty:
+        table = pa.table(dict(columns))
+        if table.num_rows == 0:
             return 0
+        self._write_part(lambda tmp: pq.write_table(table, tmp))
+        return table.num_rows
+
+    def _write_part(self, write: Any) -> None:
         name = f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
-        _atomic_write(self.parts / name, lambda tmp: frame.to_parquet(tmp, index=False))
-        return len(frame)
+        _atomic_write(self.parts / name, write)
 
     def _part_files(self) -> list[Path]:
         if not self.parts.is_dir():
