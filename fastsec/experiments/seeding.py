@@ -12,8 +12,9 @@ do not share a stream and adding or reordering methods changes nobody's draws.
 ``SeedSequence`` hash (NEP 19 keeps its output stable) on all of them together, because the
 drop index is the last entropy word and everything before it is shared. Building one
 ``SeedSequence`` and ``PCG64`` per drop costs 15-25 us, 3-5 % of the fastest solve
-(closed-form AAUC at K = 10); in a batch of 13-32 drops it costs 2-3 us per drop. The generators' streams are
-bit-identical to ``np.random.Generator(np.random.PCG64(drop_sequence(...)))``.
+(closed-form AAUC at K = 10); in a batch of 13-32 drops it costs 2-3 us per drop. The
+generators' streams are bit-identical to
+``np.random.Generator(np.random.PCG64(drop_sequence(...)))``.
 """
 
 from __future__ import annotations
