@@ -2,7 +2,9 @@
 
 - ``RunnerOverhead``: a study whose draw and solve do nothing, so the time per row is the
   runner's and the store's own cost (seeding, row building, buffering, Parquet parts,
-  compaction). Compare ``track_overhead_us_per_row`` with the fastest method's solve time.
+  compaction), including the fixed cost of a run. The acceptance measure (overhead per drop
+  of a real aauc-fig3c run against its closed-form solve time, per K) is
+  ``tests/benchmarks/test_studies.py``.
 - ``StreamingMemory``: peak memory of a no-op study of 1 000 vs 10 000 drops; flat when
   rows stream to the store instead of accumulating.
 - ``Fig3cThroughput``: drops per second of ``aauc-fig3c`` per method (K up to 100, N = 100),

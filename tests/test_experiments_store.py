@@ -95,3 +95,22 @@ def test_check_writable(tmp_path):
     check_writable(tmp_path / "full")  # fine for a figure file, not for results:
     with pytest.raises(ParameterError, match="non-empty directory"):
         check_results_dir(tmp_path / "full")
+
+
+def test_append_columns_reads_back_as_append_of_the_rows(tmp_path):
+    # Reference: the row path (pandas frame of dicts). Columns come in two chunks, the second
+    # without the "history" column and with a failed row, joined by work.concat.
+    from fastsec.experiments.work import concat
+
+    first = _rows([0], [0, 1])
+    failed = _rows([1], [0], ["a"])[0] | {"secrecy_rate": math.nan, "iterations": None,
+                                          "converged": False, "error": "SolverError: x"}
+    second = [{k: v for k, v in r.items() if k != "history"} for r in [*_rows([1], [1]), failed]]
+    by_rows, by_columns = ResultsStore(tmp_path / "rows"), ResultsStore(tmp_path / "columns")
+    for st in (by_rows, by_columns):
+        st.initialise({"study": "s", "methods": ["a", "b"]})
+    assert by_rows.append(first + second) == 7
+    chunks = [{k: [r.get(k) for r in part] for k in part[0]} for part in (first, second)]
+    assert by_columns.append_columns(concat(chunks)) == 7
+    assert by_columns.append_columns(concat([])) == 0
+    pd.testing.assert_frame_equal(by_columns.read(), by_rows.read(), check_exact=True)

@@ -41,7 +41,7 @@ from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
 from fastsec.experiments import registry
 from fastsec.experiments.store import ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
-from fastsec.experiments.work import Chunk, run_chunk
+from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
 
 #: Distributions whose versions are recorded in every results record.
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
@@ -104,23 +104,24 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
 
 def _plan(study: Study, points: tuple[float, ...], drops: int, done: set[tuple[int, int, str]],
           workers: int, chunk: int | None) -> list[Chunk]:
-    pending = []
-    for p, x in enumerate(points):
+    pending: list[list[tuple[int, tuple[str, ...]]]] = []
+    for p in range(len(points)):
+        mine = []
         for d in range(drops):
-            todo = tuple(m for m in study.methods if (p, d, m) not in done)
+            todo = (tuple(m for m in study.methods if (p, d, m) not in done) if done
+                    else study.methods)
             if todo:
-                pending.append((p, float(x), d, todo))
+                mine.append((d, todo))
+        pending.append(mine)
     if chunk is None:
-        chunk = min(MAX_CHUNK, max(1, math.ceil(len(pending) / (CHUNKS_PER_WORKER * workers))))
-    chunks: list[Chunk] = []
-    for p, x in enumerate(points):
-        mine = [(d, todo) for q, _, d, todo in pending if q == p]
-        for i in range(0, len(mine), chunk):
-            chunks.append(Chunk(p, float(x), tuple(mine[i:i + chunk])))
-    return chunks
+        count = sum(len(mine) for mine in pending)
+        chunk = min(MAX_CHUNK, max(1, math.ceil(count / (CHUNKS_PER_WORKER * workers))))
+    return [Chunk(p, float(x), tuple(mine[i:i + chunk]))
+            for p, (x, mine) in enumerate(zip(points, pending, strict=True))
+            for i in range(0, len(mine), chunk)]
 
 
-def _serial(study: Study, seed: int, chunks: list[Chunk]) -> Iterator[list[dict]]:
+def _serial(study: Study, seed: int, chunks: list[Chunk]) -> Iterator[Columns]:
     for c in chunks:
         yield run_chunk(study, seed, c)
 
@@ -142,12 +143,12 @@ def single_threaded_children() -> Iterator[None]:
 
 
 def _processes(study: Study, seed: int, chunks: list[Chunk],
-               workers: int) -> Iterator[list[dict]]:
+               workers: int) -> Iterator[Columns]:
     with single_threaded_children():
         yield from _pool(study, seed, chunks, workers)
 
 
-def _pool(study: Study, seed: int, chunks: list[Chunk], workers: int) -> Iterator[list[dict]]:
+def _pool(study: Study, seed: int, chunks: list[Chunk], workers: int) -> Iterator[Columns]:
     ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     todo = iter(chunks)
@@ -190,7 +191,7 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
         raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
 
 
-def _dask(study: Study, seed: int, chunks: list[Chunk], client: Any) -> Iterator[list[dict]]:
+def _dask(study: Study, seed: int, chunks: list[Chunk], client: Any) -> Iterator[Columns]:
     from distributed import as_completed as dask_completed
 
     slots = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
@@ -335,25 +336,24 @@ def _run(study: Study, meta: dict[str, Any], store: ResultsStore, workers: int,
             client.close()
         if cluster is not None:
             cluster.close()
-    store.compact()
-    table = store.read()
+    table = store.compact()
     keep = (table["drop"] < drops) & (table["point"] < len(points))
     return table[keep].reset_index(drop=True)
 
 
-def _drain(results: Iterator[list[dict]], store: ResultsStore, name: str, total: int,
+def _drain(results: Iterator[Columns], store: ResultsStore, name: str, total: int,
            progress: bool, flush_seconds: float) -> None:
     """Append rows from ``results`` to ``store`` at most every ``flush_seconds``, and at exit."""
-    buffer: list[dict] = []
+    buffer: list[Columns] = []
     last_flush = time.monotonic()
     with tqdm(total=total, disable=not progress, unit="row", desc=name,
               dynamic_ncols=True) as bar:
         try:
-            for rows in results:
-                buffer.extend(rows)
-                bar.update(len(rows))
+            for columns in results:
+                buffer.append(columns)
+                bar.update(len(columns["method"]))
                 if time.monotonic() - last_flush >= flush_seconds:
-                    store.append(buffer)
+                    store.append_columns(concat(buffer))
                     buffer, last_flush = [], time.monotonic()
         finally:
-            store.append(buffer)
+            store.append_columns(concat(buffer))

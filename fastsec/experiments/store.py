@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from fastsec.errors import ParameterError
 
@@ -155,9 +157,24 @@ class ResultsStore:
         frame = pd.DataFrame(list(rows))
         if frame.empty:
             return 0
-        name = f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
-        _atomic_write(self.parts / name, lambda tmp: frame.to_parquet(tmp, index=False))
+        self._write_part(lambda tmp: frame.to_parquet(tmp, index=False))
         return len(frame)
+
+    def append_columns(self, columns: Mapping[str, Sequence[Any]]) -> int:
+        """Write rows given as columns (name -> equal-length values) as one new part.
+
+        Reads back as :meth:`append` of the same rows would. Faster: Arrow infers the column
+        types directly, without a pandas frame in between. Returns the number of rows written.
+        """
+        table = pa.table(dict(columns))
+        if table.num_rows == 0:
+            return 0
+        self._write_part(lambda tmp: pq.write_table(table, tmp))
+        return table.num_rows
+
+    def _write_part(self, write: Any) -> None:
+        name = f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
+        _atomic_write(self.parts / name, write)
 
     def _part_files(self) -> list[Path]:
         if not self.parts.is_dir():
@@ -182,14 +199,18 @@ class ResultsStore:
         frame = pd.concat(frames, ignore_index=True)
         return tidy(frame.drop_duplicates(subset=list(KEY), keep="first"), methods)
 
-    def compact(self) -> None:
-        """Merge all parts into one (written before the old parts are removed)."""
+    def compact(self) -> pd.DataFrame:
+        """Merge all parts into one (written before the old parts are removed).
+
+        Returns the table, as :meth:`read` would after the merge (without reading it again).
+        """
         parts = self._part_files()
-        if len(parts) < 2:
-            return
         frame = self.read()
+        if len(parts) < 2:
+            return frame
         merged = self.parts / f"part-{os.getpid()}-{uuid.uuid4().hex}.parquet"
         _atomic_write(merged, lambda tmp: frame.to_parquet(tmp, index=False))
         for part in parts:
             part.unlink(missing_ok=True)
         _fsync_dir(self.parts)
+        return frame
