@@ -1,16 +1,14 @@
 """BFOM-based AAUC (paper 000, Sec. V-B): the eq. (30) inner solvers against cvxpy, the
 mirror-prox kernel against its NumPy twin, eq. (41), feasibility, batching, Fig. 3c trend."""
 
-import cvxpy as cp
 import numpy as np
 import pytest
-from aauc_drops import make_drop
+from aauc_drops import eq30_cvxpy, eq30_instance, make_drop
 from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 from fastsec.aauc import bfom as bfom_module
 from fastsec.aauc import reference, solve
-from fastsec.aauc.bfom import bfom_batch, p5_instance, power_split
-from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.bfom import bfom_batch, power_split
 from fastsec.aauc.problem import p2_data
 
 # Clarabel's default tolerances are 1e-8 (relative gap); compare optimal values at 1e-6.
@@ -18,20 +16,7 @@ CVX_RTOL = 1e-6
 
 
 def _instance(rng, n, k):
-    drop, J = make_drop(rng, N=n, K=k)
-    data = p2_data(drop, J)
-    q = np.linalg.qr(data.Hs.conj().T)[0]
-    Hq = (data.Hs @ q)[None]
-    R, t = p5_instance(Hq, (q.conj().T @ asymptotic_point(data)[0])[None])
-    c = np.array([np.vdot(data.hs, data.hs).real])
-    return R, t, c, np.array([2 * data.pmax])
-
-
-def _cvxpy_eq30(R, t, c, rho2):
-    """Eq. (30) as max s s.t. R x + t ≥ s, c (ρ² − ‖x‖²) ≥ s, solved by cvxpy + Clarabel."""
-    x, s = cp.Variable(R.shape[2]), cp.Variable()
-    cons = [R[0] @ x + t[0] >= s, c[0] * cp.sum_squares(x) <= c[0] * rho2[0] - s]
-    return cp.Problem(cp.Maximize(s), cons).solve(solver="CLARABEL")
+    return eq30_instance(*make_drop(rng, N=n, K=k))
 
 
 def _value(R, t, c, rho2, x):
@@ -47,7 +32,7 @@ def test_active_set_solves_eq30_exactly(rng, k):
     active_set(M, t, c, rho2, act, 4 * k, nu, gap, ok)
     assert ok[0]
     value = _value(R, t, c, rho2, R[0].T @ nu[0])
-    assert value == pytest.approx(_cvxpy_eq30(R, t, c, rho2), rel=CVX_RTOL)
+    assert value == pytest.approx(eq30_cvxpy(R, t, c, rho2), rel=CVX_RTOL)
     # the certificate: saddle gap at rounding level
     assert 0 <= gap[0] <= 1e-10 * value + 1e-12
 
@@ -63,7 +48,7 @@ def test_mirror_prox_with_gap_rule_reaches_cvxpy(rng, k):
     assert its[0] < 200_000
     value = _value(R, t, c, rho2, x[0])
     assert gap[0] <= 1e-8 * abs(value)
-    assert value == pytest.approx(_cvxpy_eq30(R, t, c, rho2), rel=CVX_RTOL)
+    assert value == pytest.approx(eq30_cvxpy(R, t, c, rho2), rel=CVX_RTOL)
 
 
 @pytest.mark.parametrize("backtrack", [False, True])

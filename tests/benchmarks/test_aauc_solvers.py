@@ -11,15 +11,12 @@ Groups put each fastsec path next to what it replaces:
 - ``closed-form-N500-K20``: closed form vs SCO (once-built and rebuilt), I = 20.
 """
 
-import cvxpy as cp
 import numpy as np
 import pytest
+from aauc_drops import eq30_cvxpy, eq30_instance
 from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 from fastsec.aauc import Scenario, angular_matrix, draw, reference, solve
-from fastsec.aauc.bfom import p5_instance
-from fastsec.aauc.closed_form import asymptotic_point
-from fastsec.aauc.problem import p2_data
 
 
 def _drop(n, k, seed=7):
@@ -29,19 +26,7 @@ def _drop(n, k, seed=7):
 
 @pytest.fixture(scope="module")
 def eq30():
-    drop, J = _drop(100, 100)
-    data = p2_data(drop, J)
-    q = np.linalg.qr(data.Hs.conj().T)[0]
-    Hq = (data.Hs @ q)[None]
-    R, t = p5_instance(Hq, (q.conj().T @ asymptotic_point(data)[0])[None])
-    c = np.array([np.vdot(data.hs, data.hs).real])
-    return R, t, c, np.array([2 * data.pmax])
-
-
-def _eq30_cvxpy(R, t, c, rho2):
-    x, s = cp.Variable(R.shape[2]), cp.Variable()
-    cons = [R[0] @ x + t[0] >= s, c[0] * cp.sum_squares(x) <= c[0] * rho2[0] - s]
-    return cp.Problem(cp.Maximize(s), cons).solve(solver="CLARABEL")
+    return eq30_instance(*_drop(100, 100))
 
 
 def _eq30_active_set(R, t, c, rho2):
@@ -67,13 +52,13 @@ def _eq30_mirror_prox(impl, R, t, c, rho2):
 
 def test_eq30_cvxpy(benchmark, eq30):
     benchmark.group = "eq30-N100-K100"
-    benchmark.pedantic(_eq30_cvxpy, args=eq30, rounds=5, warmup_rounds=1)
+    benchmark.pedantic(eq30_cvxpy, args=eq30, rounds=5, warmup_rounds=1)
 
 
 def test_eq30_active_set(benchmark, eq30):
     benchmark.group = "eq30-N100-K100"
     value = benchmark(_eq30_active_set, *eq30)
-    assert value == pytest.approx(_eq30_cvxpy(*eq30), rel=1e-6)  # equal accuracy
+    assert value == pytest.approx(eq30_cvxpy(*eq30), rel=1e-6)  # equal accuracy
 
 
 def test_eq30_mirror_prox_paper_numba(benchmark, eq30):
