@@ -13,7 +13,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec.aauc.problem import P2Data, Solution
-from fastsec.aauc.sco import ASCENT_SLACK, checked_solve, real_map
+from fastsec.aauc.sco import ascent_check, checked_solve, real_map
 
 
 def _rates(data: P2Data, v: np.ndarray) -> tuple[float, float]:
@@ -71,15 +71,13 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
         checked_solve(problem, solver)
         yv = y.value / max(1.0, float(np.linalg.norm(y.value)))
         v_new = scale * (yv[:n] + 1j * yv[n:])
-        rate = _rates(data, v_new)[0]
-        slack = tol * max(1.0, history[-1])
-        if rate < history[-1] - ASCENT_SLACK * max(1.0, history[-1]):
-            stop = "no_ascent"
+        verdict = ascent_check(history, _rates(data, v_new)[0], tol)
+        if verdict == "no_ascent":
+            stop = verdict
             break
         v = v_new
-        history.append(rate)
-        if rate - history[-2] <= slack:
-            stop, converged = "tolerance", True
+        if verdict == "tolerance":
+            stop, converged = verdict, True
             break
     rate, secrecy = _rates(data, v)
     return Solution(v=v, w=np.zeros(data.n_help, dtype=np.complex128), objective=rate,

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak, row_space
-from fastsec.aauc.sco import ASCENT_SLACK, checked_solve, log_snr_params, real_map
+from fastsec.aauc.sco import ascent_check, checked_solve, log_snr_params, real_map
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -107,15 +107,13 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         # the solver meets |c_k| <= |g_k^H v|/σ to its tolerance only: clip onto it
         bound = np.abs(data.Hs @ (basis @ beta_new))
         c_new *= np.minimum(1.0, bound / np.maximum(np.abs(c_new), 1e-300))
-        value = _q2(data, basis @ beta_new, c_new)[0]
-        slack = tol * max(1.0, abs(history[-1]))
-        if value < history[-1] - ASCENT_SLACK * max(1.0, abs(history[-1])):
-            stop = "no_ascent"
+        verdict = ascent_check(history, _q2(data, basis @ beta_new, c_new)[0], tol)
+        if verdict == "no_ascent":
+            stop = verdict
             break
         beta, c = beta_new, c_new
-        history.append(value)
-        if value - history[-2] <= slack:
-            stop, converged = "tolerance", True
+        if verdict == "tolerance":
+            stop, converged = verdict, True
             break
     z = basis @ beta
     objective, secrecy = _q2(data, z, c)

@@ -76,6 +76,22 @@ LAST_TRY = {"CLARABEL": {"tol_feas": 1e-7, "tol_gap_abs": 1e-7, "tol_gap_rel": 1
 ASCENT_SLACK = 1e-7
 
 
+def ascent_check(history: list[float], value: float, tol: float) -> str | None:
+    """Judge one SCA/SCO step by its objective ``value`` against ``history[-1]``.
+
+    Returns ``"no_ascent"`` (the step is rejected, ``history`` unchanged) when ``value`` falls
+    more than :data:`ASCENT_SLACK` (relative) below the last value; otherwise appends ``value``
+    to ``history`` and returns ``"tolerance"`` if it gained at most ``tol`` (relative, scale
+    max(1, |last|)), else ``None`` (keep iterating).
+    """
+    last = history[-1]
+    scale = max(1.0, abs(last))
+    if value < last - ASCENT_SLACK * scale:
+        return "no_ascent"
+    history.append(value)
+    return "tolerance" if value - last <= tol * scale else None
+
+
 def log_snr_params(amp: np.ndarray, amp_k: complex) -> dict:
     """Parameters of the linearised rate terms at the amplitudes of the expansion point.
 
@@ -208,15 +224,13 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     stop, converged = "iterations", False
     for _ in range(iters):
         z_new, w_new = surrogate.solve(z, w, solver)
-        value = p2_objective(data, z_new, w_new)
-        slack = tol * max(1.0, abs(history[-1]))
-        if value < history[-1] - ASCENT_SLACK * max(1.0, abs(history[-1])):
-            stop = "no_ascent"
+        verdict = ascent_check(history, p2_objective(data, z_new, w_new), tol)
+        if verdict == "no_ascent":
+            stop = verdict
             break
         z, w = z_new, w_new
-        history.append(value)
-        if value - history[-2] <= slack:
-            stop, converged = "tolerance", True
+        if verdict == "tolerance":
+            stop, converged = verdict, True
             break
     return aauc_solution(data, z, w, history=history, converged=converged, stop_reason=stop,
                          solver=solver)
