@@ -14,6 +14,7 @@ import pytest
 from fastsec.kernels import oam_effective as ke
 from fastsec.kernels.oam_steps import _cholesky_solve
 from numpy.testing import assert_allclose
+from oam_points import random_point
 
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
@@ -29,20 +30,12 @@ def scene():
     return s, channels(s)
 
 
-def _point(s, rng):
-    p = rng.uniform(0.01, 0.3, s.N_s)
-    a = rng.uniform(0.0, s.a_max, s.Q2)
-    theta1 = np.exp(2j * np.pi * rng.random(s.Q1))
-    theta2 = np.exp(2j * np.pi * rng.random(s.Q2))
-    return p, a, theta1, theta2
-
-
 def test_effective_kernels_match_numpy_forms_and_matrix_twin(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
     ns, m = s.N_s, lk.w1.shape[0]
     for _ in range(3):
-        p, a, theta1, theta2 = _point(s, rng)
+        p, a, theta1, theta2 = random_point(s, rng)
         v = np.empty((m, s.Q2), dtype=complex)
         ke.incident(lk.arrays, theta1, v)
         assert_allclose(v, (lk.w1 * theta1.conj()) @ ch.H_R1R2.T, rtol=REORDER_RTOL)

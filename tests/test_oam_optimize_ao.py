@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from fastsec.kernels.oam_objectives import rcg_secrecy, secrecy_terms
 from numpy.testing import assert_allclose
+from oam_points import random_point
 
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
@@ -33,14 +34,6 @@ def scene():
     return s, channels(s)
 
 
-def _point(s, rng):
-    p = rng.uniform(0.01, 0.3, s.N_s)
-    a = rng.uniform(0.0, s.a_max, s.Q2)
-    theta1 = np.exp(2j * np.pi * rng.random(s.Q1))
-    theta2 = np.exp(2j * np.pi * rng.random(s.Q2))
-    return p, a, theta1, theta2
-
-
 def _twin_rates(s, ch, p, a, theta1, theta2):
     """(R_B without log2 G, R_E) from the literal matrix twin."""
     t = sinr_terms_reference(s, ch, p, a, theta1, theta2)
@@ -52,7 +45,7 @@ def test_theta_objectives_match_matrix_twin(scene, rng):
     lk = ef.link(s, ch)
     grad = np.empty(max(s.Q1, s.Q2), dtype=complex)
     for _ in range(3):
-        p, a, theta1, theta2 = _point(s, rng)
+        p, a, theta1, theta2 = random_point(s, rng)
         r_b, r_e, _ = _twin_rates(s, ch, p, a, theta1, theta2)
         f1 = secrecy_terms(theta1, ef.theta1_data(lk, p, a, theta2), 0, grad[: s.Q1], False)
         f2 = secrecy_terms(theta2, ef.theta2_data(lk, ef.incident(lk, theta1), p, a), 0,
@@ -66,7 +59,7 @@ def test_theta_objectives_match_matrix_twin(scene, rng):
 def test_theta_gradients_match_finite_differences(scene, rng, which):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     a = np.full(s.Q2, s.a_max)  # Bob's SINR near 1: every term of the gradient matters
     if which == "theta1":
         data, theta = ef.theta1_data(lk, p, a, theta2), theta1
@@ -87,7 +80,7 @@ def test_theta_gradients_match_finite_differences(scene, rng, which):
 def test_theta_objective_tiny_sinr_uses_log1p(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     W, alpha, V, beta, c, sign = ef.theta1_data(lk, p, a, theta2)
     W, alpha = W * 1e-12, alpha * 1e-12  # SINRs ~ 1e-20: log(1 + x) would round to 0
     data = (W, alpha, V, beta, c, sign)
@@ -103,7 +96,7 @@ def test_theta_objective_tiny_sinr_uses_log1p(scene, rng):
 def test_effective_quantities_reproduce_sinrs(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     r_b, r_e, t = _twin_rates(s, ch, p, a, theta1, theta2)
     v = ef.incident(lk, theta1)
     pt = ef.power_terms(lk, v, a, theta1, theta2, s.p_r2_w)
@@ -121,7 +114,7 @@ def test_effective_quantities_reproduce_sinrs(scene, rng):
 def test_lifted_forms_reproduce_quadratic_forms(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     data = ef.theta1_data(lk, p, a, theta2)
     a_bar, b_bar = lifted_forms(data)
     lifted = np.append(theta1, 1.0)
@@ -135,7 +128,7 @@ def test_lifted_forms_reproduce_quadratic_forms(scene, rng):
 def test_rcg_on_theta1_objective_improves_and_keeps_unit_modulus(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     data = ef.theta1_data(lk, p, a, theta2)
     theta, f, iters, reason, _ = rcg_secrecy(*data, theta1[None], 1e-8, 0.0, 500,
                                              np.zeros((1, 0, 3)))
@@ -149,7 +142,7 @@ def test_rcg_on_theta1_objective_improves_and_keeps_unit_modulus(scene, rng):
 def test_numpy_twin_matches_kernel(scene, rng):
     s, ch = scene
     lk = ef.link(s, ch)
-    p, a, theta1, theta2 = _point(s, rng)
+    p, a, theta1, theta2 = random_point(s, rng)
     data = ef.theta1_data(lk, p, a, theta2)
     grad = np.empty(s.Q1, dtype=complex)
     f = secrecy_terms(theta1, data, 0, grad, True)
