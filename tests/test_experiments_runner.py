@@ -1,4 +1,5 @@
 import json
+import math
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from experiments_toy import draw, make, rate, solve
 
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.experiments import ResultsStore, run, seeding
-from fastsec.experiments.runner import WorkerError
+from fastsec.experiments.runner import GUIDED_SHARE, MAX_CHUNK, WorkerError, _plan
 from fastsec.experiments.study import Study
 
 TESTS = Path(__file__).parent
@@ -233,3 +234,32 @@ def test_worker_processes_run_one_blas_thread(monkeypatch):
     table = run(study, seed=0, workers=2, chunk=1)
     assert (table["blas_threads"] == "1").all()
     assert "OPENBLAS_NUM_THREADS" not in os.environ  # the parent's environment is restored
+
+
+@pytest.mark.parametrize(("drops", "workers"), [(1, 2), (50, 2), (400, 8), (5000, 2)])
+def test_plan_covers_every_pending_drop_once_in_shrinking_chunks(drops, workers):
+    study = make(values=(4.0, 8.0, 16.0), drops=drops)
+    done = {(1, d, m) for d in range(0, drops, 3) for m in study.methods[:2]}
+    chunks = _plan(study, (4.0, 8.0, 16.0), drops, done, workers, None)
+    planned = [(c.point, d, todo) for c in chunks for d, todo in c.todo]
+    expect = [(p, d, tuple(m for m in study.methods if (p, d, m) not in done))
+              for p in range(3) for d in range(drops)]
+    assert planned == expect  # each (point, drop) once, in order, with what is missing
+    sizes = [len(c.todo) for c in chunks]
+    assert all(c.x == (4.0, 8.0, 16.0)[c.point] for c in chunks)
+    # guided: never above MAX_CHUNK, never growing except where a point ends, and the last
+    # `workers` chunks are single drops, so the workers finish within one drop of each other
+    assert max(sizes) <= MAX_CHUNK
+    assert sizes[-workers:] == [1] * min(workers, len(sizes))
+    assert all(sizes[i] <= sizes[i - 1] for i in range(1, len(chunks))
+               if chunks[i].point == chunks[i - 1].point)
+    # few chunks: full ones while the cap binds, then a geometric tail
+    bound = 3 + 3 * drops / MAX_CHUNK + GUIDED_SHARE * workers * (1 + math.log(3 * drops))
+    assert len(chunks) <= bound
+
+
+def test_plan_with_a_fixed_chunk():
+    study = make(values=(4.0, 8.0), drops=7)
+    chunks = _plan(study, (4.0, 8.0), 7, set(), 2, 3)
+    assert [(c.point, len(c.todo)) for c in chunks] == [(0, 3), (0, 3), (0, 1), (1, 3), (1, 3),
+                                                        (1, 1)]

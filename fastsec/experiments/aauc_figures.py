@@ -13,7 +13,7 @@ seconds the runner measures around each ``solve`` call.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -47,8 +47,14 @@ def draw(x: float, rng: np.random.Generator, field: str, settings: Mapping[str, 
     (eq. (12)), computed once here and shared by every method of the drop.
     """
     value = int(x) if field in _INTEGER_FIELDS else float(x)
-    drop = aauc.draw(aauc.Scenario(**settings, **{field: value}), rng)
+    drop = aauc.draw(_scenario(field, value, tuple(sorted(settings.items()))), rng)
     return drop, aauc.angular_matrix(drop)
+
+
+@lru_cache(maxsize=64)
+def _scenario(field: str, value: float, settings: tuple[tuple[str, Any], ...]) -> aauc.Scenario:
+    """Return the (frozen) Scenario of one sweep point, built and validated once per process."""
+    return aauc.Scenario(**dict(settings), **{field: value})
 
 
 def solve(instance: tuple[aauc.Drop, np.ndarray], method: str) -> dict[str, Any]:

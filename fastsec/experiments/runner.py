@@ -50,8 +50,10 @@ RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", 
 RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params")
 #: Most drops per chunk: bounds the rows lost with a killed worker.
 MAX_CHUNK = 32
-#: Chunks per worker aimed at, for load balancing.
-CHUNKS_PER_WORKER = 16
+#: Guided self-scheduling: each chunk takes at most 1/(GUIDED_SHARE * workers) of the drops
+#: still unplanned, so chunks shrink to single drops towards the end of a run and the
+#: workers finish together even when the last sweep points are the slowest.
+GUIDED_SHARE = 4
 #: Work items queued per worker: enough to keep workers busy, few enough that finished
 #: results never pile up (memory stays flat however many drops a study has).
 IN_FLIGHT_PER_WORKER = 4
@@ -104,6 +106,12 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
 
 def _plan(study: Study, points: tuple[float, ...], drops: int, done: set[tuple[int, int, str]],
           workers: int, chunk: int | None) -> list[Chunk]:
+    """Chunks of the (point, drop) pairs with methods still to run, in point-major order.
+
+    ``chunk`` fixes the drops per chunk; by default chunk sizes follow guided
+    self-scheduling (see :data:`GUIDED_SHARE`), never more than :data:`MAX_CHUNK`. A chunk
+    never spans two sweep points.
+    """
     pending: list[list[tuple[int, tuple[str, ...]]]] = []
     for p in range(len(points)):
         mine = []
@@ -113,12 +121,16 @@ def _plan(study: Study, points: tuple[float, ...], drops: int, done: set[tuple[i
             if todo:
                 mine.append((d, todo))
         pending.append(mine)
-    if chunk is None:
-        count = sum(len(mine) for mine in pending)
-        chunk = min(MAX_CHUNK, max(1, math.ceil(count / (CHUNKS_PER_WORKER * workers))))
-    return [Chunk(p, float(x), tuple(mine[i:i + chunk]))
-            for p, (x, mine) in enumerate(zip(points, pending, strict=True))
-            for i in range(0, len(mine), chunk)]
+    left = sum(len(mine) for mine in pending)
+    chunks = []
+    for p, (x, mine) in enumerate(zip(points, pending, strict=True)):
+        i = 0
+        while i < len(mine):
+            size = chunk or min(MAX_CHUNK, math.ceil(left / (GUIDED_SHARE * workers)))
+            chunks.append(Chunk(p, float(x), tuple(mine[i:i + size])))
+            i += size
+            left -= len(chunks[-1].todo)
+    return chunks
 
 
 def _serial(study: Study, seed: int, chunks: list[Chunk]) -> Iterator[Columns]:
@@ -272,7 +284,8 @@ def run(
     progress : bool
         Show a progress bar with ETA on stderr.
     chunk : int, optional
-        Drops per work item (>= 1); default a few per worker, at most :data:`MAX_CHUNK`.
+        Drops per work item (>= 1); default guided sizes (:data:`GUIDED_SHARE`), at most
+        :data:`MAX_CHUNK`.
     flush_seconds : float
         Finished rows are appended to the store at most this often [s] (and at the end).
 
