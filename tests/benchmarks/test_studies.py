@@ -32,6 +32,7 @@ adds. The bound: CPU overhead per drop <= 5 % of the closed form's mean CPU solv
 same run. The numbers are printed and kept in ``extra_info``.
 """
 
+import os
 import tempfile
 import time
 from functools import partial
@@ -127,3 +128,36 @@ def test_runner_overhead_vs_fastest_method(benchmark, K, path):
         print(f"\nK={K} {clock:4s}: overhead {1e6 * per_drop[i]:5.1f} us/drop = "
               f"{100 * per_drop[i] / solve[i]:5.2f} % of closed form ({1e6 * solve[i]:4.0f} us);"
               f" fixed {1e3 * fixed[i]:4.1f} ms per run", end="")
+
+
+#: Drops per point of the scaling benchmark (the paper's count); FASTSEC_SCALING_DROPS overrides.
+SCALING_DROPS = int(os.environ.get("FASTSEC_SCALING_DROPS", "50"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fig3c_throughput(benchmark, workers):
+    """Whole ``aauc-fig3c`` (K = 10..100, N = 100, three methods), serial vs 2 workers.
+
+    Wall time of ``run`` from the call to the returned table: for 2 workers that includes
+    starting the worker processes (imports, Numba cache loads), which a serial run in this
+    warm process does not pay. ``extra_info`` also holds each method's throughput from its
+    summed solve seconds (drops/s per worker times workers), which leaves start-up out.
+    """
+    benchmark.group = f"aauc-fig3c, {SCALING_DROPS} drops per point"
+    study = get("aauc-fig3c")
+    run(study, drops=1, workers=1, quick=True)  # warm this process (imports, kernels)
+    tables = []
+
+    def bench():
+        with tempfile.TemporaryDirectory() as out:
+            tables.append(run(study, drops=SCALING_DROPS, workers=workers, out=out))
+    benchmark.pedantic(bench, rounds=2, iterations=1)
+    table = tables[-1]
+    drops = SCALING_DROPS * len(study.sweep.values)
+    benchmark.extra_info["drops_per_s"] = drops / benchmark.stats.stats.min
+    for method in study.methods:
+        solve_s = table.loc[table["method"] == method, "seconds"].sum()
+        benchmark.extra_info[f"{method}_solve_drops_per_s"] = workers * drops / solve_s
+    print(f"\nworkers={workers}: {drops / benchmark.stats.stats.min:.2f} drops/s; per method "
+          + ", ".join(f"{m} {benchmark.extra_info[f'{m}_solve_drops_per_s']:.1f}"
+                      for m in study.methods), end="")
