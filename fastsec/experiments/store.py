@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -32,6 +33,9 @@ KEY = ("point", "drop", "method")
 #: Columns every row has, in this order; study-specific extras follow, sorted by name.
 COLUMNS = ("study", "point", "x", "drop", "method", "seed", "secrecy_rate", "objective",
            "seconds", "iterations", "converged", "solver", "error")
+#: Integer, float columns of :data:`COLUMNS` (the rest: iterations, converged and text).
+_INTEGER = ("point", "drop", "seed")
+_FLOAT = ("x", "secrecy_rate", "objective", "seconds")
 _META = "meta.json"
 _PARTS = "parts"
 _TMP_PREFIX = ".tmp-"
@@ -90,30 +94,36 @@ def tidy(frame: pd.DataFrame, methods: Iterable[str] = ()) -> pd.DataFrame:
     sorts after them, alphabetically.
     ``iterations`` is a nullable integer (missing where a method failed), ``converged`` a
     bool, text columns are Python strings (``error`` is ``None`` where nothing failed).
+    Columns are converted once each, straight to their NumPy dtype (no copy of the frame).
     """
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    frame = frame.copy()
+    n = len(frame)
+    missing = pd.Series([None] * n, dtype=object)
+    columns: dict[str, Any] = {}
     for col in COLUMNS:
-        if col not in frame:
-            frame[col] = None
-    frame["point"] = frame["point"].astype("int64")
-    frame["drop"] = frame["drop"].astype("int64")
-    frame["seed"] = frame["seed"].astype("int64")
-    for col in ("x", "secrecy_rate", "objective", "seconds"):
-        frame[col] = frame[col].astype("float64")
-    frame["iterations"] = frame["iterations"].astype("Int64")
-    frame["converged"] = frame["converged"].fillna(False).astype(bool)
-    for col in ("study", "method", "solver", "error"):
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    extras = sorted(c for c in frame.columns if c not in COLUMNS)
-    frame = frame[list(COLUMNS) + extras]
+        values = frame[col] if col in frame else missing
+        if col in _INTEGER:
+            columns[col] = values.to_numpy(dtype=np.int64)
+        elif col in _FLOAT:
+            columns[col] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        elif col == "iterations":
+            columns[col] = values.astype("Int64").array
+        elif col == "converged":
+            columns[col] = values.fillna(False).to_numpy(dtype=bool)
+        else:  # text
+            columns[col] = pd.Series(values.to_numpy(dtype=object, na_value=None), dtype=object)
+    for col in sorted(c for c in frame.columns if c not in COLUMNS):
+        columns[col] = frame[col].reset_index(drop=True)
+    codes, names = pd.factorize(columns["method"])
     methods = list(methods)
-    others = sorted(set(frame["method"]) - set(methods))
-    order = {m: i for i, m in enumerate(methods + others)}
-    frame = frame.assign(_m=frame["method"].map(order))
-    frame = frame.sort_values(["point", "drop", "_m"], kind="stable").drop(columns="_m")
-    return frame.reset_index(drop=True)
+    rank = {m: i for i, m in enumerate(methods + sorted(set(names) - set(methods)))}
+    order = np.lexsort((np.array([rank[m] for m in names], dtype=np.int64)[codes],
+                        columns["drop"], columns["point"]))
+    out = pd.DataFrame(columns, copy=False)
+    if np.any(order != np.arange(n)):
+        out = out.take(order).reset_index(drop=True)
+    return out
 
 
 class ResultsStore:

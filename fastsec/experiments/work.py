@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from fastsec.experiments import seeding
@@ -44,6 +45,7 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
     """
     drops, methods, seconds, errors, outputs = [], [], [], [], []
     rngs = seeding.drop_rngs(seed, study.name, chunk.point, [drop for drop, _ in chunk.todo])
+    clock, solve = time.perf_counter, study.solve
     for (drop, todo), rng in zip(chunk.todo, rngs, strict=True):
         instance, draw_error = None, None
         try:
@@ -52,26 +54,31 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
             draw_error = f"{type(exc).__name__} while drawing: {exc}"
         for method in todo:
             out, error = {}, draw_error
-            start = time.perf_counter()
+            start = clock()
             if error is None:
                 try:
-                    out = study.solve(instance, method)
+                    out = solve(instance, method)
                 except Exception as exc:  # recorded in the row; the study goes on
                     error = f"{type(exc).__name__}: {exc}"
-            seconds.append(time.perf_counter() - start)
-            drops.append(drop)
-            methods.append(method)
+            seconds.append(clock() - start)
             errors.append(error)
             outputs.append(out if error is None else {})
+        drops += [drop] * len(todo)
+        methods += todo
     n = len(methods)
     columns: Columns = {"study": [study.name] * n, "point": [chunk.point] * n,
                         "x": [chunk.x] * n, "drop": drops, "method": methods, "seed": [seed] * n,
                         "seconds": seconds, "error": errors}
-    keys = dict.fromkeys(DEFAULTS) | dict.fromkeys(k for out in outputs for k in out)
+    keys = dict(DEFAULTS)
+    for out in outputs:
+        keys.update(out)  # only the keys matter here
     for key in keys:
         if key not in columns:  # the runner's own columns win over a solve output
-            default = DEFAULTS.get(key)
-            columns[key] = [out.get(key, default) for out in outputs]
+            try:  # every row has it (no failure): a C-level gather
+                columns[key] = list(map(itemgetter(key), outputs))
+            except KeyError:
+                default = DEFAULTS.get(key)
+                columns[key] = [out.get(key, default) for out in outputs]
     return columns
 
 
