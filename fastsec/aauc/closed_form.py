@@ -13,7 +13,7 @@ from fastsec.aauc.problem import P2Data, prop2_z
 
 def noise_sum(data: P2Data) -> float:
     """Σ_i σ_i² / ‖U^H g_i‖² of eq. (25), (28), (43) [W/W]."""
-    return float(np.sum(1.0 / np.sum(np.abs(data.Hs) ** 2, axis=1)))
+    return float(np.sum(1.0 / data.hs_row2))
 
 
 def prop3_w(data: P2Data) -> np.ndarray:
@@ -31,7 +31,8 @@ def prop3_w(data: P2Data) -> np.ndarray:
     # q dominant eigenvector of B^{-1/2} (Ξ + h h^H/σ²) B^{-1/2}, B = Ξ + λJ/σ_E², and
     # B^{-1/2} q is the dominant generalised eigenvector of (Ξ + h h^H/σ², B): one call
     m = data.n_help
-    u = eigh(xi + hh, xi + np.diag(data.je), subset_by_index=[m - 1, m - 1])[1][:, 0]
+    u = eigh(xi + hh, xi + np.diag(data.je), subset_by_index=[m - 1, m - 1],
+             check_finite=False)[1][:, 0]  # finite: P2Data is built from checked arrays
     return u / np.sqrt(np.real(np.vdot(u, xi @ u)))
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from fastsec._validate import check_array
 from fastsec.aauc.scenario import Drop
-from fastsec.aauc.secrecy import instantaneous_secrecy_rate
+from fastsec.aauc.secrecy import secrecy_given_leak
 from fastsec.errors import ParameterError
 
 _LN2 = np.log(2.0)
@@ -38,6 +38,8 @@ class P2Data:
         Householder vector of g_K (:func:`householder`); U = (I − 2 u u^H)[:, 1:].
     Hs : ndarray, shape (K-1, N-1), complex128
         Row k is g_k^H U / σ [1/√W].
+    hs_row2 : ndarray, shape (K-1,), float64
+        ‖U^H g_k‖² / σ² [1/W], the squared row norms of Hs (eq. (24), (25)).
     hs : ndarray, shape (K-1,), complex128
         h_K / σ [1/√W].
     je : ndarray, shape (K-1,), float64
@@ -57,6 +59,7 @@ class P2Data:
 
     u: np.ndarray
     Hs: np.ndarray
+    hs_row2: np.ndarray
     hs: np.ndarray
     je: np.ndarray
     pmax: float
@@ -129,11 +132,13 @@ def p2_data(drop: Drop, J: object) -> P2Data:
     if not np.linalg.norm(g[-1]) > 0:
         raise ParameterError("drop.g[K-1] (g_K) must be non-zero")
     u = householder(g[-1])
-    helpers = g[:-1].conj()  # rows g_k^H; g_k^H U = (g_k^H H)[1:]
-    Hs = (helpers - 2.0 * np.outer(helpers @ u, u.conj()))[:, 1:] / sigma
-    return P2Data(u=u, Hs=Hs, hs=drop.h_K / sigma, je=sc.lam * J / sc.sigma_e2_w,
-                  pmax=sc.pmax_w, g=g, hs_e=drop.h_E / sigma_e, gs_e=drop.g_E / sigma_e,
-                  sigma2=sc.sigma2_w)
+    helpers = g[:-1].conj()  # rows g_k^H; g_k^H U = (g_k^H H)[1:], H = I − 2 u u^H
+    Hs = helpers[:, 1:] - (2.0 * (helpers @ u))[:, None] * u[1:].conj()
+    Hs /= sigma
+    parts = Hs.view(np.float64)  # (K-1, 2(N-1)): real and imaginary parts
+    return P2Data(u=u, Hs=Hs, hs_row2=np.einsum("ij,ij->i", parts, parts), hs=drop.h_K / sigma,
+                  je=sc.lam * J / sc.sigma_e2_w, pmax=sc.pmax_w, g=g, hs_e=drop.h_E / sigma_e,
+                  gs_e=drop.g_E / sigma_e, sigma2=sc.sigma2_w)
 
 
 def row_space(Hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,13 +191,13 @@ def p2_objective(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
 def secrecy_rate(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
     """Instantaneous AAUC secrecy rate [bit/s/Hz] with the realised h_E (paper 000, eq. (6)-(7)).
 
-    R of eq. (7) from the point, then :func:`fastsec.aauc.secrecy.instantaneous_secrecy_rate`
-    (``hs_e`` is h_E/σ_E, so σ_E² is 1 in these units).
+    R of eq. (7) from the point, then eq. (6) (``hs_e`` is h_E/σ_E, so σ_E² is 1 in these
+    units).
     """
     snr_users = np.abs(data.Hs @ z) ** 2
     snr_k = np.abs(np.vdot(data.hs, w)) ** 2
     rate = 0.5 * np.log2(1.0 + min(snr_users.min(), snr_k))
-    return float(instantaneous_secrecy_rate(rate, w, data.hs_e, 1.0))
+    return float(secrecy_given_leak(rate, abs(np.vdot(data.hs_e, w)) ** 2, 1.0))
 
 
 def prop2_z(data: P2Data, power_w: float) -> np.ndarray:
@@ -212,8 +217,7 @@ def prop2_z(data: P2Data, power_w: float) -> np.ndarray:
         the columns are orthogonal and c equals eq. (24)'s factor.
 
     """
-    s = np.sum(np.abs(data.Hs) ** 2, axis=1)
-    direction = data.Hs.conj().T @ (1.0 / s)
+    direction = ((1.0 / data.hs_row2) @ data.Hs).conj()
     norm = np.linalg.norm(direction)
     return direction * (np.sqrt(max(power_w, 0.0)) / norm)
 

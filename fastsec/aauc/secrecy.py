@@ -108,7 +108,7 @@ def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
         raise ParameterError(f"h_E must have last dimension {w.shape[-1]} (like w), got "
                              f"{h_E.shape}")
     leak = np.abs(np.sum(np.conj(h_E) * w, axis=-1)) ** 2
-    return _secrecy(R, leak, sigma)
+    return secrecy_given_leak(R, leak, sigma)
 
 
 def model_secrecy_rate(R, w, J, sigma_e2_w, lam) -> np.ndarray:
@@ -139,7 +139,7 @@ def model_secrecy_rate(R, w, J, sigma_e2_w, lam) -> np.ndarray:
         raise ParameterError(f"J must be >= 0 with last dimension {w.shape[-1]} (like w), got "
                              f"shape {J.shape}")
     lam = check_real("lam", lam, 0.0, 1.0)
-    return _secrecy(R, lam * np.sum(J * np.abs(w) ** 2, axis=-1), sigma)
+    return secrecy_given_leak(R, lam * np.sum(J * np.abs(w) ** 2, axis=-1), sigma)
 
 
 def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Generator,
@@ -246,7 +246,7 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     leak = np.sum(J * np.abs(np.asarray(w)) ** 2, axis=-1)
 
     def mse(lam: float) -> float:
-        return float(np.mean((avg.value - _secrecy(R, lam * leak, sigma)) ** 2))
+        return float(np.mean((avg.value - secrecy_given_leak(R, lam * leak, sigma)) ** 2))
 
     grid = np.linspace(0.0, 1.0, 1001)
     i = int(np.argmin([mse(x) for x in grid]))
@@ -255,11 +255,11 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
                                     options={"xatol": 1e-8})
     lam = float(best.x) if best.fun <= mse(grid[i]) else float(grid[i])
     return LambdaFit(lam=lam, mse=mse(lam), average=avg,
-                     model=_secrecy(R, lam * leak, sigma), J=J)
+                     model=secrecy_given_leak(R, lam * leak, sigma), J=J)
 
 
-def _secrecy(R, leak, sigma):
-    """[R - ½ log2(1 + leak/σ²)]^+."""
+def secrecy_given_leak(R, leak, sigma):
+    """[R - ½ log2(1 + leak/σ²)]^+ (eq. (6) with leak = |h_E^H w|²), unchecked."""
     return np.maximum(R - 0.5 * np.log2(1.0 + leak / sigma), 0.0)
 
 
