@@ -11,15 +11,19 @@ They follow the paper's formulas literally and share no code with the kernels:
 - :func:`mirror_prox`: :func:`fastsec.kernels.mirror_prox.mirror_prox` (eq. (34), (40))
   repeated operation by operation in NumPy (same arguments, same in-place outputs).
 - :func:`secrecy_average_numpy`: the eq. (10) kernel's inner sums with NumPy/BLAS.
+- :func:`sco_cvx`: SCO written as a CVX user writes it (benchmark reference).
 """
 
 from __future__ import annotations
 
 import math
 
+import cvxpy as cp
 import numpy as np
 from scipy import integrate
 
+from fastsec.aauc.closed_form import closed_form_point
+from fastsec.aauc.problem import P2Data, eve_leak, p2_objective
 from fastsec.aauc.scenario import Drop, Scenario
 
 
@@ -188,3 +192,32 @@ def mirror_prox(R, t, c, rho2, x, logeta, L, backtrack, stop_gap, tol, max_iter,
                 break
         x[ib], logeta[ib], L[ib] = y, le, Lb
         out_iters[ib], out_gap[ib] = it, gap
+
+
+def sco_cvx(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
+    """SCO as a CVX user writes it: P2[n+1] (eq. (21)-(23)) rebuilt every iteration.
+
+    Variables z ∈ C^{N-1} and w ∈ C^{K-1} as the paper states them (no row-space
+    reduction, no scaling), started from the closed-form point like
+    :func:`fastsec.aauc.sco.sco`, for exactly ``iters`` iterations. Returns the P2 objective
+    after each iteration, shape (iters + 1,) [bit/s/Hz]. Benchmarks only.
+    """
+    z, w = closed_form_point(data)
+    history = [p2_objective(data, z, w)]
+    ln2 = math.log(2.0)
+    for _ in range(iters):
+        zv = cp.Variable(data.Hs.shape[1], complex=True)
+        wv = cp.Variable(data.n_help, complex=True)
+        t = cp.Variable()
+        a, b = data.Hs @ z, np.vdot(data.hs, w)
+        e_s = eve_leak(data, w)
+        lin_users = 2 * cp.real(cp.multiply(np.conj(a), data.Hs @ zv)) - np.abs(a) ** 2
+        lin_k = 2 * cp.real(np.conj(b) * (data.hs.conj() @ wv)) - abs(b) ** 2
+        eve = cp.sum(cp.multiply(data.je, cp.square(cp.abs(wv))))
+        objective = cp.log(1 + t) / (2 * ln2) - (eve - e_s) / (2 * ln2 * (1 + e_s))
+        constraints = [t <= lin_users, t <= lin_k,
+                       cp.sum_squares(zv) + cp.sum_squares(wv) <= 2 * data.pmax]
+        cp.Problem(cp.Maximize(objective), constraints).solve(solver=solver)
+        z, w = zv.value, wv.value
+        history.append(p2_objective(data, z, w))
+    return np.array(history)
