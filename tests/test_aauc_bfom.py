@@ -8,8 +8,9 @@ from fastsec.kernels.mirror_prox import active_set, mirror_prox
 
 from fastsec.aauc import average_secrecy_rate, reference, solve
 from fastsec.aauc import bfom as bfom_module
-from fastsec.aauc.bfom import bfom_batch, power_split
-from fastsec.aauc.problem import p2_data
+from fastsec.aauc.bfom import bfom_batch, p5_instance, power_split
+from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc.problem import p2_data, row_space
 
 # Clarabel's default tolerances are 1e-8 (relative gap); compare optimal values at 1e-6.
 CVX_RTOL = 1e-6
@@ -76,9 +77,14 @@ def _active_set_x(R, t, c, rho2):
 
 
 def test_power_split_solves_eq41(rng):
-    R, t, c, rho2 = _instance(rng, 30, 8)
+    data = p2_data(*make_drop(rng, N=30, K=8))
+    q, hq = row_space(data.Hs)
+    Hq, beta = hq[None], (q.conj().T @ asymptotic_point(data)[0])[None]
+    R, t = p5_instance(Hq, beta)
+    c, rho2 = np.array([np.vdot(data.hs, data.hs).real]), np.array([2 * data.pmax])
     x = _active_set_x(R, t, c, rho2)
-    s = power_split(R, t, c, rho2, 0.3 * x[None])
+    # power_split works from Hq β without forming R; eq. (41) is checked with R below
+    s = power_split(Hq, (Hq[0] @ beta[0])[None], t, c, rho2, 0.3 * x[None])
     yhat = x / np.linalg.norm(x)
     left = np.min(s[0] * (R[0] @ yhat) + t[0])
     right = c[0] * (rho2[0] - s[0] ** 2)

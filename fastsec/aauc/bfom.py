@@ -61,25 +61,34 @@ def p5_instance(Hq: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
     """
     amp = _apply(Hq, beta)
+    return p5_rows(Hq, amp), -np.abs(amp) ** 2
+
+
+def p5_rows(Hq: np.ndarray, amp: np.ndarray) -> np.ndarray:
+    """Rows R_k of eq. (33), shape (B, m, 2r), from ``amp`` = Hq β (see :func:`p5_instance`)."""
     rho = 2.0 * amp[:, :, None] * Hq.conj()
-    return np.concatenate([rho.real, rho.imag], axis=2), -np.abs(amp) ** 2
+    return np.concatenate([rho.real, rho.imag], axis=2)
 
 
-def power_split(R: np.ndarray, t: np.ndarray, c: np.ndarray, rho2: np.ndarray,
-                y: np.ndarray) -> np.ndarray:
+def power_split(Hq: np.ndarray, amp: np.ndarray, t: np.ndarray, c: np.ndarray,
+                rho2: np.ndarray, y: np.ndarray) -> np.ndarray:
     """√τ of eq. (41) along ŷ = y/‖y‖ (see :func:`fastsec.kernels.mirror_prox.ray_split`).
+
+    R_k · ŷ = Re(2 conj(amp_k) (Hq ŷ_c)_k), ŷ_c = ŷ[:r] + i ŷ[r:], without forming R.
 
     Parameters
     ----------
-    R : ndarray, shape (B, m, d), float64
-        Rows R_k (eq. (33)).
+    Hq : ndarray, shape (B, m, r), complex128
+        Hs Q (:func:`p5_instance`).
+    amp : ndarray, shape (B, m), complex128
+        Hq β at the expansion point.
     t : ndarray, shape (B, m), float64
         Offsets t_k.
     c : ndarray, shape (B,), float64
         ‖h_K‖²/σ_K².
     rho2 : ndarray, shape (B,), float64
         2 P_max [W].
-    y : ndarray, shape (B, d), float64
+    y : ndarray, shape (B, 2r), float64
         Direction (the inner solver's x).
 
     Returns
@@ -88,7 +97,9 @@ def power_split(R: np.ndarray, t: np.ndarray, c: np.ndarray, rho2: np.ndarray,
         √τ [√W].
 
     """
-    a = _apply(R, y / np.linalg.norm(y, axis=1, keepdims=True))
+    yhat = y / np.linalg.norm(y, axis=1, keepdims=True)
+    r = Hq.shape[2]
+    a = 2.0 * np.real(amp.conj() * _apply(Hq, yhat[:, :r] + 1j * yhat[:, r:]))
     out = np.empty(a.shape[0])
     ray_split(a, np.ascontiguousarray(t), c, rho2, out)
     return out
@@ -171,19 +182,20 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
         idx = np.flatnonzero(running)
         if idx.size == 0:
             break
-        R, t = p5_instance(Hq[idx], beta[idx])
+        amp = _apply(Hq[idx], beta[idx])
+        t = -np.abs(amp) ** 2
         x = np.zeros((idx.size, 2 * r))
         its = np.zeros(idx.size, dtype=np.int64)
         gap = np.full(idx.size, np.inf)
         if paper:
             le = np.full((idx.size, m + 1), -np.log(m + 1.0))
+            R = p5_rows(Hq[idx], amp)
             lhat = np.maximum(np.linalg.norm(R, axis=2).max(axis=1),
                               2.0 * c[idx] * np.maximum(np.sqrt(rho2[idx]), 1.0))
             Lb = lhat / (m + 1)
             mirror_prox(R, t, c[idx], rho2[idx], x, le, Lb, False, inner_stop == "gap",
                         inner_tol, max_inner, its, gap)
         else:
-            amp = _apply(Hq[idx], beta[idx])
             M = 4.0 * np.real(amp.conj()[:, :, None] * amp[:, None, :] * gram[idx])
             act = active[idx]
             nu = np.zeros((idx.size, m))
@@ -202,11 +214,12 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
                 xb = np.concatenate([beta[idx[bad]].real, beta[idx[bad]].imag], axis=1)
                 leb = logeta[idx[bad]]
                 Lf, itf, gf = L[idx[bad]], np.zeros(bad.size, dtype=np.int64), gap[bad]
-                mirror_prox(R[bad], t[bad], c[idx[bad]], rho2[idx[bad]], xb, leb, Lf, True,
-                            inner_stop == "gap", inner_tol, max_inner, itf, gf)
+                mirror_prox(p5_rows(Hq[idx[bad]], amp[bad]), t[bad], c[idx[bad]],
+                            rho2[idx[bad]], xb, leb, Lf, True, inner_stop == "gap", inner_tol,
+                            max_inner, itf, gf)
                 x[bad], le[bad], L[idx[bad]], its[bad], gap[bad] = xb, leb, Lf, itf, gf
             logeta[idx] = le
-        s = power_split(R, t, c[idx], rho2[idx], x)
+        s = power_split(Hq[idx], amp, t, c[idx], rho2[idx], x)
         xn = x / np.linalg.norm(x, axis=1, keepdims=True) * s[:, None]
         new_beta = xn[:, :r] + 1j * xn[:, r:]
         new_p4 = _p4_value(Hq[idx], new_beta, c[idx], rho2[idx])
