@@ -47,3 +47,22 @@ def test_infeasible_problem_raises_typed_error_with_status():
         solvers.solve(prob, "CLARABEL")
     assert info.value.solver == "CLARABEL"
     assert "infeasible" in info.value.status
+
+
+def test_retries_end_with_the_last_resort_settings(monkeypatch):
+    """Caller's settings, then tightened over them, then the last resort alone."""
+    x = cp.Variable()
+    prob = cp.Problem(cp.Minimize(x), [x >= 1])
+    seen = []
+    real_solve = cp.Problem.solve
+
+    def stalls_until_short_steps(self, *args, **kwargs):
+        seen.append(kwargs)
+        if "max_step_fraction" not in kwargs:
+            raise cp.error.SolverError("insufficient progress")
+        return real_solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp.Problem, "solve", stalls_until_short_steps)
+    assert solvers.solve(prob, "CLARABEL", max_iter=50) == pytest.approx(1.0, rel=1e-6)
+    assert [k.get("max_iter") for k in seen] == [50, 500, None]
+    assert seen[-1]["max_step_fraction"] == 0.9

@@ -33,7 +33,6 @@ from fastsec.aauc.problem import (
     p2_objective,
     row_space,
 )
-from fastsec.errors import SolverError
 
 
 def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -48,32 +47,18 @@ def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
 
 
 def checked_solve(problem: cp.Problem, solver: str) -> None:
-    """Solve a surrogate with :func:`fastsec.solvers.solve`, then one more settings rung.
+    """Solve a surrogate with :func:`fastsec.solvers.solve`, first with :data:`FIRST_TRY`.
 
-    :func:`fastsec.solvers.solve` tries the solver (here with :data:`FIRST_TRY` settings)
-    and again with tightened settings. Nearly converged SCO steps are degenerate (every
-    piece active) and Clarabel can stall a hair above its 1e-8 feasibility tolerance on both;
-    a last attempt with 1e-7 tolerances (:data:`LAST_TRY`) then reports ``optimal``. If that
-    fails too, the :class:`~fastsec.errors.SolverError` of the last attempt is raised with
-    the solver's status.
+    The retries (tightened settings, then a last resort) and the
+    :class:`~fastsec.errors.SolverError` with the solver's status are those of
+    :func:`fastsec.solvers.solve`.
     """
-    try:
-        solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
-    except SolverError:
-        if solver not in LAST_TRY:
-            raise
-        solvers.solve(problem, solver, **LAST_TRY[solver])
+    solvers.solve(problem, solver, **FIRST_TRY.get(solver, {}))
 
 
 #: Settings of the first attempt per solver: Clarabel's default static regularisation (1e-8)
 #: stalls more often on nearly converged steps than 1e-10.
 FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
-#: Settings of the last attempt per solver (after fastsec.solvers' tightened retry): 1e-7
-#: tolerances, and shorter interior-point steps (0.9 of the way to the cone boundary instead
-#: of 0.99), without which Clarabel stopped on "insufficient progress" at about 1e-3 gap on
-#: 3 of 50 drops of aauc-fig5a at K = 100 (0 of 180 drops with it).
-LAST_TRY = {"CLARABEL": {"tol_feas": 1e-7, "tol_gap_abs": 1e-7, "tol_gap_rel": 1e-7,
-                         "max_step_fraction": 0.9}}
 
 #: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
 #: the conic solver's own tolerance (1e-8) with a decade of headroom.
