@@ -99,10 +99,9 @@ def tidy(frame: pd.DataFrame, methods: Iterable[str] = ()) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     n = len(frame)
-    missing = pd.Series([None] * n, dtype=object)
     columns: dict[str, Any] = {}
     for col in COLUMNS:
-        values = frame[col] if col in frame else missing
+        values = frame[col] if col in frame else pd.Series([None] * n, dtype=object)
         if col in _INTEGER:
             columns[col] = values.to_numpy(dtype=np.int64)
         elif col in _FLOAT:
