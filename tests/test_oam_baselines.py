@@ -1,9 +1,10 @@
 """Baselines of paper 002, Sec. V, and the paper's qualitative results on a reduced setting.
 
-Default preset (σ_B² = σ_E² = -70 dBm, see fastsec.oam.scenario), Q1 = Q2 = 40 unless a
-test sweeps it, two random starts, fixed seeds. The margins (0.3 bit/s/Hz) are far above the
-AO's convergence tolerance (1e-6) and below the gaps seen at the paper's settings (> 0.8), so
-a regression that loses a scheme's advantage or a trend breaks them.
+Default link budget (σ_B² = σ_E² = -20 dBm, β = 4π, see fastsec.oam.scenario), Q1 = Q2 = 40
+unless a test sweeps it, two random starts, fixed seeds. The margins (0.3 bit/s/Hz) are far
+above the AO's convergence tolerance (1e-6) and below the gaps seen at the paper's settings
+(> 0.8), so a regression that loses a scheme's advantage or a trend breaks them. The paper's
+stated orderings on the default studies' own settings are in ``test_oam_claims.py``.
 """
 
 import numpy as np
@@ -46,9 +47,18 @@ def test_proposed_beats_random_phase_and_no_an(reduced):
         no_an = _rs(s, "no_an")
         assert proposed.rates.R_s > random_phase.rates.R_s + MARGIN
         assert proposed.rates.R_s > no_an.rates.R_s + MARGIN
-        # AN helps beyond the extra index bits of the AN modes: compare R_B - log2 G - R_E
-        assert (proposed.rates.R_s - proposed.rates.index_bits
-                > no_an.rates.R_s - no_an.rates.index_bits)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "Sec. V explains proposed > no AN by Eve's rate without AN; under the default link budget "
+    "Eve's rate is ~0.03 bit/s/Hz either way and the gap is the AN modes' index bits: "
+    "R_s - log2 G = 9.96 (proposed) vs 10.20 (no AN) at 30 dBm"))
+def test_an_helps_beyond_the_index_bits():
+    s = Scenario(p_total_dbm=30.0)
+    proposed, no_an = _rs(s), _rs(s, "no_an")
+    assert (proposed.rates.R_s - proposed.rates.index_bits
+            > no_an.rates.R_s - no_an.rates.index_bits)
 
 
 @pytest.mark.slow
@@ -89,15 +99,3 @@ def test_active_ris2_beats_double_passive(reduced):
     for p_dbm in (30.0,) if reduced else (30.0, 35.0):
         s = Scenario(p_total_dbm=p_dbm)
         assert _rs(s).rates.R_s > _rs(s, "dp").rates.R_s + MARGIN
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "Fig. 5 does not reproduce under free-space eq. (9) with beta = 1: the RIS1 -> RIS2 hop "
-    "(37.7 m) costs lambda / (4 pi d) ~ 2e-4 in amplitude, which Q1 Q2 / (Q1 + Q2) = 20 cannot "
-    "recover, so one 80-element RIS beats two 40-element RISs (R_s ~ 8.2 SA, 7.6 SP vs 4.8)"))
-def test_double_ris_beats_single_ris_same_element_count():
-    s = Scenario(Q1=40, Q2=40)
-    proposed = _rs(s).rates.R_s
-    assert proposed > _rs(s, "sa").rates.R_s
-    assert proposed > _rs(s, "sp").rates.R_s

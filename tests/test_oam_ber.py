@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fastsec.errors import ParameterError
-from fastsec.oam import Scenario, channels, eve_ber
+from fastsec.oam import PRESETS, Scenario, channels, eve_ber
 from fastsec.oam.reference import cophased_phases
 
 # BER tolerance: 5 binomial standard errors of the simulated rate (bits per point below).
@@ -12,8 +12,9 @@ SIGMAS = 5.0
 
 
 def _setup(n_s, rng):
-    # Little AN and a quiet RIS2 so that Eve's and Bob's BERs both leave 0.5 in the SNR range.
-    s = Scenario(Q1=12, Q2=12, N_s=n_s, rho=0.98, sigma_r2_dbm=-100.0)
+    # Little AN and a quiet RIS2 so that Eve's and Bob's BERs both leave 0.5 in the SNR range
+    # (free-space links: the transmit SNRs below are set for beta = 1).
+    s = Scenario(**PRESETS["free_space"], Q1=12, Q2=12, N_s=n_s, rho=0.98, sigma_r2_dbm=-100.0)
     ch = channels(s)
     a = np.full(s.Q2, s.a_max)
     t1, t2 = cophased_phases(s, ch, a)
@@ -66,7 +67,7 @@ def test_bad_inputs(rng):
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         eve_ber(s, ch, p, a, t1, t2, [10.0], rng=1)
     with pytest.raises(ParameterError, match="receiver must be one of"):
-        eve_ber(s, ch, p, a, t1, t2, [10.0], rng=rng, receiver="mmse")
+        eve_ber(s, ch, p, a, t1, t2, [10.0], rng=rng, receiver="ml")
     with pytest.raises(ParameterError, match="p must be one vector"):
         eve_ber(s, ch, np.tile(p, (2, 1)), a, t1, t2, [10.0], rng=rng)
     with pytest.raises(ParameterError, match=r"symbols must be in \[100, inf\]"):

@@ -84,10 +84,11 @@ def test_single_ris_topologies_from_geometry():
         g, ch = geometry(s), channels(s)
         surface = getattr(g, place)
         assert_array_equal(ch.H_R1R2, np.eye(6))
-        assert_allclose(ch.H_AR1, spherical_wave_reference(surface, g.alice, 0.1, 1.0),
+        assert_allclose(ch.H_AR1, spherical_wave_reference(surface, g.alice, 0.1, s.beta_ar1),
                         rtol=RTOL)
-        assert_allclose(ch.H_R2B, spherical_wave_reference(g.bob, surface, 0.1, 1.0), rtol=RTOL)
-        eve = (spherical_wave_reference(g.eve, surface, 0.1, 1.0) if place == "ris1"
+        assert_allclose(ch.H_R2B, spherical_wave_reference(g.bob, surface, 0.1, s.beta_r2b),
+                        rtol=RTOL)
+        eve = (spherical_wave_reference(g.eve, surface, 0.1, s.beta_r1e) if place == "ris1"
                else np.zeros((s.N_E, 6)))
         assert_allclose(ch.H_R1E, eve, rtol=RTOL)
     with pytest.raises(ParameterError, match="Q1 == Q2"):

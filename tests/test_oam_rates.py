@@ -5,7 +5,15 @@ import pytest
 from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError
-from fastsec.oam import Channels, Scenario, channels, geometry, secrecy_rate, stream_matrices
+from fastsec.oam import (
+    PRESETS,
+    Channels,
+    Scenario,
+    channels,
+    geometry,
+    secrecy_rate,
+    stream_matrices,
+)
 from fastsec.oam.reference import (
     cophased_phases,
     secrecy_rate_reference,
@@ -97,7 +105,8 @@ def _cn(rng, var, shape):
 @pytest.mark.parametrize("waveform", ["oam", "zc", "mimo"])
 def test_monte_carlo_sinr_matches_eq14_eq17(waveform, rng):
     # Noise levels chosen so that every term of each denominator matters (checked below).
-    s = Scenario(Q1=12, Q2=12, ris1_shape=(3, 4), rho=0.8, sigma_r2_dbm=-70.0,
+    s = Scenario(**PRESETS["free_space"], Q1=12, Q2=12, ris1_shape=(3, 4), rho=0.8,
+                 sigma_r2_dbm=-70.0,
                  sigma_b2_dbm=-95.0, sigma_e2_dbm=-45.0, waveform=waveform)
     ch = channels(s)
     a = rng.uniform(2.0, s.a_max, s.Q2)
@@ -229,8 +238,8 @@ def test_single_passive_ris_rates_match_direct_formula():
     p = np.array([0.2, 0.3, 0.1])
     rates = secrecy_rate(s, channels(s), p, np.ones(8), theta, np.ones(8))
     g = geometry(s)
-    h_ar = spherical_wave_reference(g.ris1, g.alice, 0.1, 1.0)
-    h_rb = spherical_wave_reference(g.bob, g.ris1, 0.1, 1.0)
+    h_ar = spherical_wave_reference(g.ris1, g.alice, 0.1, s.beta_ar1)
+    h_rb = spherical_wave_reference(g.bob, g.ris1, 0.1, s.beta_r2b)
     t = transmit_matrix("oam", s.N)[:, np.concatenate([s.signal_modes, s.an_modes])]
     r = receive_matrix("oam", s.N)[s.signal_modes]
     gain = np.abs(r @ h_rb @ np.diag(theta.conj()) @ h_ar @ t[:, :3]) ** 2

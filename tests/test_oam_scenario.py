@@ -33,11 +33,19 @@ def test_derived_powers():
 
 
 def test_presets():
-    assert set(PRESETS) == {"default", "paper"}
+    assert set(PRESETS) == {"default", "free_space", "low_noise"}
     assert Scenario.preset("default") == Scenario()
-    paper = Scenario.preset("paper", Q1=20)
-    assert paper.sigma_b2_dbm == paper.sigma_e2_dbm == -20.0 and paper.Q1 == 20
-    with pytest.raises(ParameterError, match=r"name must be one of \['default', 'paper'\]"):
+    betas = ("beta_ar1", "beta_r1r2", "beta_r2b", "beta_ae", "beta_r1e")
+    s = Scenario()  # Sec. V noise, eq. (9) with beta = 4 pi: entry lambda / d
+    assert s.sigma_b2_dbm == s.sigma_e2_dbm == -20.0
+    assert all(getattr(s, b) == 4 * math.pi for b in betas)
+    free = Scenario.preset("free_space", Q1=20)
+    assert free.sigma_b2_dbm == free.sigma_e2_dbm == -20.0 and free.Q1 == 20
+    assert all(getattr(free, b) == 1.0 for b in betas)
+    low = Scenario.preset("low_noise")
+    assert low.sigma_b2_dbm == low.sigma_e2_dbm == -70.0
+    assert all(getattr(low, b) == 1.0 for b in betas)
+    with pytest.raises(ParameterError, match=r"name must be one of \['default', 'free_space'"):
         Scenario.preset("literal")
 
 
@@ -50,14 +58,17 @@ def _bob_sinr_db_cophased(s):
 
 
 def test_link_budget_presets_behave_as_documented():
-    # Paper's literal noise: Bob's SINR far below 0 dB even with co-phased RISs, R_B ≈ log2 G.
-    sinr_db, rates = _bob_sinr_db_cophased(Scenario.preset("paper"))
+    # Free space at the paper's noise: Bob's SINR far below 0 dB even with co-phased RISs,
+    # R_B ≈ log2 G.
+    sinr_db, rates = _bob_sinr_db_cophased(Scenario.preset("free_space"))
     assert sinr_db < -30.0
     assert rates.R_B - rates.index_bits < 0.01
-    # Default preset: Bob's best mode reaches about 0 dB and his rate matters.
-    sinr_db, rates = _bob_sinr_db_cophased(Scenario())
-    assert sinr_db > -3.0
-    assert rates.R_B - rates.index_bits > 0.5
+    # Low noise and the default (beta = 4 pi): Bob's best co-phased mode is above 0 dB and his
+    # rate matters.
+    for s in (Scenario.preset("low_noise"), Scenario()):
+        sinr_db, rates = _bob_sinr_db_cophased(s)
+        assert sinr_db > -3.0
+        assert rates.R_B - rates.index_bits > 0.5
 
 
 BAD = [

@@ -48,7 +48,6 @@ from fastsec.oam.steps import (
     FAST_SOLVER,
     GAP_REL,
     amplification_step,
-    check_converged,
     p4_empty_message,
     power_step,
 )
@@ -357,7 +356,13 @@ class _AORun:
         self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
         self.converged = False
         self.solver = ""
+        self.exact_steps = opts.exact
         self.rs = ef.secrecy(lk, self.p, self.a, self.theta1, self.theta2)[0]
+
+    @property
+    def _step_solver(self) -> str:
+        """Solver (cvxpy) of the exact P4/P5 steps, also the fallback of a stalled kernel."""
+        return self.opts.solver if self.opts.exact else solvers.resolve_solver("auto")
 
     @property
     def theta_max_iter(self) -> int:
@@ -365,11 +370,16 @@ class _AORun:
 
     def solve(self) -> None:
         if self.method == "rmcg" and not self.opts.exact:
-            self._solve_kernel()
+            start = (self.p.copy(), self.a.copy(), self.theta1.copy(), self.theta2.copy())
+            if not self._solve_kernel():  # P4/P5 stalled: redo this start with cvxpy steps
+                self.p, self.a, self.theta1, self.theta2 = start
+                self.exact_steps = True
+                self._solve_steps()
         else:
             self._solve_steps()
 
-    def _solve_kernel(self) -> None:
+    def _solve_kernel(self) -> bool:
+        """Run the AO kernel; False (state undefined) when the fast P4/P5 solver stalled."""
         s, o, lk = self.s, self.opts, self.lk
         optimised = np.array([name in self.spec.optimised for name in SUBSTEPS])
         history, substeps, power, converged, counters, status, step_iters = _ao.rmcg_ao(
@@ -379,7 +389,7 @@ class _AORun:
         if status == _ao.AO_P4_EMPTY:
             raise ParameterError(p4_empty_message(s.p_th_w, s.N_s))
         if status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED):
-            check_converged(np.zeros(1, dtype=bool), np.array([step_iters]))
+            return False
         if status == _ao.AO_THETA_NONFINITE:
             raise ParameterError(_NONFINITE_THETA)
         self.history, self.substeps, self.substep_power = history, substeps, power
@@ -388,6 +398,7 @@ class _AORun:
         self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, counters)
         if "p" in self.spec.optimised:
             self.solver = FAST_SOLVER
+        return True
 
     def _solve_steps(self) -> None:
         history, substeps, substep_power = [self.rs], [], []
@@ -409,23 +420,23 @@ class _AORun:
         self.substep_power = np.array(substep_power).reshape(-1, 4)
 
     def _p_step(self) -> None:
-        s, o = self.s, self.opts
+        s = self.s
         v = ef.incident(self.lk, self.theta1)
         terms = ef.power_terms(self.lk, v, self.a, self.theta1, self.theta2, s.p_r2_w)
         if not s.active_ris:  # a passive surface has no budget: no RIS2 row in P4
             terms["ris_gain"], terms["ris_headroom"] = np.zeros(s.N_s), 0.0
         res = power_step(**terms, p=self.p, total_power=s.signal_power_w, p_th=s.p_th_w,
-                         exact=o.exact, solver=o.solver)
+                         exact=self.exact_steps, solver=self._step_solver)
         self.solver = res.solver
         self.p = res.solution[0]
 
     def _a_step(self) -> None:
-        s, o = self.s, self.opts
+        s = self.s
         v = ef.incident(self.lk, self.theta1)
         terms = ef.amplification_terms(self.lk, v, self.theta2, self.p)
         res = amplification_step(**terms, a=self.a, sigma2_r2=s.sigma_r2_w,
                                  sigma2_b=s.sigma_b2_w, ris_budget=s.p_r2_w, a_max=s.a_max,
-                                 exact=o.exact, solver=o.solver)
+                                 exact=self.exact_steps, solver=self._step_solver)
         self.a = res.solution[0]
 
     def _theta_solve(self, data, theta) -> np.ndarray:

@@ -8,23 +8,25 @@ defaults:
 * carrier wavelength λ = 0.1 m (3 GHz; the RIS spacing d_y = d_z = 0.05 m is then λ/2);
 * UCA radii r_A = r_B = r_E = 0.1 m (= λ) and initial azimuths α_A = α_B = α_E = 0;
 * Eve's distance from Alice D = 20 m (the paper gives only her angles θ = 0, φ = -π/20);
-* attenuation factors β = 1 on every link (free space, eq. (9));
+* attenuation factors β = 4π on every link, so that eq. (9)'s entry is λ/d · e^{−j2πd/λ}
+  (see *Link budget* below);
 * RIS shapes: the most nearly square factorisation Q_y <= Q_z of Q (40 -> 5 x 8);
 * power floor p_th = 0 dBm = 1 mW per signal mode (constraint (20c));
 * the SN pair used is the first of the G pairs (``sn_pair=0``: signal modes {0, 1, 2} and AN
   modes {4, 5, 6} for the Section V sizes);
 * Alice's and Bob's tilts ϑ_A,y = π/10, ϑ_B,y = -π/10 (Figs. 2-5 and 7).
 
-**Link-budget presets** (:data:`PRESETS`, :meth:`Scenario.preset`). With the paper's literal
-noise σ_B² = σ_E² = -20 dBm (preset ``"paper"``) and free-space β = 1, Bob's SINR stays
-between about -40 and -55 dB even with RIS phases co-phased for one mode: R_B is essentially
-the log2 G index bits and R_s collapses to ≈ log2 G - R_E, so the optimisation can only
-suppress Eve and the paper's trends do not show. The default preset (``"default"``) keeps
-every paper value but sets σ_B² = σ_E² = -70 dBm. Bob's SINR is then about -25 to -45 dB
-with random phases and reaches about 0 dB and above once the phases are aligned (Bob is then
-limited by the amplified RIS2 noise, σ_R2² = -60 dBm, rather than by σ_B²), so R_B depends on
-the power allocation, the amplification and both phase vectors. Both presets reproduce every
-figure's sweep; pick one with ``Scenario.preset("paper", ...)``.
+**Link budget** (:data:`PRESETS`, :meth:`Scenario.preset`; evidence in
+``docs/oam-link-budget.md``). The paper gives σ_B² = σ_E² = −20 dBm but not the attenuation
+factors β of eq. (9). Read as free space (β = 1, preset ``"free_space"``), every hop costs
+(λ/(4πd))² and Bob's SINR stays below about −40 dB for any RIS phases: R_B is the log2 G index
+bits and every scheme scores ≈ 3 bit/s/Hz, so no figure shows a trend. Lowering the noise
+instead (β = 1, σ² = −70 dBm, preset ``"low_noise"``, fastsec's earlier default) makes Bob's
+rate matter but reverses Fig. 4's ρ order, Fig. 5's double > single and Fig. 6's OAM/ZC
+pattern. The default keeps the paper's −20 dBm and sets β = 4π on every link, i.e. eq. (9)
+without its 1/(4π) (entry λ/d · e^{−j2πd/λ}, about 22 dB more per hop than free space):
+under it the orderings the paper's Sec. V states for Figs. 3-6 reproduce (measured in the
+docs page above and tested in ``tests/test_oam_claims.py``).
 
 **Baseline topologies** (Sec. V, Fig. 5). ``active_ris=False`` makes the amplifying surface
 passive: ``a = 1``, no RIS noise (σ_R2² = 0), no RIS budget, and all of P_total goes to Alice
@@ -50,12 +52,18 @@ from fastsec.oam.signalling import WAVEFORMS, sn_pair, sn_pair_count
 #: RIS topologies: the paper's two RISs, or one surface at RIS1's or at RIS2's place.
 TOPOLOGIES = ("double", "single_ris1", "single_ris2")
 
-#: Link-budget presets: field overrides applied on top of the dataclass defaults.
-#: ``"default"`` = the defaults themselves (σ_B² = σ_E² = -70 dBm); ``"paper"`` = Sec. V
-#: literally (σ_B² = σ_E² = -20 dBm), where Bob's SINR is ≈ -40 dB or less.
+#: β = 4π: eq. (9)'s entry λβ/(4πd) becomes λ/d (the default link budget).
+BETA_DEFAULT = 4.0 * math.pi
+_FREE_SPACE = dict.fromkeys(("beta_ar1", "beta_r1r2", "beta_r2b", "beta_ae", "beta_r1e"), 1.0)
+
+#: Link-budget presets: field overrides applied on top of the dataclass defaults (module
+#: docstring). ``"default"`` = the defaults (σ_B² = σ_E² = -20 dBm, β = 4π on every link);
+#: ``"free_space"`` = eq. (9) with β = 1 and the paper's -20 dBm, where Bob's SINR is
+#: ≈ -40 dB or less; ``"low_noise"`` = β = 1 with σ_B² = σ_E² = -70 dBm.
 PRESETS: dict[str, dict[str, float]] = {
     "default": {},
-    "paper": {"sigma_b2_dbm": -20.0, "sigma_e2_dbm": -20.0},
+    "free_space": {**_FREE_SPACE},
+    "low_noise": {**_FREE_SPACE, "sigma_b2_dbm": -70.0, "sigma_e2_dbm": -70.0},
 }
 
 
@@ -103,12 +111,12 @@ class Scenario:
     d_y_m, d_z_m : float
         RIS element spacings d_y, d_z [m] (Sec. V: 0.05).
     beta_ar1, beta_r1r2, beta_r2b, beta_ae, beta_r1e : float
-        Attenuation factors β of the five links of eq. (9) (not in the paper; default 1).
+        Attenuation factors β of the five links of eq. (9) (not in the paper; default 4π,
+        see the module docstring and :data:`PRESETS`).
     a_max : float
         Largest RIS2 amplification a_max (Sec. V: 10), constraint (20e).
     sigma_b2_dbm, sigma_e2_dbm : float
-        Noise powers σ_B², σ_E² at Bob and Eve [dBm] (Sec. V: -20; default -70, see
-        :data:`PRESETS`).
+        Noise powers σ_B², σ_E² at Bob and Eve [dBm] (Sec. V: -20).
     sigma_r2_dbm : float
         RIS2 noise power σ_R2² [dBm] (Sec. V: -60).
     p_total_dbm : float
@@ -169,14 +177,14 @@ class Scenario:
     tilt_e_y_rad: float = -math.pi / 4
     d_y_m: float = 0.05
     d_z_m: float = 0.05
-    beta_ar1: float = 1.0
-    beta_r1r2: float = 1.0
-    beta_r2b: float = 1.0
-    beta_ae: float = 1.0
-    beta_r1e: float = 1.0
+    beta_ar1: float = BETA_DEFAULT
+    beta_r1r2: float = BETA_DEFAULT
+    beta_r2b: float = BETA_DEFAULT
+    beta_ae: float = BETA_DEFAULT
+    beta_r1e: float = BETA_DEFAULT
     a_max: float = 10.0
-    sigma_b2_dbm: float = -70.0
-    sigma_e2_dbm: float = -70.0
+    sigma_b2_dbm: float = -20.0
+    sigma_e2_dbm: float = -20.0
     sigma_r2_dbm: float = -60.0
     p_total_dbm: float = 30.0
     pt_fraction: float = 0.9

@@ -1,0 +1,209 @@
+"""Every ordering paper 002's Sec. V states about Figs. 2-7, tested on the default studies.
+
+Each test runs the registered study's own ``draw`` and ``solve`` (default link budget,
+:data:`~fastsec.experiments.oam_figures.STARTS` random starts per drop, best reported) on the
+study's seeds (``drop_rng(0, study, point, drop)``), so it checks exactly what
+``fastsec run STUDY`` reports. The claims are listed, with the measured numbers, in
+``docs/oam-link-budget.md``.
+
+Decision rule: "A > B" holds when the difference of the drop means exceeds ``Z = 3`` standard
+errors (independent drops: each method has its own starts, SE² = s_A²/n + s_B²/n). "Rises"
+over a sweep means the last point beats the first by ``Z`` SEs and no step falls by more than
+``Z`` SEs. :data:`DROPS` = 8 drops per point: per-drop standard deviations of the best of 5
+starts are 0.05-0.5 bit/s/Hz (SE 0.02-0.2 with 8 drops), far below the gaps tested (> 0.6)
+except where a docstring says otherwise.
+
+Slow tests sweep the whole figure; under ``FASTSEC_REDUCED=1`` they use the study's quick
+sweep points (a subset of the same points, same settings and drop count), which decides the
+same claim at fewer x values.
+"""
+
+import functools
+import math
+
+import numpy as np
+import pytest
+
+from fastsec.experiments import registry, seeding
+
+#: Drops per sweep point (not tuned: fixed before the claims were measured).
+DROPS = 8
+#: Standard errors a difference must exceed to count as decided.
+Z = 3.0
+
+
+@functools.cache
+def _column(name: str, x: float, method: str, column: str = "secrecy_rate") -> np.ndarray:
+    """``column`` of ``DROPS`` drops of study ``name`` at sweep value ``x`` for ``method``."""
+    study = registry.get(name)
+    point = study.sweep.values.index(x)
+    rows = [study.solve(study.draw(x, seeding.drop_rng(0, name, point, d)), method)
+            for d in range(DROPS)]
+    values = np.array([row[column] for row in rows])
+    values.flags.writeable = False
+    return values
+
+
+def _diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean difference a - b and its standard error (independent samples)."""
+    return float(a.mean() - b.mean()), float(math.sqrt(a.var(ddof=1) / a.size
+                                                       + b.var(ddof=1) / b.size))
+
+
+def _greater(a: np.ndarray, b: np.ndarray) -> bool:
+    diff, se = _diff(a, b)
+    return diff > Z * se
+
+
+def _rises(series: list[np.ndarray]) -> bool:
+    pairs = zip(series[:-1], series[1:], strict=True)
+    steps_ok = all(_diff(b, a)[0] > -Z * _diff(b, a)[1] for a, b in pairs)
+    return steps_ok and _greater(series[-1], series[0])
+
+
+def _points(name: str, reduced: bool) -> tuple[float, ...]:
+    return registry.get(name).sweep.points(reduced)
+
+
+# ------------------------------------------------------------------------------ Fig. 3
+# "our proposed ... scheme has higher secrecy rates than the conventional LoS MIMO secure
+# communications with RISs"; "PA RIS-OAM without AN performs worse than our proposed scheme";
+# random phases "cannot fully utilize the phase advantage of RIS". Q = 40 (measured means with
+# 8 drops: proposed 13.3 ± 0.1, no AN 11.4 ± 0.1, PA RIS-MIMO 8.6 ± 0.05, random 6.3 ± 0.3).
+@pytest.mark.parametrize("baseline", ["pa_ris_mimo", "no_an", "random_phase"])
+def test_fig3_proposed_beats_baselines_at_q40(baseline):
+    assert _greater(_column("oam-fig3", 40.0, "proposed"), _column("oam-fig3", 40.0, baseline))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("baseline", ["pa_ris_mimo", "no_an", "random_phase"])
+def test_fig3_proposed_beats_baselines_at_every_q(baseline, reduced):
+    for q in _points("oam-fig3", reduced):
+        assert _greater(_column("oam-fig3", q, "proposed"), _column("oam-fig3", q, baseline)), q
+
+
+# "the increase of RIS reflecting elements brings to the increase of secrecy rates of all
+# schemes"; "the PA RIS-OAM with random phases scheme ... increases slowly".
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["proposed", "pa_ris_mimo", "no_an", "random_phase"])
+def test_fig3_secrecy_rate_rises_with_q(scheme, reduced):
+    assert _rises([_column("oam-fig3", q, scheme) for q in _points("oam-fig3", reduced)])
+
+
+@pytest.mark.slow
+def test_fig3_random_phases_rise_more_slowly_than_proposed(reduced):
+    first, last = _points("oam-fig3", reduced)[0], _points("oam-fig3", reduced)[-1]
+    rise = {m: _column("oam-fig3", last, m) - _column("oam-fig3", first, m).mean()
+            for m in ("proposed", "random_phase")}
+    assert _greater(rise["proposed"], rise["random_phase"])
+
+
+# ------------------------------------------------------------------------------ Fig. 4
+# "the secrecy rates of our proposed scheme increase as ρ increases"; "Figs. 3 and 4
+# demonstrate the effectiveness of employing AN" (proposed, ρ = 0.9 as in Fig. 3, > no AN).
+# Gaps between ρ values are 0.3-0.7 bit/s/Hz with per-arm SEs of 0.04-0.08 up to 30 dBm.
+def test_fig4_secrecy_rate_rises_with_rho_at_30dbm():
+    series = [_column("oam-fig4", 30.0, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)]
+    assert _greater(series[1], series[0]) and _greater(series[2], series[1])
+
+
+def _skip_unless_in_sweep(name: str, x: float, reduced: bool) -> None:
+    if x not in _points(name, reduced):
+        pytest.skip(f"{x} is not in the reduced sweep of {name}")
+
+
+FIG4_40DBM = pytest.mark.xfail(strict=True, reason=(
+    "At 40 dBm the order rho = 0.5 < 0.7 holds in the mean but is not decided with 8 drops: "
+    "15.33 +- 0.25 vs 16.04 +- 0.20 (difference 0.71 +- 0.32, 2.2 SE); the optimiser's local "
+    "optima spread R_s by an SD of 0.56-0.70 bit/s/Hz per drop at 40 dBm against 0.1-0.25 "
+    "below (R_E stays < 0.06)"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p", [10.0, 20.0, 30.0, pytest.param(40.0, marks=FIG4_40DBM)])
+def test_fig4_rho_order_at_every_power(p, reduced):
+    _skip_unless_in_sweep("oam-fig4", p, reduced)
+    series = [_column("oam-fig4", p, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)]
+    assert _greater(series[1], series[0]) and _greater(series[2], series[1])
+
+
+@pytest.mark.slow
+def test_fig4_an_helps_at_every_power(reduced):
+    for p in _points("oam-fig4", reduced):
+        assert _greater(_column("oam-fig4", p, "proposed@0.9"), _column("oam-fig4", p, "no_an"))
+
+
+# ------------------------------------------------------------------------------ Fig. 5
+# "our proposed scheme (or the SA RIS-OAM scheme) is superior to the DP RIS-OAM scheme (or the
+# SP RIS-OAM scheme)" (active > passive); "the secrecy rate of our proposed scheme (or the DP
+# RIS-OAM scheme) is higher than that of the SA RIS-OAM scheme (or the SP RIS-OAM scheme)"
+# (double > single, 80 elements in all). DP and SP reach the same point from every start
+# (SE ~ 1e-12).
+FIG5_PAIRS = [("proposed", "dp"), ("sa", "sp"), ("proposed", "sa"), ("dp", "sp")]
+
+
+@pytest.mark.parametrize(("better", "worse"), FIG5_PAIRS)
+def test_fig5_active_beats_passive_and_double_beats_single_at_30dbm(better, worse):
+    assert _greater(_column("oam-fig5", 30.0, better), _column("oam-fig5", 30.0, worse))
+
+
+FIG5_SA_40DBM = pytest.mark.xfail(strict=True, reason=(
+    "SA > SP is not decided at 40 dBm: 11.20 +- 0.29 vs 10.76 (1.5 SE). SA has no surface "
+    "that Eve hears (no RIS1; the RIS2 -> Eve link is blocked), so it cannot steer power away "
+    "from her direct link: R_E = 3.23 bit/s/Hz at 40 dBm (SP: 0.01) and SA's R_s stalls from "
+    "30 dBm (11.24) to 40 dBm (11.20)"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p", [10.0, 20.0, 30.0, 40.0])
+@pytest.mark.parametrize(("better", "worse"), FIG5_PAIRS)
+def test_fig5_orderings_at_every_power(better, worse, p, reduced, request):
+    _skip_unless_in_sweep("oam-fig5", p, reduced)
+    if (better, worse, p) == ("sa", "sp", 40.0):
+        request.applymarker(FIG5_SA_40DBM)
+    assert _greater(_column("oam-fig5", p, better), _column("oam-fig5", p, worse))
+
+
+# ------------------------------------------------------------------------------ Fig. 6
+# "the PA RIS-OAM with ZC scheme outperforms our proposed scheme in terms of the secrecy rate at
+# around π/6 <= ϑ_A,y <= 3π/10" and ZC helps "when the conventional OAM shows poor security
+# performance": ZC wins inside the band, OAM outside it. Sweep points k π/20 inside the band:
+# k = 4, 5, 6; "around" leaves the neighbours k = 3 and 7 to either; outside: k = 0, 1, 2, 8,
+# 9, 10.
+FIG6_INSIDE = (4, 5, 6)
+FIG6_OUTSIDE = (0, 1, 2, 8, 9, 10)
+FIG6_TILT0 = pytest.mark.xfail(strict=True, reason=(
+    "At theta_A,y = 0 OAM and ZC tie: 12.08 +- 0.02 vs 12.15 +- 0.04 (ZC ahead by 1.7 SE); "
+    "both keep Eve below 0.04 bit/s/Hz (R_E 0.006 vs 0.031) and Bob's rates are 12.09 vs 12.18, "
+    "so OAM's advantage outside the band shows only from pi/20 on (12.72 vs 11.71)"))
+
+
+def _tilt(k: int) -> float:
+    return round(k * math.pi / 20, 12)
+
+
+@pytest.mark.parametrize("k", [4, 9])
+def test_fig6_zc_wins_inside_the_band_and_oam_outside(k):
+    proposed, zc = _column("oam-fig6", _tilt(k), "proposed"), _column("oam-fig6", _tilt(k), "zc")
+    assert _greater(zc, proposed) if k in FIG6_INSIDE else _greater(proposed, zc)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [*FIG6_INSIDE, pytest.param(0, marks=FIG6_TILT0),
+                               *FIG6_OUTSIDE[1:]])
+def test_fig6_zc_wins_exactly_inside_the_band(k, reduced):
+    if reduced and k not in (4, 9, 0):
+        pytest.skip("reduced: one tilt inside the band, one outside and the tie at 0")
+    proposed, zc = _column("oam-fig6", _tilt(k), "proposed"), _column("oam-fig6", _tilt(k), "zc")
+    assert _greater(zc, proposed) if k in FIG6_INSIDE else _greater(proposed, zc)
+
+
+# ------------------------------------------------------------------------------ Fig. 7
+# "the BER of Eve for our proposed scheme is greater than that for the PA RIS-MIMO scheme".
+# The study's y: Eve's LMMSE BER on the power-carrying signal mode vs the SNR at Eve.
+@pytest.mark.slow
+def test_fig7_eve_ber_higher_for_oam_than_mimo(reduced):
+    for snr in _points("oam-fig7", reduced):
+        proposed = _column("oam-fig7", snr, "proposed", "ber_eve_dominant")
+        mimo = _column("oam-fig7", snr, "pa_ris_mimo", "ber_eve_dominant")
+        assert _greater(proposed, mimo), snr
