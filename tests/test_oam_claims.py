@@ -33,15 +33,17 @@ Z = 3.0
 
 
 @functools.cache
-def _column(name: str, x: float, method: str, column: str = "secrecy_rate") -> np.ndarray:
-    """``column`` of ``DROPS`` drops of study ``name`` at sweep value ``x`` for ``method``."""
+def _rows(name: str, x: float, method: str) -> tuple[dict, ...]:
+    """Rows of ``DROPS`` drops of study ``name`` at sweep value ``x`` for ``method``."""
     study = registry.get(name)
     point = study.sweep.values.index(x)
-    rows = [study.solve(study.draw(x, seeding.drop_rng(0, name, point, d)), method)
-            for d in range(DROPS)]
-    values = np.array([row[column] for row in rows])
-    values.flags.writeable = False
-    return values
+    return tuple(study.solve(study.draw(x, seeding.drop_rng(0, name, point, d)), method)
+                 for d in range(DROPS))
+
+
+def _column(name: str, x: float, method: str, column: str = "secrecy_rate") -> np.ndarray:
+    """``column`` of :func:`_rows`, shape (DROPS,)."""
+    return np.array([row[column] for row in _rows(name, x, method)])
 
 
 def _diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -63,6 +65,37 @@ def _rises(series: list[np.ndarray]) -> bool:
 
 def _points(name: str, reduced: bool) -> tuple[float, ...]:
     return registry.get(name).sweep.points(reduced)
+
+
+# ------------------------------------------------------------------------------ Fig. 2
+# "the secrecy rates of these two algorithms are rapidly convergent to the maximum values as
+# the iteration increases. The iteration number required by the RMCG-AO algorithm is close to
+# the same as the SDR-AO algorithm, while the computational complexity of the former algorithm
+# is lower." Per AO run (the study's drops are single runs): R_s never drops, reaches 99 % of
+# its final gain within half of the 10 iterations, and the two algorithms need iteration counts
+# within 2 of each other. The complexity claim is a timing: the rows' ``seconds`` are reported
+# in docs/oam-link-budget.md, not tested (speed is measured in benchmarks). SDR-AO costs about
+# 30 s a run at Q1 = Q2 = 40, so the test runs 2 drops at 30 dBm (reduced: 1 drop; a per-run
+# claim, decided on each run).
+def _iterations_to_99(rates: list[float], start: float) -> int:
+    gain = np.asarray(rates) - start
+    return int(np.argmax(gain >= 0.99 * gain[-1])) + 1
+
+
+@pytest.mark.slow
+def test_fig2_rmcg_and_sdr_converge_rapidly_in_alike_iterations(reduced):
+    study = registry.get("oam-fig2")
+    point = study.sweep.values.index(30.0)
+    for drop in range(1 if reduced else 2):
+        instance = study.draw(30.0, seeding.drop_rng(0, "oam-fig2", point, drop))
+        needed = {}
+        for method in study.methods:
+            row = study.solve(instance, method)
+            rates = row["rate_per_iteration"]
+            assert np.all(np.diff([row["history"][0], *rates]) >= -1e-9 * abs(rates[-1]))
+            needed[method] = _iterations_to_99(rates, row["history"][0])
+            assert needed[method] <= 5, (method, rates)
+        assert abs(needed["proposed"] - needed["proposed:sdr"]) <= 2, needed
 
 
 # ------------------------------------------------------------------------------ Fig. 3

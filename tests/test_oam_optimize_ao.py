@@ -6,6 +6,8 @@ closed forms at tiny SINR, the NumPy twins of the step surrogates
 (:mod:`fastsec.oam.steps_reference`) and cvxpy (``exact=True``).
 """
 
+import sys
+
 import numpy as np
 import pytest
 from fastsec.kernels.oam_objectives import rcg_secrecy, secrecy_terms
@@ -24,6 +26,9 @@ from fastsec.oam.optimize_reference import (
 from fastsec.oam.reference import sinr_terms_reference
 from fastsec.oam.sdr import lifted_forms
 from fastsec.oam.steps_reference import bob_rate_from_chi, secrecy_rate_from_gains
+
+# the module: the name fastsec.oam.optimize is the function
+optimize_module = sys.modules["fastsec.oam.optimize"]
 
 Q = 8
 
@@ -216,6 +221,23 @@ def test_exact_cvxpy_steps_agree_with_fast_path():
     # Same start; the steps agree to ~1e-6 relative per step (solver tolerances), which the
     # AO can amplify over 4 iterations: 1e-4 relative in R_s.
     assert_allclose(exact.history, fast.history, rtol=1e-4)
+
+
+def test_stalled_fast_step_falls_back_to_cvxpy_from_the_same_start(monkeypatch):
+    # A P4/P5 stall in the AO kernel (seen once in ~30 starts at Q = 60 with beta = 4 pi) must
+    # not end the run: that start is redone with the cvxpy steps, i.e. exactly exact=True.
+    s = Scenario(Q1=8, Q2=8)
+    exact = optimize(s, rng=np.random.default_rng(1), max_iters=4, exact=True)
+    kernel = optimize_module._ao.rmcg_ao
+
+    def stalled(*args):
+        out = kernel(*args)
+        return (*out[:5], optimize_module._ao.AO_P5_STALLED, 1287)
+
+    monkeypatch.setattr(optimize_module._ao, "rmcg_ao", stalled)
+    res = optimize(s, rng=np.random.default_rng(1), max_iters=4)
+    assert res.solver == exact.solver != "primal-dual-ipm"
+    assert_allclose(res.history, exact.history, rtol=1e-12)
 
 
 def test_multiple_starts_keep_best_and_are_reproducible():

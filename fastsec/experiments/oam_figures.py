@@ -62,7 +62,7 @@ _PTOTAL_DBM = (10.0, 20.0, 30.0, 40.0)
 #: SNR-at-Eve sweep [dB] of Fig. 7.
 _SNR_DB = (0.0, 5.0, 10.0, 15.0, 20.0)
 #: QPSK symbols per signal mode and SNR point of Fig. 7.
-_BER_SYMBOLS = 100000
+_BER_SYMBOLS = 20000
 #: Eve's receiver and SNR reference of Fig. 7 (module docstring).
 FIG7_RECEIVER = "mmse"
 FIG7_SNR_REFERENCE = "eve"
