@@ -120,7 +120,8 @@ def test_oam_study_uses_the_papers_settings(name):
 
 def test_oam_fig7_is_eves_ber_on_a_log_axis():
     study = registry.get("oam-fig7")
-    assert study.plot.y == "ber_eve" and study.plot.y_scale == "log"
+    assert study.plot.y == "ber_eve_dominant" and study.plot.y_scale == "log"
+    assert (study.params["receiver"], study.params["snr_reference"]) == ("mmse", "eve")
     assert list(study.methods) == ["proposed", "pa_ris_mimo"]
     (scenario, _), snr = study.draw(10.0, seeding.drop_rng(0, "oam-fig7", 0, 0))
     assert snr == 10.0 and scenario.p_total_dbm == 30.0 and scenario.Q1 == scenario.Q2 == 40
@@ -183,12 +184,12 @@ def test_oam_fig2_quick_form_runs_end_to_end_and_plots(tmp_path):
     assert plot(tmp_path).stat().st_size > 5000
 
 
-# The paper's literal link budget (paper 002 Sec. V: σ_B² = σ_E² = −20 dBm) as "-paper" studies.
-PAPER_NOISE = {"sigma_b2_dbm": -20.0, "sigma_e2_dbm": -20.0}
+# The free-space reading of eq. (9) (β = 1, σ_B² = σ_E² = −20 dBm) as "-paper" studies.
+PAPER_NOISE = oam.PRESETS["free_space"]
 
 
 @pytest.mark.parametrize("name", ["oam-fig2", *sorted(OAM)])
-def test_paper_link_budget_variant_differs_only_in_the_noise(name):
+def test_paper_variant_differs_only_in_the_link_budget(name):
     default, paper = registry.get(name), registry.get(f"{name}-paper")
     assert paper.methods == default.methods and paper.sweep == default.sweep
     for point, x in enumerate(default.sweep.values):
@@ -204,7 +205,7 @@ def test_no_paper_variant_for_the_ber_figure():
 
 @pytest.mark.slow
 def test_paper_link_budget_collapses_bobs_rate_to_the_index_bits(tmp_path):
-    # PAPERS.md: at −20 dBm Bob's SINR is about −40 dB, so R_B ≈ log2 G and R_s ≈ log2 G − R_E.
+    # Free space at −20 dBm: Bob's SINR is about −40 dB, so R_B ≈ log2 G and R_s ≈ log2 G − R_E.
     table = run("oam-fig5-paper", quick=True, drops=1, workers=1, out=tmp_path)
     assert table["error"].isna().all(), table["error"].dropna().tolist()
     proposed = table[table["method"] == "proposed"]

@@ -233,10 +233,33 @@ def test_fig6_zc_wins_exactly_inside_the_band(k, reduced):
 
 # ------------------------------------------------------------------------------ Fig. 7
 # "the BER of Eve for our proposed scheme is greater than that for the PA RIS-MIMO scheme".
-# The study's y: Eve's LMMSE BER on the power-carrying signal mode vs the SNR at Eve.
+# The study: Eve's LMMSE BER vs the SNR at Eve; ``ber_eve`` over all signal modes and
+# ``ber_eve_dominant`` (the figure's y) on the mode that carries the power. Per-arm SEs of
+# ``ber_eve`` are 2-5e-4 (8 drops x 40000 bits per mode).
+FIG7_15DB = pytest.mark.xfail(strict=True, reason=(
+    "At 15 dB the all-mode order holds in the mean but is not decided with 8 drops: "
+    "0.3076 +- 0.0005 vs 0.3068 +- 0.0004 (1.3 SE); both BERs floor near 1/3 because two of "
+    "the three signal modes sit at p_th, and the gap left by the power-carrying mode shrinks "
+    "with SNR"))
+
+
 @pytest.mark.slow
-def test_fig7_eve_ber_higher_for_oam_than_mimo(reduced):
+@pytest.mark.parametrize("snr", [0.0, 5.0, 10.0, pytest.param(15.0, marks=FIG7_15DB), 20.0])
+def test_fig7_eve_ber_higher_for_oam_than_mimo(snr, reduced):
+    _skip_unless_in_sweep("oam-fig7", snr, reduced)
+    assert _greater(_column("oam-fig7", snr, "proposed", "ber_eve"),
+                    _column("oam-fig7", snr, "pa_ris_mimo", "ber_eve"))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "On the power-carrying mode Eve's BER is reversed at 0 dB (OAM 0.0337 +- 0.0005 vs MIMO "
+    "0.0395 +- 0.0003) and higher for OAM but undecided from 5 to 20 dB (6.8e-3 vs "
+    "4.4e-3 +- 0.9e-3, 1.1e-3 vs 4.7e-4 +- 3.2e-4, 3.5e-4 vs 2.9e-4 +- 1.9e-4, 1.8e-4 vs "
+    "0.9e-4 +- 0.8e-4: 2.6, 2.0, 0.3, 1.1 SE): OAM's mode is crosstalk-limited at Eve (its "
+    "LMMSE SINR saturates), while MIMO's varies between drops with which antenna carries the "
+    "power and how well Eve's near-rank-one channel resolves it"))
+def test_fig7_power_carrying_mode_ber_higher_for_oam_than_mimo(reduced):
     for snr in _points("oam-fig7", reduced):
-        proposed = _column("oam-fig7", snr, "proposed", "ber_eve_dominant")
-        mimo = _column("oam-fig7", snr, "pa_ris_mimo", "ber_eve_dominant")
-        assert _greater(proposed, mimo), snr
+        assert _greater(_column("oam-fig7", snr, "proposed", "ber_eve_dominant"),
+                        _column("oam-fig7", snr, "pa_ris_mimo", "ber_eve_dominant")), snr

@@ -237,7 +237,10 @@ def test_stalled_fast_step_falls_back_to_cvxpy_from_the_same_start(monkeypatch):
     monkeypatch.setattr(optimize_module._ao, "rmcg_ao", stalled)
     res = optimize(s, rng=np.random.default_rng(1), max_iters=4)
     assert res.solver == exact.solver != "primal-dual-ipm"
-    assert_allclose(res.history, exact.history, rtol=1e-12)
+    assert res.history[0] == exact.history[0]  # the same start
+    # cvxpy's first and later solves of the same steps differ by ~1e-5 relative (solver
+    # tolerances), which the AO carries: 1e-4 as in the fast-vs-exact test above.
+    assert_allclose(res.history, exact.history, rtol=1e-4)
 
 
 def test_multiple_starts_keep_best_and_are_reproducible():

@@ -16,7 +16,7 @@ from fastsec.kernels.oam.steps import _cholesky_solve
 from numpy.testing import assert_allclose
 from oam_points import random_point
 
-from fastsec.oam import Scenario, channels, optimize
+from fastsec.oam import PRESETS, Scenario, channels, optimize
 from fastsec.oam import effective as ef
 from fastsec.reference.oam import sinr_terms_reference
 
@@ -87,7 +87,9 @@ def _step_loop(monkeypatch):
     ("sa", {}, 3),  # single active RIS: θ1 not optimised
 ])
 def test_kernel_loop_matches_python_step_loop(monkeypatch, scheme, fields, seed):
-    s = Scenario(Q1=12, Q2=12, **fields)
+    # The low-noise link budget: at the default (beta = 4 pi) Bob's SINRs are ~30 dB higher and
+    # the RCG's relative-gradient stop (1e-6) lets the two loops part at ~6e-6 relative.
+    s = Scenario(**PRESETS["low_noise"], Q1=12, Q2=12, **fields)
     kernel = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), max_iters=6)
     with monkeypatch.context() as patch:
         _step_loop(patch)
