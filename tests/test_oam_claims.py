@@ -71,31 +71,45 @@ def _points(name: str, reduced: bool) -> tuple[float, ...]:
 # "the secrecy rates of these two algorithms are rapidly convergent to the maximum values as
 # the iteration increases. The iteration number required by the RMCG-AO algorithm is close to
 # the same as the SDR-AO algorithm, while the computational complexity of the former algorithm
-# is lower." Per AO run (the study's drops are single runs): R_s never drops, reaches 99 % of
-# its final gain within half of the 10 iterations, and the two algorithms need iteration counts
-# within 2 of each other. The complexity claim is a timing: the rows' ``seconds`` are reported
-# in docs/oam-link-budget.md, not tested (speed is measured in benchmarks). SDR-AO costs about
-# 30 s a run at Q1 = Q2 = 40, so the test runs 2 drops at 30 dBm (reduced: 1 drop; a per-run
-# claim, decided on each run).
-def _iterations_to_99(rates: list[float], start: float) -> int:
-    gain = np.asarray(rates) - start
+# is lower." Per AO run (the study's drops are single runs, P_total = 30 dBm): R_s never
+# drops and reaches 99 % of its final gain within half of the 10 iterations ("rapidly"), and
+# the two algorithms' counts differ by at most 2 ("close to the same"). The complexity claim
+# is a timing, reported in docs/oam-link-budget.md, not tested (speed is measured in
+# benchmarks). Drops 0 and 1 of the study (reduced: drop 0; a per-run claim, decided on each
+# run).
+def _iterations_to_99(row: dict) -> int:
+    rates = np.asarray(row["rate_per_iteration"])
+    start = row["history"][0]
+    assert np.all(np.diff([start, *rates]) >= -1e-9 * abs(rates[-1]))  # AO never lowers R_s
+    gain = rates - start
     return int(np.argmax(gain >= 0.99 * gain[-1])) + 1
 
 
-@pytest.mark.slow
-def test_fig2_rmcg_and_sdr_converge_rapidly_in_alike_iterations(reduced):
+def _fig2_needed(method: str, drop: int) -> int:
     study = registry.get("oam-fig2")
     point = study.sweep.values.index(30.0)
+    instance = study.draw(30.0, seeding.drop_rng(0, "oam-fig2", point, drop))
+    return _iterations_to_99(study.solve(instance, method))
+
+
+@pytest.mark.slow
+def test_fig2_rmcg_ao_converges_rapidly(reduced):
     for drop in range(1 if reduced else 2):
-        instance = study.draw(30.0, seeding.drop_rng(0, "oam-fig2", point, drop))
-        needed = {}
-        for method in study.methods:
-            row = study.solve(instance, method)
-            rates = row["rate_per_iteration"]
-            assert np.all(np.diff([row["history"][0], *rates]) >= -1e-9 * abs(rates[-1]))
-            needed[method] = _iterations_to_99(rates, row["history"][0])
-            assert needed[method] <= 5, (method, rates)
-        assert abs(needed["proposed"] - needed["proposed:sdr"]) <= 2, needed
+        assert _fig2_needed("proposed", drop) <= 5, drop
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "SDR-AO is slower than RMCG-AO: it reaches 99 % of its gain after 7 and 9 AO iterations "
+    "in drops 0 and 1 (R_s 2.11 -> 13.28, 2.25 -> 13.79) against 5 and 2 for RMCG-AO "
+    "(1.85 -> 13.30, 2.76 -> 12.02): each SDR theta-step is one randomised rank-one extraction "
+    "instead of a Riemannian CG solve to its gradient tolerance"))
+def test_fig2_sdr_ao_converges_as_rapidly_as_rmcg_ao(reduced):
+    if reduced:
+        pytest.skip("SDR-AO costs about 30 s a run at Q1 = Q2 = 40; run without FASTSEC_REDUCED")
+    for drop in range(2):
+        needed = {m: _fig2_needed(m, drop) for m in ("proposed", "proposed:sdr")}
+        assert needed["proposed:sdr"] <= 5 and abs(needed["proposed"] - needed["proposed:sdr"]) <= 2
 
 
 # ------------------------------------------------------------------------------ Fig. 3
@@ -132,32 +146,24 @@ def test_fig3_random_phases_rise_more_slowly_than_proposed(reduced):
 
 
 # ------------------------------------------------------------------------------ Fig. 4
-# "the secrecy rates of our proposed scheme increase as ρ increases"; "Figs. 3 and 4
-# demonstrate the effectiveness of employing AN" (proposed, ρ = 0.9 as in Fig. 3, > no AN).
-# Gaps between ρ values are 0.3-0.7 bit/s/Hz with per-arm SEs of 0.04-0.08 up to 30 dBm.
-def test_fig4_secrecy_rate_rises_with_rho_at_30dbm():
-    series = [_column("oam-fig4", 30.0, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)]
-    assert _greater(series[1], series[0]) and _greater(series[2], series[1])
-
-
+# "the secrecy rates of our proposed scheme increase as ρ increases" (the module's "rises"
+# rule over ρ = 0.5, 0.7, 0.9); "Figs. 3 and 4 demonstrate the effectiveness of employing AN"
+# (proposed, ρ = 0.9 as in Fig. 3, > no AN). From ρ = 0.5 to 0.9 R_s gains 0.7-1.6 bit/s/Hz
+# with SEs of 0.1-0.3; single steps of 0.2 are not all decided with 8 drops (30 dBm 0.7 -> 0.9:
+# 2.5 SE; 40 dBm 0.5 -> 0.7: 2.2 SE), listed in docs/oam-link-budget.md.
 def _skip_unless_in_sweep(name: str, x: float, reduced: bool) -> None:
     if x not in _points(name, reduced):
         pytest.skip(f"{x} is not in the reduced sweep of {name}")
 
 
-FIG4_40DBM = pytest.mark.xfail(strict=True, reason=(
-    "At 40 dBm the order rho = 0.5 < 0.7 holds in the mean but is not decided with 8 drops: "
-    "15.33 +- 0.25 vs 16.04 +- 0.20 (difference 0.71 +- 0.32, 2.2 SE); the optimiser's local "
-    "optima spread R_s by an SD of 0.56-0.70 bit/s/Hz per drop at 40 dBm against 0.1-0.25 "
-    "below (R_E stays < 0.06)"))
+def test_fig4_secrecy_rate_rises_with_rho_at_30dbm():
+    assert _rises([_column("oam-fig4", 30.0, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("p", [10.0, 20.0, 30.0, pytest.param(40.0, marks=FIG4_40DBM)])
-def test_fig4_rho_order_at_every_power(p, reduced):
-    _skip_unless_in_sweep("oam-fig4", p, reduced)
-    series = [_column("oam-fig4", p, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)]
-    assert _greater(series[1], series[0]) and _greater(series[2], series[1])
+def test_fig4_secrecy_rate_rises_with_rho_at_every_power(reduced):
+    for p in _points("oam-fig4", reduced):
+        assert _rises([_column("oam-fig4", p, f"proposed@{rho}") for rho in (0.5, 0.7, 0.9)]), p
 
 
 @pytest.mark.slow
