@@ -138,8 +138,10 @@ def test_fig3_secrecy_rate_rises_with_q(scheme, reduced):
 
 
 @pytest.mark.slow
-def test_fig3_random_phases_rise_more_slowly_than_proposed(reduced):
-    first, last = _points("oam-fig3", reduced)[0], _points("oam-fig3", reduced)[-1]
+def test_fig3_random_phases_rise_more_slowly_than_proposed():
+    # over the whole sweep (Q = 10 -> 60) also when reduced: from Q = 20 to 40 alone the two
+    # rises (2.8 vs 2.4 +- 0.4) are not decided
+    first, last = _points("oam-fig3", False)[0], _points("oam-fig3", False)[-1]
     rise = {m: _column("oam-fig3", last, m) - _column("oam-fig3", first, m).mean()
             for m in ("proposed", "random_phase")}
     assert _greater(rise["proposed"], rise["random_phase"])
