@@ -5,6 +5,7 @@ import pytest
 
 from fastsec.errors import ParameterError
 from fastsec.oam import PRESETS, Scenario, channels, eve_ber
+from fastsec.oam.signalling import transmit_matrix
 from fastsec.reference.oam import cophased_phases
 
 # BER tolerance: 5 binomial standard errors of the simulated rate (bits per point below).
@@ -29,12 +30,14 @@ def _within(ber, prediction, bits):
 
 
 # Transmit SNRs [dB] where each receiver's BER is informative (Eve per antenna sees Alice's
-# direct link; ZF pays a noise enhancement; Bob's two-hop link needs the highest SNRs).
+# direct link; ZF pays a noise enhancement; LMMSE needs about 8 dB less than per antenna;
+# Bob's two-hop link needs the highest SNRs).
 SNRS_DB = {"per_antenna": [66.0, 72.0, 78.0, 120.0, 126.0, 132.0],
-           "zf": [108.0, 114.0, 120.0, 126.0, 132.0]}
+           "zf": [108.0, 114.0, 120.0, 126.0, 132.0],
+           "mmse": [58.0, 64.0, 70.0, 120.0, 126.0, 132.0]}
 
 
-@pytest.mark.parametrize("receiver", ["per_antenna", "zf"])
+@pytest.mark.parametrize("receiver", ["per_antenna", "zf", "mmse"])
 def test_single_mode_ber_matches_gaussian_prediction(receiver, rng, reduced):
     # With one signal mode, AN and every noise are Gaussian: Q(sqrt(γ)) is exact for QPSK.
     s, ch, p, a, t1, t2 = _setup(1, rng)
@@ -53,6 +56,23 @@ def test_single_mode_ber_matches_gaussian_prediction(receiver, rng, reduced):
     assert np.all(res.bob_ci[:, 0] <= res.bob_ber) and np.all(res.bob_ber <= res.bob_ci[:, 1])
 
 
+def test_snr_at_eve_sets_the_noise_from_her_received_signal_power():
+    # P_E written out: Eve's channel of eq. (12) times the signal-mode precoders, per antenna.
+    s, ch, p, a, t1, t2 = _setup(3, np.random.default_rng(3))
+    tx = transmit_matrix(s.waveform, s.N)[:, s.signal_modes]
+    h_eve = ch.H_AE + ch.H_R1E @ np.diag(t1.conj()) @ ch.H_AR1
+    p_e = np.sum(np.abs(h_eve @ tx) ** 2 * p) / s.N_E
+    snr_db = np.array([0.0, 10.0])
+    res = eve_ber(s, ch, p, a, t1, t2, snr_db, rng=np.random.default_rng(1), symbols=100,
+                  snr_reference="eve")
+    np.testing.assert_allclose(res.sigma2_w, p_e / 10 ** (snr_db / 10), rtol=1e-9)
+    assert res.snr_reference == "eve" and res.eve_ber_modes.shape == (2, s.N_s)
+    # the all-mode BER is the mean of the per-mode BERs (equal bits per mode)
+    np.testing.assert_allclose(res.eve_ber, res.eve_ber_modes.mean(axis=1), rtol=1e-12)
+    transmit = eve_ber(s, ch, p, a, t1, t2, snr_db, rng=np.random.default_rng(1), symbols=100)
+    np.testing.assert_allclose(transmit.sigma2_w, s.p_t_w / 10 ** (snr_db / 10), rtol=1e-9)
+
+
 def test_ber_is_reproducible_with_the_same_seed():
     s, ch, p, a, t1, t2 = _setup(3, np.random.default_rng(1))
     runs = [eve_ber(s, ch, p, a, t1, t2, [60.0], rng=np.random.default_rng(7), symbols=500)
@@ -68,6 +88,8 @@ def test_bad_inputs(rng):
         eve_ber(s, ch, p, a, t1, t2, [10.0], rng=1)
     with pytest.raises(ParameterError, match="receiver must be one of"):
         eve_ber(s, ch, p, a, t1, t2, [10.0], rng=rng, receiver="ml")
+    with pytest.raises(ParameterError, match="snr_reference must be one of"):
+        eve_ber(s, ch, p, a, t1, t2, [10.0], rng=rng, snr_reference="rx")
     with pytest.raises(ParameterError, match="p must be one vector"):
         eve_ber(s, ch, np.tile(p, (2, 1)), a, t1, t2, [10.0], rng=rng)
     with pytest.raises(ParameterError, match=r"symbols must be in \[100, inf\]"):
