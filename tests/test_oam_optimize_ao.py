@@ -18,13 +18,9 @@ from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
 from fastsec.oam.sdr import lifted_forms
+from fastsec.reference.instances import theta1_instance
 from fastsec.reference.oam import sinr_terms_reference
-from fastsec.reference.oam_optimize import (
-    pymanopt_theta,
-    secrecy_terms_cost,
-    secrecy_terms_egrad,
-    theta1_instance,
-)
+from fastsec.reference.oam_optimize import pymanopt_theta, secrecy_terms_cost, secrecy_terms_egrad
 from fastsec.reference.oam_steps import bob_rate_from_chi, secrecy_rate_from_gains
 
 # the module: the name fastsec.oam.optimize is the function
@@ -231,8 +227,8 @@ def test_stalled_fast_step_falls_back_to_cvxpy_from_the_same_start(monkeypatch):
     kernel = optimize_module._ao.rmcg_ao
 
     def stalled(*args):
-        out = kernel(*args)
-        return (*out[:5], optimize_module._ao.AO_P5_STALLED, 1287)
+        return kernel(*args)._replace(status=optimize_module._ao.AO_P5_STALLED,
+                                      step_iterations=1287)
 
     monkeypatch.setattr(optimize_module._ao, "rmcg_ao", stalled)
     res = optimize(s, rng=np.random.default_rng(1), max_iters=4)
