@@ -1,8 +1,6 @@
 """asv suites for the Numba kernels (plain arrays in, no validation)."""
 
 import numpy as np
-from fastsec.kernels.aauc import channels as aauc_channels
-from fastsec.kernels.aauc import quadrature
 
 from fastsec.aauc.angular import (
     _antiderivative_table,
@@ -10,10 +8,12 @@ from fastsec.aauc.angular import (
     _gauss_legendre_01,
     _quarter_power,
 )
+from fastsec.kernels.aauc import channels as aauc_channels
+from fastsec.kernels.aauc import quadrature
 
 
 class ChannelDraws:
-    """kernels.aauc_channels.draw_drops: positions and Rician channels for many drops."""
+    """kernels.aauc.channels.draw_drops: positions and Rician channels for many drops."""
 
     params = ([20, 100], [10, 100], [10, 1000])
     param_names = ["N", "K", "drops"]
@@ -28,8 +28,8 @@ class ChannelDraws:
         self.time_draw_drops(N, K, drops)  # warm-up: JIT compilation is never timed
 
     def time_draw_drops(self, N, K, drops):
-        aauc_channels.draw_drops(self.rng, aauc_channels.SEGMENT, -1.0, 100.0, 500.0, 1000.0,
-                                 1000.0, 2.5, 1e-4, *self.out)
+        aauc_channels.draw_drops(self.rng, aauc_channels.SEGMENT, (-1.0, 100.0, 500.0, 1000.0),
+                                 (1000.0, 2.5, 1e-4), self.out)
 
 
 class AngularQuadrature:
