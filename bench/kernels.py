@@ -1,6 +1,8 @@
 """asv suites for the Numba kernels (plain arrays in, no validation)."""
 
 import numpy as np
+from fastsec.kernels.aauc import channels as aauc_channels
+from fastsec.kernels.aauc import quadrature
 
 from fastsec.aauc.angular import (
     _antiderivative_table,
@@ -8,8 +10,6 @@ from fastsec.aauc.angular import (
     _gauss_legendre_01,
     _quarter_power,
 )
-from fastsec.kernels.aauc import channels as aauc_channels
-from fastsec.kernels.aauc import quadrature
 
 
 class ChannelDraws:

@@ -20,10 +20,10 @@ only fastsec's own rebuilt surrogate (identical iterates).
 import numpy as np
 import pytest
 from aauc_drops import eq30_cvxpy, eq30_instance
+from fastsec.kernels.optim.mirror_prox import MirrorProxOptions, active_set, mirror_prox
 
 from fastsec.aauc import Scenario, angular_matrix, draw, solve
 from fastsec.aauc.problem import p2_data
-from fastsec.kernels.optim.mirror_prox import MirrorProxOptions, active_set, mirror_prox
 from fastsec.reference import aauc as reference
 
 
