@@ -89,10 +89,10 @@ def test_kernel_loop_matches_python_step_loop(monkeypatch, scheme, fields, seed)
     # The low-noise link budget: at the default (beta = 4 pi) Bob's SINRs are ~30 dB higher and
     # the RCG's relative-gradient stop (1e-6) lets the two loops part at ~6e-6 relative.
     s = Scenario(**PRESETS["low_noise"], Q1=12, Q2=12, **fields)
-    kernel = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), max_iters=6)
+    kernel = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), iters=6)
     with monkeypatch.context() as patch:
         _step_loop(patch)
-        steps = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), max_iters=6)
+        steps = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), iters=6)
     assert kernel.iterations == steps.iterations
     assert kernel.converged == steps.converged and kernel.solver == steps.solver
     assert (kernel.a_rescales, kernel.theta1_rejections) == (steps.a_rescales,
