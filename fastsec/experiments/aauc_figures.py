@@ -4,9 +4,12 @@ Every study draws one :class:`~fastsec.aauc.Drop` per (sweep point, drop) with
 :func:`fastsec.aauc.draw` from a :class:`~fastsec.aauc.Scenario` with the Section VII
 defaults (σ² = σ_E² = −80 dBm, P_max = 30 dBm, α = 2.5, ϱ0 = −40 dB, λ = 0.64, I = 20,
 D_k ~ U(100, 500) m) plus the figure's own settings, and runs each method with
-:func:`fastsec.aauc.solve`. The reported secrecy rate is the instantaneous one, eq. (6), with
-the drop's realised eavesdropper channel; the model objective (P2, eq. (18)) is recorded
-next to it. 50 drops per point, as in the paper. Timing figures (4a, 4b) plot the wall
+:func:`fastsec.aauc.solve`. The reported ``secrecy_rate`` is the realised one with the drop's
+eavesdropper channels, counting what the eavesdropper overhears in both phases (the BS's
+multicast through g_E and the helpers' relay through h_E; ``docs/secrecy.md``), clipped at
+zero as in eq. (6); ``secrecy_rate_signed`` keeps the sign, ``secrecy_rate_eq6`` is eq. (6)
+(phase-2 leakage only), ``rate`` the users' common rate R and ``objective`` the model
+objective (P2, eq. (18)). 50 drops per point, as in the paper. Timing figures (4a, 4b) plot the wall
 seconds the runner measures around each ``solve`` call.
 """
 
@@ -61,7 +64,9 @@ def solve(instance: tuple[aauc.Drop, np.ndarray], method: str) -> dict[str, Any]
     """Run ``fastsec.aauc.solve(drop, method, J=J)``; return the row's outputs."""
     drop, J = instance
     res = aauc.solve(drop, method, J=J)
-    row = {"secrecy_rate": res.secrecy_rate, "objective": res.objective,
+    row = {"secrecy_rate": res.secrecy_rate, "secrecy_rate_signed": res.secrecy_rate_signed,
+           "secrecy_rate_eq6": res.secrecy_rate_eq6, "rate": res.rate,
+           "objective": res.objective,
            "iterations": res.iterations, "converged": res.converged, "solver": res.solver,
            "stop_reason": res.stop_reason, "solver_seconds": res.seconds}
     if "chosen" in res.extras:
