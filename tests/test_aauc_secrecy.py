@@ -14,14 +14,16 @@ from fastsec.aauc.secrecy import (
     realised_secrecy_rate,
 )
 from fastsec.errors import ParameterError
+from fastsec.experiments.aauc_figures import FIG2A_D_M, FIG2A_THETA_DEG
 
 #: z-score for statistical checks (a correct implementation fails with probability ~6e-7).
 Z = 5.0
 
 #: Fig. 2a-like geometry (K = 3, alpha = 2.5, K_R = 30 dB): D_K = 500 m; user 1 at 10 deg
-#: from user K, user 2 at 90 deg, distances chosen so that J_1 = 1e-5 rho0, J_2 = 2e-6 rho0.
-FIG2_D = np.array([335.3, 108.6, 500.0])
-FIG2_THETA = np.radians([10.0, 90.0, 0.0])
+#: from user K, user 2 at 90 deg, distances chosen so that J_1 = 1e-5 rho0, J_2 = 2e-6 rho0
+#: (the aauc-fig2b study's geometry).
+FIG2_D = np.array(FIG2A_D_M)
+FIG2_THETA = np.radians(FIG2A_THETA_DEG)
 
 
 @pytest.fixture

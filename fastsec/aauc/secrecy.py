@@ -9,7 +9,8 @@
   over the LoS phases φ_k and NLoS parts δ_k of eq. (9) (Monte Carlo, common samples for every
   ρ and every training point), with its standard error.
 - :func:`model_secrecy_rate`: the angular model Ŝ of eq. (13) with the angular matrix J.
-- :func:`fit_lambda`: the least-squares fit of λ in eq. (14).
+- :func:`fit_lambda`: the least-squares fit of λ in eq. (14) (:func:`lambda_least_squares` on
+  given values of eq. (10)).
 
 Rates are in bit/s/Hz and already include the factor 1/2 of the two phases (R of eq. (7));
 powers are in watts.
@@ -331,9 +332,37 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     R = np.broadcast_to(np.asarray(R, dtype=float), avg.value.shape)
     sigma = np.broadcast_to(np.asarray(sigma_e2_w, dtype=float), avg.value.shape)
     leak = np.sum(J * np.abs(np.asarray(w)) ** 2, axis=-1)
+    lam, err = lambda_least_squares(avg.value, R, leak, sigma)
+    return LambdaFit(lam=lam, mse=err, average=avg,
+                     model=secrecy_given_leak(R, lam * leak, sigma), J=J)
+
+
+def lambda_least_squares(S, R, leak_w, sigma_e2_w) -> tuple[float, float]:
+    """λ ∈ [0, 1] minimising (1/T) Σ |S_i − Ŝ_i(λ)|² (paper 000, eq. (14)), and that MSE.
+
+    A 1001-point scan of [0, 1] refined by bounded Brent minimisation.
+
+    Parameters
+    ----------
+    S : array_like, shape (T,)
+        Target secrecy rates (eq. (10)) [bit/s/Hz].
+    R : array_like, shape (T,)
+        Common rates R^(i) [bit/s/Hz].
+    leak_w : array_like, shape (T,)
+        w^(i)H J w^(i) [W] (the model's leakage before the factor λ).
+    sigma_e2_w : array_like, shape (T,)
+        σ_E^(i)² [W].
+
+    Returns
+    -------
+    (float, float)
+        The fitted λ and its mean squared error [(bit/s/Hz)²].
+
+    """
+    S, R, leak, sigma = (np.asarray(x, dtype=float) for x in (S, R, leak_w, sigma_e2_w))
 
     def mse(lam: float) -> float:
-        return float(np.mean((avg.value - secrecy_given_leak(R, lam * leak, sigma)) ** 2))
+        return float(np.mean((S - secrecy_given_leak(R, lam * leak, sigma)) ** 2))
 
     grid = np.linspace(0.0, 1.0, 1001)
     i = int(np.argmin([mse(x) for x in grid]))
@@ -341,8 +370,7 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     best = optimize.minimize_scalar(mse, bounds=(lo, hi), method="bounded",
                                     options={"xatol": 1e-8})
     lam = float(best.x) if best.fun <= mse(grid[i]) else float(grid[i])
-    return LambdaFit(lam=lam, mse=mse(lam), average=avg,
-                     model=secrecy_given_leak(R, lam * leak, sigma), J=J)
+    return lam, mse(lam)
 
 
 def secrecy_given_leak(R, leak, sigma):
