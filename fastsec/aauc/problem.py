@@ -187,15 +187,7 @@ def p2_objective(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
 def common_rate(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
     """Users' common rate R of AAUC [bit/s/Hz] (paper 000, eq. (7), with the factor ½).
 
-    Parameters
-    ----------
-    data : P2Data
-        Arrays of the drop (:func:`p2_data`).
-    z : ndarray, shape (N-1,), complex128
-        Null-space coordinates of v = U z [√W].
-    w : ndarray, shape (K-1,), complex128
-        Helpers' beamformer [√W].
-
+    Same arguments as :func:`p2_objective`.
     """
     snr_users = np.abs(data.Hs @ z) ** 2
     snr_k = np.abs(np.vdot(data.hs, w)) ** 2
