@@ -24,8 +24,6 @@ from fastsec._validate import check_array
 from fastsec.aauc.scenario import Drop
 from fastsec.errors import ParameterError
 
-_LN2 = np.log(2.0)
-
 
 @dataclass(frozen=True, eq=False)
 class P2Data:
