@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from fastsec.experiments.store import ResultsStore
+from fastsec.experiments.store import META_KEYS, ResultsStore
 from fastsec.experiments.summary import summarise
 
 
@@ -27,7 +27,7 @@ def report(results: str | os.PathLike) -> str:
     iteration-history figure the table gives the final iteration's value.
     """
     store = ResultsStore(results)
-    meta = store.read_meta()
+    meta = store.read_meta(*META_KEYS)
     spec = meta["plot"]
     legend = spec["legend"]
     methods = meta["methods"]  # legend order (JSON keys are stored sorted)
