@@ -211,6 +211,21 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+def _signal_midway(proc: subprocess.Popen, out: Path, rows: int, sig: int) -> str:
+    """Send ``sig`` to the run ``proc`` once ``rows`` rows are stored; check that no process
+    of its group is left; return its stderr."""
+    try:
+        _wait_for_rows(out, rows, proc)
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+        _assert_group_ends(proc.pid)
+    finally:
+        _stop(proc)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    return err
+
+
 def _check_resumes(out: Path, drops: int, interrupted: pd.DataFrame) -> None:
     resumed = run(make(delay_s=0.01, values=VALUES, drops=drops), seed=9, workers=1, out=out)
     _same(resumed, _reference(drops))
@@ -227,15 +242,7 @@ def test_a_killed_run_leaves_no_process_and_resumes(tmp_path, sig, scheduler, re
     drops = 20 if reduced else 40
     total = len(VALUES) * drops * 3
     proc = _start([sys.executable, str(_script(tmp_path, drops, scheduler=scheduler))])
-    try:
-        _wait_for_rows(tmp_path / "r", total // 4, proc)
-        os.kill(proc.pid, sig)
-        proc.wait(timeout=60)
-        _assert_group_ends(proc.pid)
-    finally:
-        _stop(proc)
-    err = proc.stderr.read()
-    proc.stderr.close()
+    err = _signal_midway(proc, tmp_path / "r", total // 4, sig)
     if sig == signal.SIGTERM:
         assert proc.returncode == 143
         lines = err.strip().splitlines()
@@ -268,15 +275,7 @@ def test_sigterm_to_the_command_exits_143_with_one_line_and_no_process_left(tmp_
     script.write_text(textwrap.dedent(_CLI.format(tests=str(TESTS), values=VALUES, drops=drops,
                                                   out=str(tmp_path / "r"))))
     proc = _start([sys.executable, str(script)])
-    try:
-        _wait_for_rows(tmp_path / "r", len(VALUES) * drops * 3 // 4, proc)
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-        _assert_group_ends(proc.pid)
-    finally:
-        _stop(proc)
-    err = proc.stderr.read()
-    proc.stderr.close()
+    err = _signal_midway(proc, tmp_path / "r", len(VALUES) * drops * 3 // 4, signal.SIGTERM)
     assert proc.returncode == 143
     last = err.replace("\r", "\n").strip().splitlines()[-1]  # after the progress bar
     assert last == ("fastsec run: terminated (SIGTERM); finished rows are saved, run the same "
