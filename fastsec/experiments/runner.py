@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fastsec._validate import check_int
+from fastsec._validate import check_bool, check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError, RunWarning
 from fastsec.experiments import pool, registry
 from fastsec.experiments.interrupt import Terminated, sigterm_raises
@@ -307,8 +307,7 @@ def run(
         study = registry.get(study)
     elif not isinstance(study, Study):
         raise ParameterTypeError(f"study must be a Study or a study name, got {study!r}")
-    if not isinstance(quick, bool):
-        raise ParameterTypeError(f"quick must be a bool, got {quick!r}")
+    check_bool("quick", quick)
     drops = (study.quick_drops if quick else study.drops) if drops is None else drops
     drops = check_int("drops", drops, 1, MAX_DROPS)
     seed = check_int("seed", seed, 0, MAX_SEED)
