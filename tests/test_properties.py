@@ -173,7 +173,7 @@ def test_oam_channels_and_rates_are_finite_and_secrecy_below_bob(sc, seed):
 @given(oam_scenarios(active=True), st.integers(0, 2**32))
 def test_oam_optimize_keeps_every_constraint_and_ascends(sc, seed):
     # "proposed" amplifies at RIS2; a passive-RIS scene is the strict xfail below
-    res = oam.optimize(sc, "proposed", rng=np.random.default_rng(seed), max_iters=np.int64(3))
+    res = oam.optimize(sc, "proposed", rng=np.random.default_rng(seed), iters=np.int64(3))
     assert _finite(res.p, res.a, res.theta1, res.theta2, res.history)
     assert np.all(res.p >= 0) and res.p.sum() <= sc.signal_power_w * (1 + 1e-9)
     np.testing.assert_allclose(np.abs(res.theta1), 1.0, atol=1e-9)  # unit modulus
@@ -189,7 +189,7 @@ def test_oam_optimize_keeps_every_constraint_and_ascends(sc, seed):
                           "does not converge) at every size tried")
 def test_oam_optimize_proposed_on_a_passive_ris_scene():
     sc = oam.Scenario(N=2, N_E=1, N_A=1, N_s=1, N_z=0, Q1=1, Q2=1, active_ris=False)
-    res = oam.optimize(sc, "proposed", rng=np.random.default_rng(0), max_iters=3)
+    res = oam.optimize(sc, "proposed", rng=np.random.default_rng(0), iters=3)
     assert np.all(np.isfinite(res.history))
 
 
