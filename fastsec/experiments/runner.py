@@ -171,10 +171,11 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
         else:
             count = scheduler.partition(":")[2]
             spec = {"n_workers": int(count) if count else workers}
-        # silence_logs: a cluster closed under running tasks (Ctrl-C, SIGTERM) would log a
+        # dashboard on a free port (8787 may be taken by another cluster); silence_logs: a
+        # cluster closed under running tasks (Ctrl-C, SIGTERM) would log a
         # warning per cancelled task; errors still show
         spec = {"threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
-                "dashboard_address": None, "silence_logs": logging.ERROR} | spec
+                "dashboard_address": ":0", "silence_logs": logging.ERROR} | spec
         cluster = LocalCluster(**spec)
         return Client(cluster), cluster
     try:
