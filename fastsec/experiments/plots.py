@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from fastsec.errors import ParameterError
-from fastsec.experiments.store import ResultsStore, check_writable
+from fastsec.experiments.store import META_KEYS, ResultsStore, check_writable
 from fastsec.experiments.summary import summarise
 
 _MARKERS = "osd^v<>ph*"
@@ -38,7 +38,7 @@ def figure(results: str | os.PathLike) -> Figure:
 
     """
     store = ResultsStore(results)
-    meta = store.read_meta()
+    meta = store.read_meta(*META_KEYS)
     spec = meta["plot"]
     if spec["kind"] == "positions":
         return _positions(store.read(), spec)
