@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from fastsec import aauc
+from fastsec.experiments.custom import coerce
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
 #: The paper's legend entries.
@@ -30,8 +31,6 @@ LEGEND = {
     "direct": "Direct transmission",
     "hybrid": "Hybrid transmission",
 }
-#: Integer-valued Scenario fields (a sweep value arrives as a float).
-_INTEGER_FIELDS = ("N", "K")
 _RATE_LABEL = "Average secrecy rate (bit/s/Hz)"
 _TIME_LABEL = "Average execution time (s)"
 _PAPER_DROPS = 50
@@ -39,22 +38,23 @@ _PAPER_DROPS = 50
 _QUICK_DROPS = 4
 
 
-def draw(x: float, rng: np.random.Generator, field: str, settings: Mapping[str, Any]
-         ) -> tuple[aauc.Drop, np.ndarray]:
-    """Draw one drop of ``Scenario(**settings, field=x)`` and its angular matrix.
+def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
+         settings: Mapping[str, Any]) -> tuple[aauc.Drop, np.ndarray]:
+    """Draw one drop of ``Scenario(**settings, each of fields = x)`` and its angular matrix.
 
     Returns the :class:`~fastsec.aauc.Drop` (paper 000, Sec. VII) and the diagonal of J
     (eq. (12)), computed once here and shared by every method of the drop.
     """
-    value = int(x) if field in _INTEGER_FIELDS else float(x)
-    drop = aauc.draw(_scenario(field, value, tuple(sorted(settings.items()))), rng)
+    point = tuple((name, coerce(aauc.Scenario, name, x)) for name in fields)
+    drop = aauc.draw(_scenario(point, tuple(sorted(settings.items()))), rng)
     return drop, aauc.angular_matrix(drop)
 
 
 @lru_cache(maxsize=64)
-def _scenario(field: str, value: float, settings: tuple[tuple[str, Any], ...]) -> aauc.Scenario:
+def _scenario(point: tuple[tuple[str, Any], ...], settings: tuple[tuple[str, Any], ...]
+              ) -> aauc.Scenario:
     """Return the (frozen) Scenario of one sweep point, built and validated once per process."""
-    return aauc.Scenario(**dict(settings), **{field: value})
+    return aauc.Scenario(**dict(settings), **dict(point))
 
 
 def solve(instance: tuple[aauc.Drop, np.ndarray], method: str) -> dict[str, Any]:
@@ -78,8 +78,9 @@ def _study(name: str, reproduces: str, sweep: Sweep, field: str, methods: tuple[
                     y_scale="log" if timing else "linear", title=title)
     return Study(name=name, reproduces=reproduces, sweep=sweep, methods=methods,
                  drops=_PAPER_DROPS, quick_drops=_QUICK_DROPS,
-                 draw=partial(draw, field=field, settings=dict(settings)), solve=solve,
-                 plot=plot, params={"field": field, "settings": dict(settings)})
+                 draw=partial(draw, fields=(field,), settings=dict(settings)), solve=solve,
+                 plot=plot, params={"fields": [field], "settings": dict(settings)},
+                 scenario=aauc.Scenario)
 
 
 STUDIES = (

@@ -19,10 +19,9 @@ runs :data:`FIG2_ITERS` AO iterations (stopping early only when one brings no ga
 paper's legend values of P_total are not in its text; the study uses 20, 30 and 40 dBm, the
 range of Figs. 4 and 5, and its quick form only 30 dBm.
 
-Every study that optimises (Figs. 2-6) is also registered under the paper's literal link
-budget as ``<name>-paper`` (:data:`fastsec.oam.PRESETS` ``"paper"``: σ_B² = σ_E² = −20 dBm),
-where R_s collapses to ≈ log2 G − R_E. Fig. 7 has none: its sweep sets the noise itself
-(transmit SNR).
+Every study runs under any link-budget preset of :data:`fastsec.oam.PRESETS`
+(``fastsec run oam-fig3 --preset NAME``, ``run(..., preset=NAME)``; see
+:mod:`fastsec.experiments.custom`). Fig. 7's sweep sets the noise itself (transmit SNR).
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from fastsec import oam
+from fastsec.experiments.custom import coerce
 from fastsec.experiments.seeding import method_rng
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
@@ -59,8 +59,7 @@ FIG2_ITERS = 10
 def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
          settings: Mapping[str, Any]) -> tuple[oam.Scenario, int]:
     """Return ``(Scenario(**settings, each of fields = x), key)``; ``key`` seeds the methods."""
-    value: float | int = int(x) if fields[0] in ("Q1", "Q2") else float(x)
-    scenario = oam.Scenario(**settings, **dict.fromkeys(fields, value))
+    scenario = oam.Scenario(**settings, **{name: coerce(oam.Scenario, name, x) for name in fields})
     return scenario, int(rng.integers(2**63))
 
 
@@ -134,7 +133,8 @@ def _study(name: str, reproduces: str, sweep: Sweep, fields: tuple[str, ...],
                  draw=partial(draw, fields=fields, settings=dict(settings)), solve=solve,
                  plot=PlotSpec(x_label=x_label, y_label=_RATE_LABEL, legend=dict(legend),
                                **plot),
-                 params={"fields": list(fields), "settings": dict(settings)})
+                 params={"fields": list(fields), "settings": dict(settings)},
+                 scenario=oam.Scenario, presets=oam.PRESETS)
 
 
 _FIG2_LEGEND = {"proposed": "RMCG-AO", "proposed:sdr": "SDR-AO"}
@@ -152,7 +152,8 @@ STUDIES = (
                         kind="history", legend=_FIG2_LEGEND,
                         title="Q1 = Q2 = 40, ϑ_A,y = π/10, ϑ_B,y = −π/10, ρ = 0.9"),
           params={"fields": ["p_total_dbm"], "settings": {"Q1": 40, "Q2": 40},
-                  "max_iters": FIG2_ITERS}),
+                  "max_iters": FIG2_ITERS},
+          scenario=oam.Scenario, presets=oam.PRESETS),
     _study("oam-fig3", "Paper 002 Fig. 3: secrecy rate vs RIS elements Q1 = Q2 (all schemes)",
            Sweep("Q", (10.0, 20.0, 30.0, 40.0, 50.0, 60.0), "", quick=(20.0, 40.0)),
            ("Q1", "Q2"),
@@ -182,20 +183,7 @@ STUDIES = (
           draw=partial(draw_snr, settings={"p_total_dbm": 30.0}), solve=solve_snr,
           plot=PlotSpec(x_label="Transmit SNR (dB)", y_label="BER of Eve", y="ber_eve",
                         y_scale="log", legend=_FIG7_LEGEND, title="P_total = 30 dBm"),
-          params={"settings": {"p_total_dbm": 30.0}, "symbols": _BER_SYMBOLS}),
+          params={"settings": {"p_total_dbm": 30.0}, "symbols": _BER_SYMBOLS},
+          scenario=oam.Scenario, presets=oam.PRESETS),
 )
 
-
-def paper_preset(study: Study) -> Study:
-    """``study`` under the paper's literal link budget (preset ``"paper"``), named ``-paper``."""
-    settings = {**study.draw.keywords["settings"], **oam.PRESETS["paper"]}
-    title = f"{study.plot.title}; paper link budget σ² = −20 dBm".lstrip("; ")
-    return dataclasses.replace(
-        study, name=f"{study.name}-paper",
-        reproduces=f"{study.reproduces} [paper link budget, σ² = −20 dBm]",
-        draw=partial(study.draw, settings=settings),
-        plot=dataclasses.replace(study.plot, title=title),
-        params={**study.params, "settings": settings, "preset": "paper"})
-
-
-STUDIES = STUDIES + tuple(paper_preset(s) for s in STUDIES if s.name != "oam-fig7")

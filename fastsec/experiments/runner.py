@@ -39,6 +39,7 @@ from tqdm.auto import tqdm
 from fastsec._validate import check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
 from fastsec.experiments import registry
+from fastsec.experiments.custom import customise
 from fastsec.experiments.store import ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
 from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
@@ -47,7 +48,9 @@ from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
                      "pyarrow", "dask", "distributed")
 #: Metadata entries that must match for a re-run to resume into an existing directory.
-RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params")
+RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params", "preset", "overrides")
+#: Value of a resume key in a record written before the key existed.
+RESUME_DEFAULTS = {"preset": None, "overrides": {}}
 #: Most drops per chunk: bounds the rows lost with a killed worker.
 MAX_CHUNK = 32
 #: Guided self-scheduling: each chunk takes at most 1/(GUIDED_SHARE * workers) of the drops
@@ -98,6 +101,8 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
                   "values": list(study.sweep.points(quick))},
         "methods": list(study.methods),
         "params": dict(study.params),
+        "preset": study.preset,
+        "overrides": dict(study.overrides),
         "plot": dataclasses.asdict(study.plot) | {"legend": dict(study.plot.legend)},
         "versions": dict(_versions()),
     }
@@ -237,7 +242,7 @@ def _check_resume(store: ResultsStore, meta: Mapping[str, Any]) -> None:
     if not store.exists():
         return
     old = store.read_meta()
-    differ = [k for k in RESUME_KEYS if old.get(k) != meta[k]]
+    differ = [k for k in RESUME_KEYS if old.get(k, RESUME_DEFAULTS.get(k)) != meta[k]]
     if differ:
         raise ParameterError(
             f"{store.path} holds results of another run (study {old.get('study')!r}, seed "
@@ -254,6 +259,9 @@ def run(
     out: str | os.PathLike | None = None,
     quick: bool = False,
     *,
+    preset: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    sweep: Mapping[str, Any] | None = None,
     progress: bool = False,
     chunk: int | None = None,
     flush_seconds: float = 1.0,
@@ -281,6 +289,16 @@ def run(
         flag resumes there, skipping finished rows. ``None`` uses a temporary directory.
     quick : bool
         Run the study's quick form (fewer sweep points and drops).
+    preset : str, optional
+        Run under one of the study's named presets (``study.presets``; for the OAM studies
+        :data:`fastsec.oam.PRESETS`).
+    overrides : Mapping[str, Any], optional
+        Scenario field -> value, set on top of the study's settings and the preset.
+    sweep : Mapping[str, Any], optional
+        ``{FIELD: values}``: replaces the study's sweep (its own sweep name, or a numeric
+        scenario field). ``preset``, ``overrides`` and ``sweep`` are applied by
+        :func:`fastsec.experiments.custom.customise`, recorded in ``meta.json`` and part of
+        what a resumed run must match.
     progress : bool
         Show a progress bar with ETA on stderr.
     chunk : int, optional
@@ -307,6 +325,7 @@ def run(
         study = registry.get(study)
     elif not isinstance(study, Study):
         raise ParameterTypeError(f"study must be a Study or a study name, got {study!r}")
+    study = customise(study, preset, overrides, sweep)
     if not isinstance(quick, bool):
         raise ParameterTypeError(f"quick must be a bool, got {quick!r}")
     drops = (study.quick_drops if quick else study.drops) if drops is None else drops

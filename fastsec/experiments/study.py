@@ -127,6 +127,15 @@ class Study:
         The paper's axes and legend.
     params : Mapping[str, Any]
         JSON-serialisable fixed settings, recorded in the results' metadata.
+    scenario : type, optional
+        The scenario dataclass whose fields ``draw``'s ``settings`` set; ``None``: the study
+        cannot be customised (see :mod:`fastsec.experiments.custom`).
+    presets : Mapping[str, Mapping[str, Any]]
+        Named scenario-field overrides the study may run under (``--preset``).
+    preset : str, optional
+        The preset this study runs under (set by :func:`~fastsec.experiments.custom.customise`).
+    overrides : Mapping[str, Any]
+        Scenario fields set on top of the study's settings and preset (``--set``).
 
     """
 
@@ -140,6 +149,10 @@ class Study:
     solve: Callable[[Any, str], Mapping[str, Any]]
     plot: PlotSpec
     params: Mapping[str, Any] = field(default_factory=dict)
+    scenario: type | None = None
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    preset: str | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.methods or len(set(self.methods)) != len(self.methods):
