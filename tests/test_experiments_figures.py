@@ -176,6 +176,6 @@ def test_oam_fig2_quick_form_runs_end_to_end_and_plots(tmp_path):
     ax = figure(tmp_path).axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == [f"{study.plot.legend[m]}, P_total = {x:g} dBm"
+    assert legend == [f"{study.plot.legend[m]}, $P_{{total}}$ = {x:g} dBm"
                       for m in study.methods for x in study.sweep.quick]
     assert plot(tmp_path).stat().st_size > 5000

@@ -31,8 +31,8 @@ LEGEND = {
     "direct": "Direct transmission",
     "hybrid": "Hybrid transmission",
 }
-_RATE_LABEL = "Average secrecy rate (bit/s/Hz)"
-_TIME_LABEL = "Average execution time (s)"
+_RATE_LABEL = "Average secrecy rate [bit/s/Hz]"
+_TIME_LABEL = "Average execution time [s]"
 _PAPER_DROPS = 50
 #: Drops per point of the quick forms (the README's first command runs aauc-fig3a --quick).
 _QUICK_DROPS = 4
@@ -75,7 +75,7 @@ def _study(name: str, reproduces: str, sweep: Sweep, field: str, methods: tuple[
     plot = PlotSpec(x_label=x_label, y_label=_TIME_LABEL if timing else _RATE_LABEL,
                     legend={m: LEGEND[m] for m in methods},
                     y="seconds" if timing else "secrecy_rate", x_scale=x_scale,
-                    y_scale="log" if timing else "linear", title=title)
+                    y_scale="log" if timing else "linear", title=title, y_range=(0.0, None))
     return Study(name=name, reproduces=reproduces, sweep=sweep, methods=methods,
                  drops=_PAPER_DROPS, quick_drops=_QUICK_DROPS,
                  draw=partial(draw, fields=(field,), settings=dict(settings)), solve=solve,
@@ -87,30 +87,30 @@ STUDIES = (
     _study("aauc-fig3a", "Paper 000 Fig. 3a: secrecy rate vs Rician K-factor (K = 10, N = 100)",
            Sweep("K_R", (0.0, 10.0, 20.0, 40.0), "dB"), "kr_db",
            ("sco", "closed_form", "bfom", "direct"), {"K": 10, "N": 100},
-           "Rician K-factor K_R (dB)", title="K = 10, N = 100"),
+           "Rician K-factor $K_R$ [dB]", title="$K = 10$, $N = 100$"),
     _study("aauc-fig3b", "Paper 000 Fig. 3b: secrecy rate vs BS antennas N (K = 20, K_R = 30 dB)",
            Sweep("N", (20.0, 100.0, 200.0, 500.0), "", quick=(20.0, 100.0)), "N",
            ("sco", "closed_form"), {"K": 20, "kr_db": 30.0},
-           "Number of antennas N", title="K = 20, K_R = 30 dB"),
+           "Number of antennas $N$", title="$K = 20$, $K_R = 30$ dB"),
     _study("aauc-fig3c", "Paper 000 Fig. 3c: secrecy rate vs users K (N = 100, K_R = 30 dB)",
            Sweep("K", (10.0, 20.0, 50.0, 100.0), "", quick=(10.0, 20.0)), "K",
            ("sco", "closed_form", "bfom"), {"N": 100, "kr_db": 30.0},
-           "Number of users K", title="N = 100, K_R = 30 dB"),
+           "Number of users $K$", title="$N = 100$, $K_R = 30$ dB"),
     _study("aauc-fig4a", "Paper 000 Fig. 4a: execution time vs BS antennas N (K = 20)",
            Sweep("N", (20.0, 100.0, 200.0, 500.0), "", quick=(20.0, 100.0)), "N",
            ("sco", "closed_form"), {"K": 20, "kr_db": 30.0},
-           "Number of antennas N", timing=True, title="K = 20, K_R = 30 dB"),
+           "Number of antennas $N$", timing=True, title="$K = 20$, $K_R = 30$ dB"),
     _study("aauc-fig4b", "Paper 000 Fig. 4b: execution time vs users K (N = 100)",
            Sweep("K", (10.0, 20.0, 50.0, 100.0), "", quick=(10.0, 20.0)), "K",
            ("sco", "closed_form", "bfom"), {"N": 100, "kr_db": 30.0},
-           "Number of users K", timing=True, title="N = 100, K_R = 30 dB"),
+           "Number of users $K$", timing=True, title="$N = 100$, $K_R = 30$ dB"),
     _study("aauc-fig4c", "Paper 000 Fig. 4c: IRS vs AAUC secrecy rate vs common user distance",
            Sweep("D_k", (20.0, 30.0, 40.0, 50.0, 60.0), "m", quick=(20.0, 60.0)),
            "common_distance_m", ("sco", "irs"), {"N": 100, "K": 10, "kr_db": 70.0},
-           "Distance D_k (m)", title="N = 100, K = 10, K_R = 70 dB"),
+           "Distance $D_k$ [m]", title="$N = 100$, $K = 10$, $K_R = 70$ dB"),
     _study("aauc-fig5a", "Paper 000 Fig. 5a: Rayleigh fading, eavesdropper off the users' angles",
            Sweep("K", (20.0, 100.0), "", quick=(20.0,)), "K",
            ("sco", "closed_form", "bfom", "direct", "hybrid"),
            {"N": 100, "rayleigh": True, "placement": "off_angle", "d_far_m": 1000.0},
-           "Number of users K", title="N = 100, Rayleigh, D_K = 1000 m"),
+           "Number of users $K$", title="$N = 100$, Rayleigh, $D_K = 1000$ m"),
 )

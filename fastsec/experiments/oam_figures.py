@@ -39,8 +39,8 @@ from fastsec.experiments.custom import coerce
 from fastsec.experiments.seeding import method_rng
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
-_RATE_LABEL = "Secrecy rate (bit/s/Hz)"
-_PTOTAL_LABEL = "Total power consumption P_total (dBm)"
+_RATE_LABEL = "Secrecy rate $R_s$ [bit/s/Hz]"
+_PTOTAL_LABEL = "Total power consumption $P_{total}$ [dBm]"
 #: Starts (drops) per sweep point; the paper does not give its number of runs.
 _DROPS = 20
 _QUICK_DROPS = 2
@@ -63,7 +63,7 @@ def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
     return scenario, int(rng.integers(2**63))
 
 
-def _parse(method: str) -> tuple[str, str, dict[str, float]]:
+def _parse(method: str) -> tuple[str, str, dict[str, Any]]:
     """``"scheme[:theta_method][@rho]"`` -> (scheme, theta method, scenario overrides)."""
     name, _, rho = method.partition("@")
     scheme, _, theta = name.partition(":")
@@ -150,7 +150,8 @@ STUDIES = (
           solve=partial(solve_iterations, max_iters=FIG2_ITERS),
           plot=PlotSpec(x_label="Number of iterations", y_label=_RATE_LABEL, y="rate_per_iteration",
                         kind="history", legend=_FIG2_LEGEND,
-                        title="Q1 = Q2 = 40, ϑ_A,y = π/10, ϑ_B,y = −π/10, ρ = 0.9"),
+                        title=(r"$Q_1 = Q_2 = 40$, $\vartheta_{A,y} = \pi/10$, "
+                               r"$\vartheta_{B,y} = -\pi/10$, $\rho = 0.9$")),
           params={"fields": ["p_total_dbm"], "settings": {"Q1": 40, "Q2": 40},
                   "max_iters": FIG2_ITERS},
           scenario=oam.Scenario, presets=oam.PRESETS),
@@ -159,30 +160,31 @@ STUDIES = (
            ("Q1", "Q2"),
            {"proposed": "Proposed scheme", "pa_ris_mimo": "PA RIS-MIMO",
             "no_an": "PA RIS-OAM without AN", "random_phase": "PA RIS-OAM with random phases"},
-           {"p_total_dbm": 30.0}, "Number of RIS reflecting elements Q1 = Q2",
-           title="P_total = 30 dBm, ρ = 0.9"),
+           {"p_total_dbm": 30.0}, "RIS reflecting elements $Q_1 = Q_2$",
+           title=r"$P_{total} = 30$ dBm, $\rho = 0.9$"),
     _study("oam-fig4", "Paper 002 Fig. 4: secrecy rate vs P_total for ρ = 0.5, 0.7, 0.9 and no AN",
            Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
-           {"proposed@0.5": "Proposed, ρ = 0.5", "proposed@0.7": "Proposed, ρ = 0.7",
-            "proposed@0.9": "Proposed, ρ = 0.9", "no_an": "PA RIS-OAM without AN"},
-           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="Q1 = Q2 = 40"),
+           {"proposed@0.5": r"Proposed, $\rho = 0.5$", "proposed@0.7": r"Proposed, $\rho = 0.7$",
+            "proposed@0.9": r"Proposed, $\rho = 0.9$", "no_an": "PA RIS-OAM without AN"},
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="$Q_1 = Q_2 = 40$"),
     _study("oam-fig5", "Paper 002 Fig. 5: proposed vs DP, SA, SP RIS-OAM (80 elements in all)",
            Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
            {"proposed": "Proposed scheme", "dp": "DP RIS-OAM", "sa": "SA RIS-OAM",
             "sp": "SP RIS-OAM"},
-           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="80 RIS elements, ρ = 0.9"),
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title=r"80 RIS elements, $\rho = 0.9$"),
     _study("oam-fig6", "Paper 002 Fig. 6: secrecy rate vs Alice's tilt ϑ_A,y, OAM vs ZC",
            Sweep("theta_Ay", tuple(round(k * math.pi / 20, 12) for k in range(11)), "rad",
                  quick=(0.0, round(math.pi / 5, 12))),
            ("tilt_a_y_rad",), {"proposed": "Proposed scheme", "zc": "PA RIS-OAM with ZC"},
-           {"p_total_dbm": 30.0, "tilt_b_y_rad": 0.0}, "Tilt ϑ_A,y (rad)",
-           title="P_total = 30 dBm, ϑ_B,y = 0"),
+           {"p_total_dbm": 30.0, "tilt_b_y_rad": 0.0}, r"Tilt $\vartheta_{A,y}$ [rad]",
+           title=r"$P_{total} = 30$ dBm, $\vartheta_{B,y} = 0$"),
     Study(name="oam-fig7", reproduces="Paper 002 Fig. 7: Eve's QPSK BER vs transmit SNR",
           sweep=Sweep("SNR", _SNR_DB, "dB", quick=(0.0, 20.0)), methods=tuple(_FIG7_LEGEND),
           drops=_DROPS, quick_drops=_QUICK_DROPS,
           draw=partial(draw_snr, settings={"p_total_dbm": 30.0}), solve=solve_snr,
-          plot=PlotSpec(x_label="Transmit SNR (dB)", y_label="BER of Eve", y="ber_eve",
-                        y_scale="log", legend=_FIG7_LEGEND, title="P_total = 30 dBm"),
+          plot=PlotSpec(x_label="Transmit SNR [dB]", y_label="BER of Eve", y="ber_eve",
+                        y_scale="log", legend=_FIG7_LEGEND, title=r"$P_{total} = 30$ dBm",
+                        y_range=(0.0, 1.0)),
           params={"settings": {"p_total_dbm": 30.0}, "symbols": _BER_SYMBOLS},
           scenario=oam.Scenario, presets=oam.PRESETS),
 )

@@ -85,6 +85,11 @@ class PlotSpec:
         See :data:`PLOT_KINDS`.
     title : str
         Panel title (the paper's panel letter and setting).
+    y_range : tuple of (float or None)
+        The plotted quantity's range ``(low, high)`` (``None``: unbounded); the confidence
+        band is clipped to it, e.g. ``(0.0, None)`` for a secrecy rate [·]^+ or a time.
+
+    Labels, legend entries and the title may use matplotlib mathtext (``"$K_R$ [dB]"``).
 
     """
 
@@ -96,6 +101,7 @@ class PlotSpec:
     y_scale: str = "linear"
     kind: str = "sweep"
     title: str = ""
+    y_range: tuple[float | None, float | None] = (None, None)
 
     def __post_init__(self) -> None:
         check_choice("x_scale", self.x_scale, SCALES)
