@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from fastsec._results import ResultMixin
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.aauc import bfom as _bfom
 from fastsec.aauc.angular import angular_matrix
@@ -27,9 +28,13 @@ from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.solvers import resolve_solver
 
 
-@dataclass(frozen=True, eq=False)
-class AAUCResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class AAUCResult(ResultMixin):
     """Result of :func:`solve` (contract: DESIGN.md).
+
+    ``repr`` shows the core names shared with :class:`fastsec.oam.OAMResult` (method, secrecy
+    rate, objective, iterations, converged, seconds, solver); ``to_dict()`` returns every
+    field as plain Python (:mod:`fastsec._results`).
 
     Attributes
     ----------
@@ -122,6 +127,8 @@ def _flag(name: str, value: object) -> bool:
 
 
 def _solver(name: str, value: object) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ParameterTypeError(f"{name} must be a solver name or None, got {value!r}")
     return resolve_solver(value)
 
 

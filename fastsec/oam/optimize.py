@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec import solvers
+from fastsec._results import ResultMixin
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels import oam_ao as _ao
@@ -116,9 +117,14 @@ METHODS = ("rmcg", "sdr")
 THETA_MODES = ("tolerance", "step")
 
 
-@dataclass(frozen=True, eq=False)
-class OAMResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class OAMResult(ResultMixin):
     """Outcome of :func:`optimize` (best of the random starts).
+
+    ``repr`` shows the core names shared with :class:`fastsec.aauc.AAUCResult`;
+    ``to_dict()`` returns every field, ``secrecy_rate`` and ``objective`` as plain Python
+    (:mod:`fastsec._results`). ``secrecy_rate`` and ``objective`` are both R_s of eq. (19)
+    at the solution [bit/s/Hz]: P1 (eq. (20)) maximises the secrecy rate itself.
 
     Attributes
     ----------
@@ -187,6 +193,19 @@ class OAMResult:
     theta_iterations: int
     solver: str
     residuals: dict
+
+    DERIVED = ("secrecy_rate", "objective")
+    REPR_FIRST = ("scheme",)
+
+    @property
+    def secrecy_rate(self) -> float:
+        """Secrecy rate R_s = R_B - R_E at the solution [bit/s/Hz] (eq. (19))."""
+        return float(self.rates.R_s)
+
+    @property
+    def objective(self) -> float:
+        """Objective of P1 (eq. (20a)) at the solution: R_s [bit/s/Hz]."""
+        return self.secrecy_rate
 
 
 @dataclass(frozen=True)
@@ -285,6 +304,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         finals.append(run.rs)
         if best is None or run.rs > best.rs:
             best = run
+    assert best is not None  # starts >= 1
     rates = ef.rates(lk, best.p, best.a, best.theta1, best.theta2, s.p_r2_w)
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
