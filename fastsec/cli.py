@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from fastsec import __version__
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
@@ -45,7 +46,7 @@ typical session:
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit code 2) pointing at ``--help``."""
 
-    def error(self, message: str) -> None:  # noqa: D102 - argparse hook
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -108,7 +108,7 @@ def angular_matrix(
     single = D.ndim == 1
     D2, theta2 = np.atleast_2d(D), np.atleast_2d(theta)
     if np.ndim(beta_rad) == 0:
-        beta = np.float64(check_real("beta_rad", beta_rad))
+        beta: np.floating | np.ndarray = np.float64(check_real("beta_rad", beta_rad))
     else:
         beta = check_array("beta_rad", beta_rad, shape=(D2.shape[0],), complex_ok=False)
     if np.any(np.abs(beta) >= np.pi / 2):

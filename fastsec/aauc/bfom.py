@@ -173,8 +173,8 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     hist = [[p2_objective(datas[b], *point(b, beta[b]))] for b in range(nb)]
     p4 = _p4_value(Hq, beta, c, rho2)
     p4_hist = [[v] for v in p4]
-    inner_its = [[] for _ in range(nb)]
-    inner_gaps = [[] for _ in range(nb)]
+    inner_its: list[list[int]] = [[] for _ in range(nb)]
+    inner_gaps: list[list[float]] = [[] for _ in range(nb)]
     fallbacks = np.zeros(nb, dtype=np.int64)
     running = np.ones(nb, dtype=bool)
     stop = ["iterations"] * nb
@@ -196,6 +196,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
             mirror_prox(R, t, c[idx], rho2[idx], x, le, Lb, False, inner_stop == "gap",
                         inner_tol, max_inner, its, gap)
         else:
+            assert gram is not None  # built whenever the paper variant is off
             M = 4.0 * np.real(amp.conj()[:, :, None] * amp[:, None, :] * gram[idx])
             act = active[idx]
             nu = np.zeros((idx.size, m))
@@ -223,7 +224,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
         xn = x / np.linalg.norm(x, axis=1, keepdims=True) * s[:, None]
         new_beta = xn[:, :r] + 1j * xn[:, r:]
         new_p4 = _p4_value(Hq[idx], new_beta, c[idx], rho2[idx])
-        for j, b in enumerate(idx):
+        for j, b in enumerate(idx.tolist()):
             inner_its[b].append(int(its[j]))
             inner_gaps[b].append(float(gap[j]))
             slack = tol * max(1.0, abs(p4[b]))

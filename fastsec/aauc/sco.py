@@ -174,7 +174,8 @@ class Surrogate:
             problem, y = self.problem, self.y
         checked_solve(problem, solver)
         # the solver meets ‖y‖ <= 1 only to its tolerance: project so the budget holds exactly
-        yv = self.scale * y.value / max(1.0, float(np.linalg.norm(y.value)))
+        y_value = np.asarray(y.value)
+        yv = self.scale * y_value / max(1.0, float(np.linalg.norm(y_value)))
         n1 = self.n1
         z_new = self.basis @ (yv[:n1] + 1j * yv[n1:2 * n1])
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]

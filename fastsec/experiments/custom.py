@@ -119,6 +119,13 @@ def _unit(name: str) -> str:
     return next((unit for suffix, unit in UNIT_SUFFIXES if name.endswith(suffix)), "")
 
 
+def _scenario(study: Study) -> type:
+    if study.scenario is None:
+        raise ParameterError(f"study {study.name!r} takes no --preset, --set or --sweep (it "
+                             f"declares no scenario)")
+    return study.scenario
+
+
 def _settings(study: Study) -> tuple[dict[str, Any], tuple[str, ...] | None]:
     draw = study.draw
     if study.scenario is None or not isinstance(draw, partial) or "settings" not in draw.keywords:
@@ -139,6 +146,7 @@ def _check_preset(study: Study, preset: str) -> Mapping[str, Any]:
 
 def _new_sweep(study: Study, fields: tuple[str, ...] | None, sweep: Mapping[str, Any]
                ) -> tuple[Sweep, tuple[str, ...] | None]:
+    cls = _scenario(study)
     if not isinstance(sweep, Mapping) or len(sweep) != 1:
         raise ParameterTypeError(f"sweep must be a mapping of one field to its values, got "
                                  f"{sweep!r}")
@@ -155,12 +163,12 @@ def _new_sweep(study: Study, fields: tuple[str, ...] | None, sweep: Mapping[str,
         if fields is None:
             raise ParameterError(f"study {study.name!r} sweeps {study.sweep.name!r}, which is "
                                  f"not a scenario field; --sweep may only give it new values")
-        coerce(study.scenario, name, 0)  # a numeric field of the scenario (else it raises)
+        coerce(cls, name, 0)  # a numeric field of the scenario (else it raises)
         new_fields, unit, check = (name,), _unit(name), name
     xs = []
     for v in values:
         if check is not None:
-            v = coerce(study.scenario, check, v)
+            v = coerce(cls, check, v)
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise ParameterTypeError(f"sweep {name!r} values must be finite numbers, got {v!r}")
         xs.append(float(v))
@@ -206,7 +214,8 @@ def customise(study: Study, preset: str | None = None,
     settings, fields = _settings(study)
     if preset is not None:
         settings.update(_check_preset(study, preset))
-    new = {name: coerce(study.scenario, name, v) for name, v in (overrides or {}).items()}
+    cls = _scenario(study)
+    new = {name: coerce(cls, name, v) for name, v in (overrides or {}).items()}
     new_sweep, new_fields = _new_sweep(study, fields, sweep) if sweep else (study.sweep, fields)
     clash = sorted(set(new) & set(new_fields or ()))
     if clash:
@@ -216,7 +225,7 @@ def customise(study: Study, preset: str | None = None,
     if new_fields is not None:
         for name in new_fields:  # the sweep's fields win over the settings
             settings.pop(name, None)
-    _validate(study.scenario, settings, new_fields, new_sweep)
+    _validate(cls, settings, new_fields, new_sweep)
     keywords = {"settings": settings} | ({"fields": new_fields} if new_fields else {})
     plot = study.plot
     if new_sweep.name != study.sweep.name:

@@ -50,7 +50,7 @@ RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", 
 #: Metadata entries that must match for a re-run to resume into an existing directory.
 RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params", "preset", "overrides")
 #: Value of a resume key in a record written before the key existed.
-RESUME_DEFAULTS = {"preset": None, "overrides": {}}
+RESUME_DEFAULTS: dict[str, Any] = {"preset": None, "overrides": {}}
 #: Most drops per chunk: bounds the rows lost with a killed worker.
 MAX_CHUNK = 32
 #: Guided self-scheduling: each chunk takes at most 1/(GUIDED_SHARE * workers) of the drops

@@ -23,6 +23,7 @@ import functools
 import sys
 import zlib
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
@@ -164,12 +165,14 @@ class _DropSeed(ISpawnableSeedSequence):
         """Return the drop's ``SeedSequence`` (see :func:`drop_sequence`)."""
         return drop_sequence(*self._key)
 
-    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         if n_words == self._state.size and np.dtype(dtype) == np.uint64:
             return self._state.copy()
         return self.sequence().generate_state(n_words, dtype)
 
-    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
+    # numpy's protocol wants children of this class; the drop's own SeedSequence children are
+    # what drop_rng's generator spawns, bit for bit
+    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:  # type: ignore[override]
         return self.sequence().spawn(n_children)
 
 
@@ -184,5 +187,5 @@ def drop_rngs(seed: int, study: str, point: int, drops: Sequence[int]
     if drops and not 0 <= min(drops) <= max(drops) < 2**32:
         raise ValueError(f"drops must be in [0, 2**32), got {list(drops)}")
     states = _seed_states(seed, study, point, np.array(drops, dtype=np.uint64))
-    return [np.random.Generator(np.random.PCG64(_DropSeed(states[i], (seed, study, point, d))))
-            for i, d in enumerate(drops)]
+    seeds: list[Any] = [_DropSeed(states[i], (seed, study, point, d)) for i, d in enumerate(drops)]
+    return [np.random.Generator(np.random.PCG64(s)) for s in seeds]

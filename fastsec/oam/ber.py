@@ -140,10 +140,10 @@ def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db
         eve_pred.append(_q(np.sqrt(sinr_e)).mean())
     bits = 2 * s.N_s * symbols
     z = stats.norm.ppf(0.5 + confidence / 2)
-    eve_err, bob_err = np.array(eve_err), np.array(bob_err)
+    eve_n, bob_n = np.array(eve_err), np.array(bob_err)
     return BERResult(
-        snr_db=snr_db, eve_ber=eve_err / bits, eve_ci=_wilson(eve_err, bits, z),
-        bob_ber=bob_err / bits, bob_ci=_wilson(bob_err, bits, z),
+        snr_db=snr_db, eve_ber=eve_n / bits, eve_ci=_wilson(eve_n, bits, z),
+        bob_ber=bob_n / bits, bob_ci=_wilson(bob_n, bits, z),
         eve_ber_gaussian=np.array(eve_pred),
         bob_ber_gaussian=np.array([_q(np.sqrt(r.sinr_B)).mean() for r in predictions]),
         bits=bits, receiver=receiver, confidence=confidence)
