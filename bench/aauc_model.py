@@ -17,7 +17,7 @@ from fastsec.aauc import (
     draw_batch,
     fit_lambda,
 )
-from fastsec.aauc.reference import angular_matrix_quad, draw_numpy
+from fastsec.reference.aauc import angular_matrix_quad, draw_numpy
 
 
 class Draws:

@@ -1,7 +1,8 @@
 """asv suites for the Numba kernels (plain arrays in, no validation)."""
 
 import numpy as np
-from fastsec.kernels import aauc_channels, quadrature
+from fastsec.kernels.aauc import channels as aauc_channels
+from fastsec.kernels.aauc import quadrature
 
 from fastsec.aauc.angular import (
     _antiderivative_table,
@@ -32,7 +33,7 @@ class ChannelDraws:
 
 
 class AngularQuadrature:
-    """kernels.quadrature.angular_batch(_parallel): J_1..J_{K-1} for many drops.
+    """kernels.aauc.quadrature.angular_batch(_parallel): J_1..J_{K-1} for many drops.
 
     α = 2.5 (2α integer: powers by square roots) and 2.7 (exp/log) take the closed form;
     α = 0.8 the Gauss-Legendre quadrature.

@@ -7,10 +7,10 @@ problem rebuilt at every p/a step.
 """
 
 import numpy as np
-from fastsec.kernels import rcg
+from fastsec.kernels.optim import rcg
 
 from fastsec.oam import steps
-from fastsec.oam.steps_reference import (
+from fastsec.reference.oam_steps import (
     pymanopt_rate_ratio,
     random_amplification_step,
     random_power_step,

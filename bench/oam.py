@@ -1,10 +1,10 @@
 """asv suites for the double-RIS OAM model (paper 002): channels, secrecy rate, BER."""
 
 import numpy as np
-from fastsec.kernels.nearfield import spherical_wave
+from fastsec.kernels.oam.nearfield import spherical_wave
 
 from fastsec.oam import Scenario, channels, eve_ber, secrecy_rate
-from fastsec.oam.reference import cophased_phases
+from fastsec.reference.oam import cophased_phases
 
 
 def _candidates(s, batch, seed=0):

@@ -1,11 +1,11 @@
 """asv suites for RMCG-AO (paper 002, Algorithm 1): θ subproblem and the whole AO, over Q."""
 
 import numpy as np
-from fastsec.kernels.oam_objectives import rcg_secrecy
+from fastsec.kernels.oam.objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
-from fastsec.oam.optimize_reference import theta1_instance
 from fastsec.oam.sdr import relaxation_coefficients, solve_relaxation
+from fastsec.reference.oam_optimize import theta1_instance
 
 NO_TRACE = np.zeros((1, 0, 3))
 

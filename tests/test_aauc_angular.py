@@ -6,10 +6,10 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from fastsec.aauc import Scenario, angular_matrix, draw, draw_batch
-from fastsec.aauc.reference import angular_matrix_quad
+from fastsec.reference.aauc import angular_matrix_quad
 
 # quad runs at epsrel=1e-12 and our quadrature is accurate to ~1e-13 (module docstring of
-# fastsec.kernels.quadrature); the acceptance bound is 1e-10.
+# fastsec.kernels.aauc.quadrature); the acceptance bound is 1e-10.
 RTOL_QUAD = 1e-10
 
 
@@ -158,7 +158,7 @@ def test_matches_30_digit_mpmath(beta, rng):
     np.testing.assert_allclose(J, _J_mpmath(D, theta, 2.5, 1e-4, beta), rtol=1e-13)
 
 
-# --- the antiderivative path (kernels.quadrature._antiderivative) -----------------------------
+# --- the antiderivative path (kernels.aauc.quadrature._antiderivative) ---------------------------
 
 def test_antiderivative_table_matches_mpmath_incomplete_beta():
     # H(tau) = (C - G(1 - tau)) / tau^((alpha-1)/2), C - G(1 - tau) = B(tau (2 - tau);
@@ -182,7 +182,7 @@ def test_antiderivative_table_matches_mpmath_incomplete_beta():
 def test_branch_free_sin_cos_matches_libm():
     # fdlibm's kernels with a three-part pi/2: within 2 ulp of libm, including arguments next
     # to multiples of pi/2 and tiny ones (near-segment users), relative for sin near 0.
-    from fastsec.kernels.quadrature import _sin_cos
+    from fastsec.kernels.aauc.quadrature import _sin_cos
 
     x = np.concatenate([np.linspace(-2 * np.pi, 2 * np.pi, 2001),
                         np.arange(-4, 5) * (np.pi / 2) + 1e-9, [1e-12, -3e-9, 1e3]])
@@ -197,7 +197,7 @@ def test_branch_free_sin_cos_matches_libm():
 def test_cancelling_and_far_out_cases_fall_back_to_quadrature(beta):
     # A short segment (0.5 m) seen broadside from 300 m: G(s2) - G(s1) cancels, the kernel
     # must use the quadrature; |Delta| > SINCOS_MAX likewise. Reference: scipy quad.
-    from fastsec.kernels.quadrature import SINCOS_MAX
+    from fastsec.kernels.aauc.quadrature import SINCOS_MAX
 
     D = np.array([300.0, 300.0, 0.5])
     theta = np.array([1.2 + math.pi / 2, 1.2 + 2 * SINCOS_MAX + 0.3, 1.2])

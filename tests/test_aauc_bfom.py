@@ -4,13 +4,14 @@ mirror-prox kernel against its NumPy twin, eq. (41), feasibility, batching, Fig.
 import numpy as np
 import pytest
 from aauc_drops import eq30_cvxpy, eq30_instance, make_drop
-from fastsec.kernels.mirror_prox import active_set, mirror_prox
+from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox
 
-from fastsec.aauc import average_secrecy_rate, reference, solve
+from fastsec.aauc import average_secrecy_rate, solve
 from fastsec.aauc import bfom as bfom_module
 from fastsec.aauc.bfom import bfom_batch, p5_instance, power_split
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import p2_data, row_space
+from fastsec.reference import aauc as reference
 
 # Clarabel's default tolerances are 1e-8 (relative gap); compare optimal values at 1e-6.
 CVX_RTOL = 1e-6

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fastsec.aauc import Scenario, angular_matrix, draw, draw_at, draw_batch
-from fastsec.aauc.reference import draw_numpy
+from fastsec.reference.aauc import draw_numpy
 
 #: z-score for statistical checks: a correct model fails one check with probability ~6e-7.
 Z = 5.0

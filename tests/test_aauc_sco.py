@@ -7,11 +7,12 @@ from aauc_drops import make_drop
 from scipy.optimize import nnls
 
 from fastsec import solvers
-from fastsec.aauc import reference, solve
+from fastsec.aauc import solve
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import eve_leak, p2_data, p2_objective
 from fastsec.aauc.sco import Surrogate, sco
 from fastsec.errors import SolverError
+from fastsec.reference import aauc as reference
 
 # Clarabel's default tolerances are 1e-8; objective comparisons get two decades of headroom.
 SOLVER_RTOL = 1e-6

@@ -5,13 +5,13 @@ import pytest
 
 from fastsec import units
 from fastsec.aauc import Scenario, angular_matrix, draw_at
-from fastsec.aauc.reference import eavesdropper_channel_samples
 from fastsec.aauc.secrecy import (
     average_secrecy_rate,
     fit_lambda,
     instantaneous_secrecy_rate,
     model_secrecy_rate,
 )
+from fastsec.reference.aauc import eavesdropper_channel_samples
 
 #: z-score for statistical checks (a correct implementation fails with probability ~6e-7).
 Z = 5.0
@@ -182,13 +182,13 @@ def test_bad_input(drop3, call, exc, match):
 def test_eq10_kernel_matches_numpy_twin(drop3, rng):
     # Same nodes, weights and samples: the kernel and its NumPy twin differ only in summation
     # order, hence rtol 1e-12.
-    from fastsec.kernels.quadrature import (
+    from fastsec.kernels.aauc.quadrature import (
         secrecy_average_batch,
         secrecy_average_batch_parallel,
     )
 
     from fastsec.aauc import secrecy
-    from fastsec.aauc.reference import secrecy_average_numpy
+    from fastsec.reference.aauc import secrecy_average_numpy
 
     rho, weights = secrecy._rho_rule(drop3, 8)
     amp = secrecy._path_amplitudes(drop3, rho)

@@ -5,7 +5,7 @@ import pytest
 
 from fastsec.errors import ParameterError
 from fastsec.oam import Scenario, channels, eve_ber
-from fastsec.oam.reference import cophased_phases
+from fastsec.reference.oam import cophased_phases
 
 # BER tolerance: 5 binomial standard errors of the simulated rate (bits per point below).
 SIGMAS = 5.0

@@ -3,12 +3,12 @@ import math
 
 import numpy as np
 import pytest
-from fastsec.kernels.nearfield import cis_cycles, spherical_wave
+from fastsec.kernels.oam.nearfield import cis_cycles, spherical_wave
 from numpy.testing import assert_allclose, assert_array_equal
 
 from fastsec.errors import ParameterError
 from fastsec.oam import Scenario, channels, channels_batch, geometry
-from fastsec.oam.reference import spherical_wave_reference
+from fastsec.reference.oam import spherical_wave_reference
 
 # Phases reach ~800 cycles (40 m at λ = 0.05 m): rounding of d and of 2πd/λ in either
 # computation moves the phase by up to 2π·800·1e-15 ≈ 5e-12 rad, hence the relative tolerance.

@@ -1,29 +1,29 @@
 """RMCG-AO (paper 002, Algorithm 1): θ objectives, AO effective quantities, the AO loop, SDR.
 
 References: the literal full-matrix NumPy twin of eq. (14), (17), (11)
-(:func:`fastsec.oam.reference.sinr_terms_reference`), central finite differences, first-order
+(:func:`fastsec.reference.oam.sinr_terms_reference`), central finite differences, first-order
 closed forms at tiny SINR, the NumPy twins of the step surrogates
-(:mod:`fastsec.oam.steps_reference`) and cvxpy (``exact=True``).
+(:mod:`fastsec.reference.oam_steps`) and cvxpy (``exact=True``).
 """
 
 import numpy as np
 import pytest
-from fastsec.kernels.oam_objectives import rcg_secrecy, secrecy_terms
+from fastsec.kernels.oam.objectives import rcg_secrecy, secrecy_terms
 from numpy.testing import assert_allclose
 from oam_points import random_point
 
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
-from fastsec.oam.optimize_reference import (
+from fastsec.oam.sdr import lifted_forms
+from fastsec.reference.oam import sinr_terms_reference
+from fastsec.reference.oam_optimize import (
     pymanopt_theta,
     secrecy_terms_cost,
     secrecy_terms_egrad,
     theta1_instance,
 )
-from fastsec.oam.reference import sinr_terms_reference
-from fastsec.oam.sdr import lifted_forms
-from fastsec.oam.steps_reference import bob_rate_from_chi, secrecy_rate_from_gains
+from fastsec.reference.oam_steps import bob_rate_from_chi, secrecy_rate_from_gains
 
 Q = 8
 

@@ -6,13 +6,13 @@ from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError
 from fastsec.oam import Channels, Scenario, channels, geometry, secrecy_rate, stream_matrices
-from fastsec.oam.reference import (
+from fastsec.oam.signalling import receive_matrix, transmit_matrix
+from fastsec.reference.oam import (
     cophased_phases,
     secrecy_rate_reference,
     sinr_terms_reference,
     spherical_wave_reference,
 )
-from fastsec.oam.signalling import receive_matrix, transmit_matrix
 
 # Kernel vs literal matrix formulas: same sums in another order, ~1e-15 relative per term.
 RTOL = 1e-10
@@ -199,7 +199,7 @@ def test_stream_matrices_pick_the_sn_pair():
 def test_single_candidate_kernel_is_callable_from_user_jitted_code(rng):
     # Issue 4 evaluates candidates inside its own kernels: the building blocks must compose.
     from fastsec.kernels._jit import jit
-    from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
+    from fastsec.kernels.oam.sinr import oam_precompute, oam_sinr_one
 
     @jit
     def user_objective(ch, tx, rx, rows, p, a, t1, t2, noise):

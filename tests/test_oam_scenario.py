@@ -6,7 +6,7 @@ import pytest
 
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import PRESETS, Scenario, channels, secrecy_rate
-from fastsec.oam.reference import cophased_phases
+from fastsec.reference.oam import cophased_phases
 
 
 def test_defaults_are_section_v_values():

@@ -9,8 +9,8 @@ from fastsec.errors import ParameterError
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
 from fastsec.oam.optimize import random_phases
-from fastsec.oam.optimize_reference import sdr_relaxation_reference, theta1_instance
 from fastsec.oam.sdr import lifted_forms, relaxation, sdr_solver, solve_relaxation
+from fastsec.reference.oam_optimize import sdr_relaxation_reference, theta1_instance
 
 Q = 8
 

@@ -7,8 +7,8 @@ from numpy.testing import assert_allclose
 
 from fastsec.oam import dft_matrix, idft_matrix, sn_pair, sn_pair_count, sn_pairs, zadoff_chu
 from fastsec.oam.geometry import attitude, uca_positions
-from fastsec.oam.reference import spherical_wave_reference
 from fastsec.oam.signalling import receive_matrix, transmit_matrix
+from fastsec.reference.oam import spherical_wave_reference
 
 # Products of N x N unit-modulus matrices: errors of a few ulps times N.
 ATOL = 1e-13

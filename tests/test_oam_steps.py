@@ -1,18 +1,18 @@
 """p-step and a-step of RMCG-AO (kernels/oam_steps.py, fastsec/oam/steps.py).
 
 References: the SINR formulas eq. (14)/(17) evaluated directly in NumPy
-(fastsec.oam.steps_reference) for the surrogates' tightness and minorization, and cvxpy
+(fastsec.reference.oam_steps) for the surrogates' tightness and minorization, and cvxpy
 (Clarabel) on the same convex problems P4/P5 for the fast interior-point path.
 """
 
 import numpy as np
 import pytest
-from fastsec.kernels import oam_steps as k
+from fastsec.kernels.oam import steps as k
 from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError, SolverError
 from fastsec.oam import steps
-from fastsec.oam.steps_reference import (
+from fastsec.reference.oam_steps import (
     bob_rate_from_chi,
     random_amplification_step,
     random_power_step,

@@ -8,7 +8,7 @@ the path loss from helping user k to an eavesdropper at ground distance ρ on th
 BS-user K, averaged over ρ ~ U(0, D_K) (eq. (47)); d_{E,k} is eq. (8) in 2-D and eq. (15) with
 elevation β in 3-D. Errata applied (see PAPERS.md): the exponent of eq. (8) is +1/2 (a distance)
 and the prefactor of eq. (12) is ϱ0/D_K. The integral is computed by composite Gauss-Legendre
-quadrature in :mod:`fastsec.kernels.quadrature` (split at the point of the segment closest to
+quadrature in :mod:`fastsec.kernels.aauc.quadrature` (split at the point of the segment closest to
 user k, panels graded towards it), to a relative error of about 1e-13. For α > 1 the kernel
 uses the integral's closed form instead, an incomplete beta function tabulated once per α as
 a Chebyshev series (:func:`_antiderivative_table`), and falls back to the quadrature only
@@ -27,7 +27,7 @@ from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.channels import DropBatch
 from fastsec.aauc.scenario import Drop
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels import quadrature as _k
+from fastsec.kernels.aauc import quadrature as _k
 
 #: Gauss-Legendre points per panel.
 DEFAULT_NODES = 10

@@ -2,7 +2,7 @@
 
 w is fixed along h_K (w = √p h_K/‖h_K‖), which turns P2 into P4 (eq. (29)); P4 is solved by
 SCO, each step (eq. (30)) being the ball-simplex saddle problem P5 (eq. (31)-(33)) handled by
-the kernels of :mod:`fastsec.kernels.mirror_prox`, followed by the power split τ of eq. (41).
+the kernels of :mod:`fastsec.kernels.optim.mirror_prox`, followed by the power split τ of eq. (41).
 
 Variants
 --------
@@ -12,7 +12,7 @@ Variants
     iterations (Remark 2); ``inner_stop="gap"`` stops on the relative saddle gap instead.
 ``"fast"``
     Same outer SCO and eq. (41), but each eq. (30) is solved exactly on the K-simplex
-    (:func:`~fastsec.kernels.mirror_prox.active_set`, warm-started from the previous outer
+    (:func:`~fastsec.kernels.optim.mirror_prox.active_set`, warm-started from the previous outer
     active set), with the Gram matrix of eq. (33)'s rows obtained in O(K²) per outer
     iteration from Hs Hs^H; instances it cannot certify fall back to mirror-prox with
     backtracking L, warm-started from the previous outer solution, to ``inner_tol``
@@ -29,7 +29,7 @@ import numpy as np
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective, row_space
-from fastsec.kernels.mirror_prox import active_set, mirror_prox, ray_split
+from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox, ray_split
 
 #: Valid ``variant=`` values.
 VARIANTS = ("paper", "fast")
@@ -72,7 +72,7 @@ def p5_rows(Hq: np.ndarray, amp: np.ndarray) -> np.ndarray:
 
 def power_split(Hq: np.ndarray, amp: np.ndarray, t: np.ndarray, c: np.ndarray,
                 rho2: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """√τ of eq. (41) along ŷ = y/‖y‖ (see :func:`fastsec.kernels.mirror_prox.ray_split`).
+    """√τ of eq. (41) along ŷ = y/‖y‖ (see :func:`fastsec.kernels.optim.mirror_prox.ray_split`).
 
     R_k · ŷ = Re(2 conj(amp_k) (Hq ŷ_c)_k), ŷ_c = ŷ[:r] + i ŷ[r:], without forming R.
 

@@ -3,7 +3,7 @@
 :func:`draw` makes one :class:`~fastsec.aauc.Drop`, :func:`draw_batch` many at once as a
 :class:`DropBatch` (stacked arrays, one Numba kernel call), and :func:`draw_at` draws the
 channels for given positions (a fixed geometry such as the paper's Fig. 2a). All three draw
-in the order documented in :mod:`fastsec.kernels.aauc_channels`, so ``draw_batch(s, rng, n)``
+in the order documented in :mod:`fastsec.kernels.aauc.channels`, so ``draw_batch(s, rng, n)``
 equals ``n`` successive ``draw(s, rng)`` calls on a generator in the same state.
 
 Placements (``Scenario.placement``):
@@ -25,7 +25,7 @@ import numpy as np
 from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.scenario import Drop, Scenario
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels import aauc_channels as _k
+from fastsec.kernels.aauc import channels as _k
 
 _PLACEMENT_CODES = {"segment": _k.SEGMENT, "off_angle": _k.OFF_ANGLE}
 

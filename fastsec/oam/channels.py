@@ -1,7 +1,7 @@
 """Near-field LoS channels of the double-RIS OAM system (paper 002, eq. (9)).
 
 Every entry is ``λ β / (4π d) · exp(-j 2π d / λ)`` with d the distance between the two
-elements (:func:`fastsec.kernels.nearfield.spherical_wave`). Rows index receive elements and
+elements (:func:`fastsec.kernels.oam.nearfield.spherical_wave`). Rows index receive elements and
 columns transmit elements, in the element order of :mod:`fastsec.oam.geometry`.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels.nearfield import spherical_wave
+from fastsec.kernels.oam.nearfield import spherical_wave
 from fastsec.oam.geometry import geometry
 from fastsec.oam.scenario import Scenario
 

@@ -4,13 +4,13 @@ Every AO sub-step fixes all variables but its own and needs the SINRs eq. (14), 
 as functions of that variable. This module turns one scene and the current point
 ``(p, a, θ1, θ2)`` into the inputs of :func:`fastsec.oam.steps.power_step` (P4),
 :func:`fastsec.oam.steps.amplification_step` (P5) and of the θ objectives of
-:mod:`fastsec.kernels.oam_objectives`. Notation of :mod:`fastsec.kernels.oam_sinr`:
+:mod:`fastsec.kernels.oam.objectives`. Notation of :mod:`fastsec.kernels.oam.sinr`:
 ``w1_k`` RIS1 incident field of stream k, ``c_l = r_l^H H_R2B``, ``e0``/``er`` Eve's direct
 gains and RIS1 rows, ``v_k = H_R1R2 (conj(θ1) ∘ w1_k)`` the field incident on RIS2.
 
 These NumPy forms serve the step-by-step AO of the exact (cvxpy) and SDR paths and are the
-reference twins of the kernels of :mod:`fastsec.kernels.oam_effective`, which the jitted
-RMCG-AO (:func:`fastsec.kernels.oam_ao.rmcg_ao`) uses. The exact path keeps NumPy's
+reference twins of the kernels of :mod:`fastsec.kernels.oam.effective`, which the jitted
+RMCG-AO (:func:`fastsec.kernels.oam.ao.rmcg_ao`) uses. The exact path keeps NumPy's
 round-off: cvxpy's P4/P5 solutions are accurate to about 1e-5 relative, and the AO can turn
 an ulp-level change of their inputs into a different (equally good) trajectory.
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fastsec.kernels.oam_objectives import theta1_terms, theta2_terms
-from fastsec.kernels.oam_sinr import oam_precompute, oam_sinr_one
+from fastsec.kernels.oam.objectives import theta1_terms, theta2_terms
+from fastsec.kernels.oam.sinr import oam_precompute, oam_sinr_one
 from fastsec.oam.channels import Channels
 from fastsec.oam.rates import Rates, stream_matrices
 from fastsec.oam.scenario import Scenario
@@ -45,7 +45,7 @@ class Link:
     h_r1r2 : ndarray, shape (Q2, Q1), complex128
         RIS1 -> RIS2 channel.
     hre, him : ndarray, shape (Q1, Q2), float64
-        Real and imaginary parts of ``H_R1R2^T`` (for :func:`~.oam_sinr.oam_sinr_one`).
+        Real and imaginary parts of ``H_R1R2^T`` (for :func:`~.sinr.oam_sinr_one`).
     n_s : int
         Signal streams N_s.
     sigma_z2, sigma_r2, sigma_b2, sigma_e2 : float
@@ -54,7 +54,7 @@ class Link:
         log2 G of eq. (16).
     arrays : tuple
         ``(w1, c, e0, er, h_r1r2, hre, him)``, the ``lk`` argument of the kernels of
-        :mod:`fastsec.kernels.oam_effective` and :mod:`fastsec.kernels.oam_ao`.
+        :mod:`fastsec.kernels.oam.effective` and :mod:`fastsec.kernels.oam.ao`.
     noise : tuple of float
         ``(sigma_z2, sigma_r2, sigma_b2, sigma_e2)`` [W], their ``noise`` argument.
 
@@ -162,11 +162,11 @@ def amplification_terms(lk: Link, v, theta2, p) -> dict:
 
 
 def theta1_data(lk: Link, p, a, theta2) -> tuple:
-    """Build the θ1 objective ``-(R_B - R_E)`` (:func:`~.oam_objectives.theta1_terms`)."""
+    """Build the θ1 objective ``-(R_B - R_E)`` (:func:`~.objectives.theta1_terms`)."""
     return theta1_terms(lk.w1, lk.c, lk.e0, lk.er, lk.h_r1r2, p, a, theta2, lk.sigma_z2,
                         lk.sigma_r2, lk.sigma_b2, lk.sigma_e2)
 
 
 def theta2_data(lk: Link, v, p, a) -> tuple:
-    """Build the θ2 objective ``-R_B`` (:func:`~.oam_objectives.theta2_terms`)."""
+    """Build the θ2 objective ``-R_B`` (:func:`~.objectives.theta2_terms`)."""
     return theta2_terms(lk.c, np.ascontiguousarray(v), p, a, lk.sigma_r2, lk.sigma_b2)

@@ -13,7 +13,7 @@
 until the R_s gain of one AO iteration is at most ``tol`` or after ``max_iters`` iterations.
 Inputs are validated once, here. With ``method="rmcg"`` and the fast P4/P5 solvers (the
 default) the whole AO of one random start runs in one kernel,
-:func:`fastsec.kernels.oam_ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
+:func:`fastsec.kernels.oam.ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
 same sub-steps run from Python: the p- and a-steps through
 :func:`fastsec.oam.steps.power_step` and :func:`~fastsec.oam.steps.amplification_step`, the
 θ steps through the kernel's Riemannian CG step or semidefinite relaxation with Gaussian
@@ -37,8 +37,8 @@ from fastsec import solvers
 from fastsec._results import ResultMixin
 from fastsec._validate import check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels import oam_ao as _ao
-from fastsec.kernels.oam_effective import empty_fields
+from fastsec.kernels.oam import ao as _ao
+from fastsec.kernels.oam.effective import empty_fields
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
@@ -355,7 +355,7 @@ class _AORun:
     """State of one AO run from one random start (Algorithm 1).
 
     The fast path (``method="rmcg"``, ``exact=False``) runs the whole AO in one kernel
-    (:func:`fastsec.kernels.oam_ao.rmcg_ao`); the exact (cvxpy) and SDR paths run the same
+    (:func:`fastsec.kernels.oam.ao.rmcg_ao`); the exact (cvxpy) and SDR paths run the same
     sub-steps from Python through the validated step functions, sharing the kernels' θ steps.
     """
 

@@ -1,7 +1,7 @@
 """Per-mode SINRs, rates and secrecy rate of the double-RIS OAM link (paper 002, Sec. III).
 
-One kernel (:func:`fastsec.kernels.oam_sinr.oam_sinr_batch`, single candidate
-:func:`~fastsec.kernels.oam_sinr.oam_sinr_one`) evaluates every candidate
+One kernel (:func:`fastsec.kernels.oam.sinr.oam_sinr_batch`, single candidate
+:func:`~fastsec.kernels.oam.sinr.oam_sinr_one`) evaluates every candidate
 ``(p, a, θ1, θ2)``; :func:`secrecy_rate` validates, broadcasts the batch and forms the rates.
 Notation (Θ_i = diag(θ_i^H), A = diag(a), T the precoders of :func:`stream_matrices`, t_k its
 column k, r_l^H Bob's combining row of signal mode l, e_l Eve's antenna for mode l):
@@ -37,7 +37,7 @@ import numpy as np
 
 from fastsec._validate import check_array
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels.oam_sinr import oam_sinr_batch
+from fastsec.kernels.oam.sinr import oam_sinr_batch
 from fastsec.oam.channels import Channels
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.signalling import receive_matrix, transmit_matrix

@@ -1,6 +1,6 @@
 """θ-steps by semidefinite relaxation with Gaussian randomisation (``method="sdr"``, Fig. 2).
 
-The θ objectives of :mod:`fastsec.kernels.oam_objectives` are sums of signed rate terms
+The θ objectives of :mod:`fastsec.kernels.oam.objectives` are sums of signed rate terms
 ``s_l log2(1 + num_l(θ) / den_l(θ))`` whose powers are quadratic forms of the lifted vector
 ``θ̄ = [θ; 1]``: ``num_l = θ̄^H Ā_l θ̄``, ``den_l = θ̄^H B̄_l θ̄`` (the offsets and the constant
 ``c_l`` go into the last row and column). With ``X = θ̄ θ̄^H`` relaxed to ``X ⪰ 0``,
@@ -36,7 +36,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec import solvers
-from fastsec.kernels.oam_objectives import secrecy_terms
+from fastsec.kernels.oam.objectives import secrecy_terms
 
 #: SCS settings of the SDR θ-step (``solver="SCS"``, the default without MOSEK): the relaxed
 #: optimum to about 1e-6 relative (3e-7 measured at Q = 40 against Clarabel), far below what
@@ -48,7 +48,7 @@ def lifted_forms(data: tuple) -> tuple[np.ndarray, np.ndarray]:
     """Lifted Hermitian matrices ``Ā_l``, ``B̄_l`` (L, Q+1, Q+1) of instance 0 of ``data``.
 
     ``data`` is the tuple ``(W, alpha, V, beta, c, sign)`` of
-    :func:`~fastsec.kernels.oam_objectives.secrecy_terms`; ``θ̄^H Ā_l θ̄ = num_l(θ)`` and
+    :func:`~fastsec.kernels.oam.objectives.secrecy_terms`; ``θ̄^H Ā_l θ̄ = num_l(θ)`` and
     ``θ̄^H B̄_l θ̄ = den_l(θ)`` for ``θ̄ = [θ; 1]``.
     """
     W, alpha, V, beta, c, _ = (x[0] for x in data)

@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike
 from fastsec import solvers
 from fastsec._validate import check_array, check_real
 from fastsec.errors import ParameterError, SolverError
-from fastsec.kernels import oam_steps as _k
+from fastsec.kernels.oam import steps as _k
 
 #: Default relative duality-gap and dual-residual bound of the fast solver (objective error
 #: well below the 1e-6 relative agreement promised with the exact path).

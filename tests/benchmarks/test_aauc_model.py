@@ -22,7 +22,7 @@ import pytest
 from scipy import integrate
 
 from fastsec.aauc import Scenario, angular_matrix, draw_batch
-from fastsec.aauc.reference import angular_matrix_quad, draw_numpy
+from fastsec.reference.aauc import angular_matrix_quad, draw_numpy
 
 DROPS = 1000
 
@@ -123,7 +123,7 @@ def eq10_inputs():
 
 @pytest.mark.benchmark(group="eq10-T210xM1000")
 def test_eq10_kernel(benchmark, eq10_inputs):
-    from fastsec.kernels.quadrature import secrecy_average_batch_parallel as kernel
+    from fastsec.kernels.aauc.quadrature import secrecy_average_batch_parallel as kernel
 
     out = np.empty(210), np.empty(210)
     kernel(*eq10_inputs, *out)  # warm-up
@@ -132,6 +132,6 @@ def test_eq10_kernel(benchmark, eq10_inputs):
 
 @pytest.mark.benchmark(group="eq10-T210xM1000")
 def test_eq10_numpy_twin(benchmark, eq10_inputs):
-    from fastsec.aauc.reference import secrecy_average_numpy
+    from fastsec.reference.aauc import secrecy_average_numpy
 
     benchmark.pedantic(secrecy_average_numpy, args=eq10_inputs, rounds=3, iterations=1)

@@ -20,10 +20,11 @@ only fastsec's own rebuilt surrogate (identical iterates).
 import numpy as np
 import pytest
 from aauc_drops import eq30_cvxpy, eq30_instance
-from fastsec.kernels.mirror_prox import active_set, mirror_prox
+from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox
 
-from fastsec.aauc import Scenario, angular_matrix, draw, reference, solve
+from fastsec.aauc import Scenario, angular_matrix, draw, solve
 from fastsec.aauc.problem import p2_data
+from fastsec.reference import aauc as reference
 
 
 def _drop(n, k, seed=7):

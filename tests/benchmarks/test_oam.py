@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from fastsec.kernels.nearfield import spherical_wave
+from fastsec.kernels.oam.nearfield import spherical_wave
 
 from fastsec.oam import Scenario, channels, secrecy_rate
-from fastsec.oam.reference import secrecy_rate_reference, spherical_wave_reference
+from fastsec.reference.oam import secrecy_rate_reference, spherical_wave_reference
 
 Q_CHANNEL = 400
 Q_RATE = 40

@@ -10,16 +10,16 @@ and with Clarabel, beside the former term-by-term problem rebuilt per call with 
 
 import numpy as np
 import pytest
-from fastsec.kernels.oam_objectives import rcg_secrecy
+from fastsec.kernels.oam.objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
-from fastsec.oam.optimize_reference import (
+from fastsec.oam.sdr import solve_relaxation
+from fastsec.reference.oam_optimize import (
     pymanopt_theta,
     reference_ao,
     sdr_relaxation_reference,
     theta1_instance,
 )
-from fastsec.oam.sdr import solve_relaxation
 
 NO_TRACE = np.zeros((1, 0, 3))
 

@@ -7,10 +7,10 @@ fast path that got faster by being wrong fails here.
 
 import numpy as np
 import pytest
-from fastsec.kernels import rcg
+from fastsec.kernels.optim import rcg
 
 from fastsec.oam import steps
-from fastsec.oam.steps_reference import (
+from fastsec.reference.oam_steps import (
     pymanopt_rate_ratio,
     random_amplification_step,
     random_power_step,

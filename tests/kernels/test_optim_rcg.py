@@ -1,4 +1,4 @@
-"""Riemannian CG kernel on the complex circle manifold (kernels/rcg.py).
+"""Riemannian CG kernel on the complex circle manifold (kernels/optim/rcg.py).
 
 References: finite differences and Taylor expansion (gradients), a dense-matrix evaluation
 of the cost, and pymanopt 2.2's ConjugateGradient on ComplexCircle from the same start with
@@ -8,10 +8,10 @@ the same (relative) tolerance.
 import numba
 import numpy as np
 import pytest
-from fastsec.kernels import rcg
+from fastsec.kernels.optim import rcg
 from numpy.testing import assert_allclose, assert_array_equal
 
-from fastsec.oam.steps_reference import (
+from fastsec.reference.oam_steps import (
     pymanopt_cg,
     pymanopt_rate_ratio,
     random_rate_ratio,

@@ -41,7 +41,7 @@ import math
 import numba
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 #: Chebyshev coefficients of the ``tail`` table of H(τ) on τ in [0, 1] (H is analytic for
 #: |τ| < 2: Bernstein ellipse parameter 3 + √8, ~5.8^-n decay).

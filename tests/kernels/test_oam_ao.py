@@ -1,7 +1,7 @@
 """The jitted RMCG-AO (kernels/oam_ao.py) and its effective-quantity kernels (oam_effective.py).
 
 References: the literal full-matrix NumPy twin of eq. (11), (14), (17)
-(:func:`fastsec.oam.reference.sinr_terms_reference`), the NumPy forms of
+(:func:`fastsec.reference.oam.sinr_terms_reference`), the NumPy forms of
 :mod:`fastsec.oam.effective` (which the exact/SDR paths use), and the step-by-step Python
 AO loop through the validated step functions (:func:`fastsec.oam.steps.power_step`,
 :func:`~fastsec.oam.steps.amplification_step`).
@@ -11,14 +11,14 @@ import sys
 
 import numpy as np
 import pytest
-from fastsec.kernels import oam_effective as ke
-from fastsec.kernels.oam_steps import _cholesky_solve
+from fastsec.kernels.oam import effective as ke
+from fastsec.kernels.oam.steps import _cholesky_solve
 from numpy.testing import assert_allclose
 from oam_points import random_point
 
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
-from fastsec.oam.reference import sinr_terms_reference
+from fastsec.reference.oam import sinr_terms_reference
 
 #: Same products summed in another order (loops vs BLAS): a few ulps of the largest term.
 REORDER_RTOL = 1e-10

@@ -14,7 +14,7 @@ offset is 0): with ``z = α + w^H θ`` the real gradient of ``|z|²`` is ``2 w z
     grad f = (2 / ln 2) Σ_l s_l [ (Σ_r w_r z_r + Σ_r v_r y_r) / (num_l + den_l)
                                   - Σ_r v_r y_r / den_l ]
 
-(``y = β + v^H θ``), in the real convention of :mod:`fastsec.kernels.rcg`
+(``y = β + v^H θ``), in the real convention of :mod:`fastsec.kernels.optim.rcg`
 (``df/dRe θ + j df/dIm θ``). The value uses ``log1p(num/den)``, exact at tiny SINRs.
 
 * **θ2 objective** ``-R_B`` (eq. (51)-(57)): Bob's gains are linear in ``conj(θ2)``,
@@ -28,7 +28,7 @@ offset is 0): with ``z = α + w^H θ`` the real gradient of ``|z|²`` is ``2 w z
   ``c = σ_E²``).
 
 Unused rows are zero (they add nothing). The notation (``w1``, ``c``, ``e0``, ``er``, ``v``)
-is that of :mod:`fastsec.kernels.oam_sinr`.
+is that of :mod:`fastsec.kernels.oam.sinr`.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ import math
 
 import numpy as np
 
-from ._jit import jit
-from .rcg import _add_rows, _project_rows, rcg_minimize
+from .._jit import jit
+from ..optim.rcg import _add_rows, _project_rows, rcg_minimize
 
 _LN2 = math.log(2.0)
 
@@ -137,7 +137,7 @@ def _affine_rows(rows, offsets, theta, z):
 
 @jit
 def rcg_secrecy(W, alpha, V, beta, c, sign, theta0, gtol, min_step, max_iter, trace):
-    """:func:`fastsec.kernels.rcg.rcg_minimize` on :func:`secrecy_terms` (cached entry point).
+    """:func:`fastsec.kernels.optim.rcg.rcg_minimize` on :func:`secrecy_terms` (cached entry point).
 
     Arguments after ``sign`` and the returned tuple are those of ``rcg_minimize``.
     """

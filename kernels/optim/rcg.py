@@ -44,7 +44,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 #: Stop reason codes returned by :func:`rcg_minimize` (index into :data:`STOP_REASONS`).
 STOP_GRADIENT = 0

@@ -2,12 +2,12 @@
 
 Every AO sub-step fixes all variables but its own and needs the SINRs eq. (14), (17) written
 as functions of that variable. These kernels turn the candidate-independent products of one
-scene (``lk``, a tuple from :func:`fastsec.kernels.oam_sinr.oam_precompute` plus ``H_R1R2``)
+scene (``lk``, a tuple from :func:`fastsec.kernels.oam.sinr.oam_precompute` plus ``H_R1R2``)
 and the current point ``(p, a, θ1, θ2)`` into the inputs of the p-step (P4), the a-step (P5)
 and the θ objectives, filling preallocated outputs. They serve both the validated helpers of
-:mod:`fastsec.oam.effective` and the jitted AO loop of :mod:`fastsec.kernels.oam_ao`.
+:mod:`fastsec.oam.effective` and the jitted AO loop of :mod:`fastsec.kernels.oam.ao`.
 
-Notation of :mod:`fastsec.kernels.oam_sinr`: ``lk = (w1, c, e0, er, h_r1r2, hre, him)`` with
+Notation of :mod:`fastsec.kernels.oam.sinr`: ``lk = (w1, c, e0, er, h_r1r2, hre, him)`` with
 ``w1`` (M, Q1) the RIS1 incident field per stream (M = N_s + N_z), ``c`` (N_s, Q2) Bob's
 combined RIS2 rows, ``e0`` (N_s, M) Eve's direct gains, ``er`` (N_s, Q1) Eve's RIS1 rows,
 ``h_r1r2`` (Q2, Q1) and its transposed real/imaginary parts ``hre``, ``him`` (Q1, Q2);
@@ -22,9 +22,9 @@ import math
 
 import numpy as np
 
-from ._jit import jit
-from .oam_objectives import theta1_terms, theta2_terms
-from .oam_sinr import oam_sinr_fields, ris_fields
+from .._jit import jit
+from .objectives import theta1_terms, theta2_terms
+from .sinr import oam_sinr_fields, ris_fields
 
 
 @jit

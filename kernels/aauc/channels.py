@@ -13,7 +13,7 @@ Per drop, in this order:
 
 Uniforms are ``rng.uniform(low, high)``, normals ``rng.standard_normal()``; a complex
 normal CN(0, 1) is (x + j y)/√2. This is also the order of one vectorised NumPy draw per
-block, which the reference twin in :mod:`fastsec.aauc.reference` uses.
+block, which the reference twin in :mod:`fastsec.reference.aauc` uses.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 #: Placement codes shared with :mod:`fastsec.aauc.channels`.
 SEGMENT = 0

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 
 @jit

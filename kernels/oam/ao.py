@@ -1,7 +1,7 @@
 """RMCG-AO (Paper 002, Algorithm 1) as one kernel, and the θ sub-steps it shares.
 
 :func:`rmcg_ao` runs the whole alternating optimisation of one random start on plain arrays:
-effective quantities (:mod:`fastsec.kernels.oam_effective`) -> P4 (:func:`~.oam_steps.p4_solve`)
+effective quantities (:mod:`fastsec.kernels.oam.effective`) -> P4 (:func:`~.oam_steps.p4_solve`)
 -> P5 (:func:`~.oam_steps.p5_solve`) -> θ1 by Riemannian CG (:func:`theta1_step`, with the
 RIS2 budget rescale and the keep-if-not-worse rule of :func:`theta1_accept`) -> θ2 by
 Riemannian CG (:func:`theta2_step`), recording R_s and the RIS2 power after every sub-step.
@@ -9,7 +9,7 @@ It holds no validation: :func:`fastsec.oam.optimize` validates once and reads th
 The θ sub-steps are also called one by one by the Python loop of the exact (cvxpy) and SDR
 paths, so both loops take the same θ steps.
 
-Notation of :mod:`fastsec.kernels.oam_effective` (``lk``, ``noise``, ``v``).
+Notation of :mod:`fastsec.kernels.oam.effective` (``lk``, ``noise``, ``v``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import math
 
 import numpy as np
 
-from ._jit import jit
-from .oam_effective import (
+from .._jit import jit
+from ..optim.rcg import STOP_NONFINITE
+from .effective import (
     amplification_terms,
     empty_fields,
     power_terms,
@@ -30,9 +31,8 @@ from .oam_effective import (
     theta1_data,
     theta2_data,
 )
-from .oam_objectives import rcg_secrecy
-from .oam_steps import a_surrogate, p4_budget_rows, p4_solve, p5_solve, p_surrogate
-from .rcg import STOP_NONFINITE
+from .objectives import rcg_secrecy
+from .steps import a_surrogate, p4_budget_rows, p4_solve, p5_solve, p_surrogate
 
 #: Status codes of :func:`rmcg_ao` (index into :data:`AO_STATUS`).
 AO_OK = 0

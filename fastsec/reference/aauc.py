@@ -5,10 +5,10 @@ They follow the paper's formulas literally and share no code with the kernels:
 - :func:`angular_matrix_quad`: eq. (12)/(16) with ``scipy.integrate.quad`` on the integrand
   written as in the paper (Cartesian positions).
 - :func:`draw_numpy`: one drop with vectorised NumPy draws in the documented draw order of
-  :mod:`fastsec.kernels.aauc_channels` (so it reproduces the kernel's numbers).
+  :mod:`fastsec.kernels.aauc.channels` (so it reproduces the kernel's numbers).
 - :func:`eavesdropper_channel_samples`: h_E(ρ, φ, δ) of eq. (8)-(9) for ρ ~ U(0, D_K), the
   Monte-Carlo simulation of the signal model behind eq. (10) and (47).
-- :func:`mirror_prox`: :func:`fastsec.kernels.mirror_prox.mirror_prox` (eq. (34), (40))
+- :func:`mirror_prox`: :func:`fastsec.kernels.optim.mirror_prox.mirror_prox` (eq. (34), (40))
   repeated operation by operation in NumPy (same arguments, same in-place outputs).
 - :func:`secrecy_average_numpy`: the eq. (10) kernel's inner sums with NumPy/BLAS.
 - :func:`sco_cvx`: SCO written as a CVX user writes it (benchmark reference).
@@ -155,7 +155,7 @@ def _kl(logp, logq):
 
 def mirror_prox(R, t, c, rho2, x, logeta, L, backtrack, stop_gap, tol, max_iter,
                 out_iters, out_gap):
-    """NumPy twin of :func:`fastsec.kernels.mirror_prox.mirror_prox` (same signature)."""
+    """NumPy twin of :func:`fastsec.kernels.optim.mirror_prox.mirror_prox` (same signature)."""
     for ib in range(R.shape[0]):
         Rb, tb, cb, r2 = R[ib], t[ib], c[ib], rho2[ib]
         m = tb.shape[0]

@@ -6,7 +6,7 @@ Algorithm 1 (paper 002): the θ subproblems by pymanopt's ``ConjugateGradient`` 
 rebuilt at every step. It shares fastsec's model (:mod:`fastsec.oam.effective`) and surrogate
 builders, so a comparison measures the solvers and the loop, not the model. pymanopt is a
 test-only dependency, imported lazily by
-:func:`fastsec.oam.steps_reference.pymanopt_cg`.
+:func:`fastsec.reference.oam_steps.pymanopt_cg`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec import solvers
-from fastsec.kernels import oam_steps as _k
+from fastsec.kernels.oam import steps as _k
 from fastsec.oam import effective as ef
 from fastsec.oam.channels import channels as scene_channels
 from fastsec.oam.optimize import random_phases
@@ -26,7 +26,7 @@ from fastsec.oam.rates import secrecy_rate
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import lifted_forms
 from fastsec.oam.steps import build_p4_problem, build_p5_problem
-from fastsec.oam.steps_reference import pymanopt_cg
+from fastsec.reference.oam_steps import pymanopt_cg
 
 _LN2 = np.log(2.0)
 
@@ -41,7 +41,7 @@ def _forms(theta, data):
 
 
 def secrecy_terms_cost(theta: np.ndarray, data: tuple) -> float:
-    """NumPy twin of :func:`fastsec.kernels.oam_objectives.secrecy_terms` (instance 0)."""
+    """NumPy twin of :func:`fastsec.kernels.oam.objectives.secrecy_terms` (instance 0)."""
     *_, sign, _, _, num, den = _forms(theta, data)
     return float(np.sum(sign * np.log1p(num / den)) / _LN2)
 
@@ -59,7 +59,7 @@ def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float
                    max_iter: int):
     """Minimise :func:`secrecy_terms_cost` with pymanopt's CG from ``theta0``.
 
-    :func:`fastsec.oam.steps_reference.pymanopt_cg` (the configuration fastsec's RCG kernel
+    :func:`fastsec.reference.oam_steps.pymanopt_cg` (the configuration fastsec's RCG kernel
     reproduces, same relative tolerance) with the NumPy twins of the cost and gradient.
     Returns pymanopt's ``OptimizerResult``.
     """
@@ -72,7 +72,7 @@ def theta1_instance(q: int, seed: int = 0) -> tuple[tuple, np.ndarray]:
     """θ1 subproblem of a Q1 = Q2 = q default scene at a random point, and its start θ1.
 
     Powers split equally, ``a = a_max``, random phases from ``default_rng(seed)``; returns
-    the data tuple of :func:`fastsec.kernels.oam_objectives.secrecy_terms` and θ1 (q,).
+    the data tuple of :func:`fastsec.kernels.oam.objectives.secrecy_terms` and θ1 (q,).
     """
     s = Scenario(Q1=q, Q2=q)
     lk = ef.link(s, scene_channels(s))

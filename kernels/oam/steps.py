@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 #: Factor ``mu`` by which the centring parameter ``t = mu m / eta`` leads the current gap.
 PD_MU = 10.0

@@ -1,7 +1,7 @@
 """Pure-NumPy reference twins of the RMCG-AO step kernels (tests and benchmarks only).
 
 Nothing in fastsec's solvers calls this module. It holds the NumPy twin of
-:func:`fastsec.kernels.rcg.rate_ratio` and the reference pipeline a researcher writes today
+:func:`fastsec.kernels.optim.rcg.rate_ratio` and the reference pipeline a researcher writes today
 for a theta subproblem: pymanopt's ``ConjugateGradient`` on ``ComplexCircle`` with the same
 analytic gradient (pymanopt is a test-only dependency, imported lazily).
 """
@@ -42,7 +42,7 @@ def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, m
     """Minimise ``cost`` on ``ComplexCircle`` with pymanopt's CG from ``theta0``.
 
     ``cost(theta) -> float`` and ``egrad(theta) -> ndarray`` are NumPy callables (real
-    gradient convention of :mod:`fastsec.kernels.rcg`). Polak--Ribiere+ with pymanopt's
+    gradient convention of :mod:`fastsec.kernels.optim.rcg`). Polak--Ribiere+ with pymanopt's
     Armijo ``AdaptiveLineSearcher`` (its CG default), the configuration fastsec's kernel
     reproduces; the tolerance is made the same as fastsec's relative one:
     ``min_gradient_norm = gtol * ||grad f(theta0)||`` (Riemannian norm) and

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from .._jit import jit
 
 # Cephes sin.c coefficients: sin r = r + r z P(z), cos r = 1 - z/2 + z^2 Q(z), z = r^2.
 _S0, _S1, _S2 = 1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6

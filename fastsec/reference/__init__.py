@@ -1,0 +1,18 @@
+"""Independent implementations that tests and benchmarks compare fastsec against.
+
+Nothing in fastsec's solvers imports this package. Each module follows the papers'
+formulas literally (NumPy/scipy twins of the kernels, cvxpy problems rebuilt as a user writes
+them, pymanopt pipelines), so that a test compares two codes that share no arithmetic and a
+benchmark puts each fastsec path beside what a researcher writes today.
+
+- :mod:`~fastsec.reference.aauc`: paper 000 (quadrature by scipy, NumPy channel draws,
+  Monte-Carlo eavesdropper channels, NumPy mirror-prox, SCO as a CVX user writes it).
+- :mod:`~fastsec.reference.oam`: paper 002's channels and SINRs from the full matrices.
+- :mod:`~fastsec.reference.oam_steps`: NumPy twins of the RMCG-AO step kernels and the
+  pymanopt complex-circle conjugate gradient.
+- :mod:`~fastsec.reference.oam_optimize`: Algorithm 1 by pymanopt + cvxpy, the θ objectives
+  in NumPy and the SDR relaxation by cvxpy.
+
+pymanopt is needed only by the pymanopt pipelines (optional extra ``fastsec[reference]``,
+imported lazily).
+"""

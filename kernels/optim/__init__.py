@@ -1,0 +1,8 @@
+"""Generic optimisation kernels; they know neither paper.
+
+- :mod:`~fastsec.kernels.optim.rcg`: the complex-circle manifold (unit-modulus vectors) and
+  Riemannian conjugate gradient on it (Polak–Ribière+, projection transport, normalisation
+  retraction, Armijo backtracking).
+- :mod:`~fastsec.kernels.optim.mirror_prox`: the ball-simplex saddle problem (pieces linear in
+  x plus one concave quadratic), by KL/Euclidean mirror-prox and by an exact active-set method.
+"""
