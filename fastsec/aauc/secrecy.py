@@ -83,7 +83,7 @@ class LambdaFit:
 
 
 def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
-    """Secrecy rate [R - ½ log2(1 + |h_E^H w|² / σ_E²)]^+ (paper 000, eq. (6)).
+    """Secrecy rate ``[R - ½ log2(1 + |h_E^H w|² / σ_E²)]^+`` (paper 000, eq. (6)).
 
     Parameters
     ----------
@@ -213,7 +213,7 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     """Fit λ of the angular model by least squares (paper 000, eq. (14)).
 
     Computes S of eq. (10) for the training set with :func:`average_secrecy_rate`, then
-    minimises (1/T) Σ |S_i - Ŝ_i(λ)|² over λ ∈ [0, 1] (a 1001-point scan refined by bounded
+    minimises ``(1/T) Σ |S_i - Ŝ_i(λ)|²`` over λ ∈ [0, 1] (a 1001-point scan refined by bounded
     Brent minimisation).
 
     Parameters

@@ -53,7 +53,7 @@ class AAUCResult(ResultMixin):
     power_residual_w : float
         ``power_w − P_max`` [W]; ≤ 0 when the budget holds.
     null_residual : float
-        |g_K^H v| / (‖g_K‖ ‖v‖) (eq. (11b)); rounding-level for every AAUC method.
+        ``|g_K^H v| / (‖g_K‖ ‖v‖)`` (eq. (11b)); rounding-level for every AAUC method.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int

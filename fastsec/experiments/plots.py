@@ -66,7 +66,7 @@ def _integer_ticks(axis: Any, values: np.ndarray, scale: str) -> None:
     if scale == "linear":
         axis.set_major_locator(MaxNLocator(integer=True))
     else:  # a log axis: the values themselves, written as integers
-        axis.set_major_locator(FixedLocator(np.unique(values)))
+        axis.set_major_locator(FixedLocator(np.unique(values).tolist()))
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_locator(NullLocator())
 

@@ -133,7 +133,7 @@ class OAMResult(ResultMixin):
     a : ndarray, shape (Q2,), float64
         RIS2 amplification.
     theta1, theta2 : ndarray, shape (Q1,) / (Q2,), complex128
-        RIS phases, |θ| = 1.
+        RIS phases, ``|θ| = 1``.
     rates : Rates
         Rates at the solution (:func:`fastsec.oam.secrecy_rate`).
     history : ndarray, shape (iterations + 1,), float64
@@ -168,7 +168,7 @@ class OAMResult(ResultMixin):
         Constraint residuals of P1 at the solution (all ``<= 0`` when feasible):
         ``power_sum`` (Σp - ρP_T) [W], ``power_floor`` (p_th - min p) [W], ``ris2_budget``
         (RIS2 power - P_R2 [W]; 0 for a passive surface, which has none), ``a_low``
-        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (max ||θ| - 1|).
+        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (``max ||θ| - 1|``).
 
     """
 

@@ -118,9 +118,9 @@ def secrecy_rate(scenario: Scenario, channels: Channels, p, a, theta1, theta2) -
     a : array_like, shape ([B,] Q2), float
         RIS2 amplification factors, 0 <= a <= a_max.
     theta1 : array_like, shape ([B,] Q1), complex
-        RIS1 phases, |θ| = 1 (Θ1 = diag(θ1^H)).
+        RIS1 phases, ``|θ| = 1`` (Θ1 = diag(θ1^H)).
     theta2 : array_like, shape ([B,] Q2), complex
-        RIS2 phases, |θ| = 1 (Θ2 = diag(θ2^H)).
+        RIS2 phases, ``|θ| = 1`` (Θ2 = diag(θ2^H)).
 
     Returns
     -------
