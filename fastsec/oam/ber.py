@@ -24,6 +24,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special, stats
 
 from fastsec import units
@@ -75,7 +76,8 @@ class BERResult:
     confidence: float
 
 
-def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db, *,
+def eve_ber(scenario: Scenario, channels: Channels, p: npt.ArrayLike, a: npt.ArrayLike,
+            theta1: npt.ArrayLike, theta2: npt.ArrayLike, snr_db: npt.ArrayLike, *,
             rng: np.random.Generator, symbols: int = 20000, receiver: str = "per_antenna",
             confidence: float = 0.95) -> BERResult:
     """Eve's (and Bob's) QPSK BER versus transmit SNR by symbol-level Monte Carlo.
