@@ -1,5 +1,8 @@
 """asv on this checkout: `asv run --python=same --quick` on one small suite, then `asv publish`.
 
+asv saves the results of a ``--python=same`` run only with ``--set-commit-hash`` (the
+README's command gives ``$(git rev-parse HEAD)``).
+
 The same commands as the README's dashboard section, with the results, HTML and machine file
 written under a temporary directory (a copy of asv.conf.json with those paths changed), so the
 test leaves the checkout untouched.
@@ -34,13 +37,15 @@ def test_asv_quick_run_then_publish(tmp_path):
     config = tmp_path / "asv.conf.json"
     config.write_text(json.dumps(conf))
     env = {**os.environ, "HOME": str(tmp_path)}  # asv's machine file goes to $HOME
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
     for args in (["machine", "--yes", "--machine", "ci"],
                  ["run", "--config", str(config), "--python=same", "--quick", "--machine", "ci",
-                  "--bench", SUITE, "--show-stderr"],
+                  "--set-commit-hash", head, "--bench", SUITE, "--show-stderr"],
                  ["publish", "--config", str(config)]):
         done = _asv(*args, env=env, cwd=tmp_path)
         assert done.returncode == 0, (args, done.stdout[-3000:], done.stderr[-3000:])
-    results = list((tmp_path / "results" / "ci").glob("*.json"))
-    assert any("oam.NearFieldKernel.time_" in r.read_text() for r in results)
+    (result,) = (tmp_path / "results" / "ci").glob(f"{head[:8]}-*.json")  # saved for HEAD
+    assert "oam.NearFieldKernel.time_" in result.read_text()
     assert (tmp_path / "html" / "index.html").is_file()
     assert "NearFieldKernel" in (tmp_path / "html" / "index.json").read_text()
