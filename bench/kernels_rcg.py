@@ -10,12 +10,12 @@ import numpy as np
 from fastsec.kernels.optim import rcg
 
 from fastsec.oam import steps
-from fastsec.reference.oam_steps import (
-    pymanopt_rate_ratio,
+from fastsec.reference.instances import (
     random_amplification_step,
     random_power_step,
     random_rate_ratio,
 )
+from fastsec.reference.oam_steps import pymanopt_rate_ratio
 
 #: theta subproblem tolerance shared by both implementations (relative gradient norm)
 GTOL = 1e-6

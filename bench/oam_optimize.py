@@ -5,7 +5,7 @@ from fastsec.kernels.oam.objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam.sdr import relaxation_coefficients, solve_relaxation
-from fastsec.reference.oam_optimize import theta1_instance
+from fastsec.reference.instances import theta1_instance
 
 NO_TRACE = np.zeros((1, 0, 3))
 

@@ -51,6 +51,13 @@ def check_real(
     return value
 
 
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` as ``bool`` if it is a ``bool`` (or a NumPy bool)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterTypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
 def check_choice(name: str, value: object, choices: dict | tuple | list) -> str:
     """Return ``value`` if it is one of ``choices`` (an unknown value lists the valid ones)."""
     if not isinstance(value, str) or value not in choices:

@@ -6,8 +6,13 @@ constructors accept the papers' dB/dBm values through fields whose names say so.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
+
+#: ln 2: a rate in nats divided by ``LN2`` is in bits (log2 x = ln x / LN2).
+LN2 = math.log(2.0)
 
 
 def db_to_linear(x_db: ArrayLike) -> np.ndarray | float:

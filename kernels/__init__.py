@@ -7,5 +7,6 @@ Split by role:
 - :mod:`fastsec.kernels.optim`: generic optimisation machinery, knows neither paper;
 - :mod:`fastsec.kernels.aauc`: the model kernels of paper 000 (AAUC);
 - :mod:`fastsec.kernels.oam`: the model kernels of paper 002 (double-RIS OAM);
+- :mod:`fastsec.kernels.trig`: branch-free sine and cosine shared by the model kernels;
 - :mod:`fastsec.kernels._jit`: the Numba options every kernel is compiled with.
 """

@@ -179,25 +179,11 @@ def test_antiderivative_table_matches_mpmath_incomplete_beta():
         np.testing.assert_allclose(total, c_ref, rtol=1e-14)
 
 
-def test_branch_free_sin_cos_matches_libm():
-    # fdlibm's kernels with a three-part pi/2: within 2 ulp of libm, including arguments next
-    # to multiples of pi/2 and tiny ones (near-segment users), relative for sin near 0.
-    from fastsec.kernels.aauc.quadrature import _sin_cos
-
-    x = np.concatenate([np.linspace(-2 * np.pi, 2 * np.pi, 2001),
-                        np.arange(-4, 5) * (np.pi / 2) + 1e-9, [1e-12, -3e-9, 1e3]])
-    for v in x:
-        s, c = _sin_cos(v)
-        assert abs(s - math.sin(v)) <= 2 * np.spacing(abs(math.sin(v)) + 1e-300) + 1e-16 * (
-            abs(v) > 1.0)
-        assert abs(c - math.cos(v)) <= 2 * np.spacing(1.0)
-
-
 @pytest.mark.parametrize("beta", [0.0, 0.5])
 def test_cancelling_and_far_out_cases_fall_back_to_quadrature(beta):
     # A short segment (0.5 m) seen broadside from 300 m: G(s2) - G(s1) cancels, the kernel
     # must use the quadrature; |Delta| > SINCOS_MAX likewise. Reference: scipy quad.
-    from fastsec.kernels.aauc.quadrature import SINCOS_MAX
+    from fastsec.kernels.trig import SINCOS_MAX
 
     D = np.array([300.0, 300.0, 0.5])
     theta = np.array([1.2 + math.pi / 2, 1.2 + 2 * SINCOS_MAX + 0.3, 1.2])

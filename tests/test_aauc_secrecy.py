@@ -182,7 +182,7 @@ def test_bad_input(drop3, call, exc, match):
 def test_eq10_kernel_matches_numpy_twin(drop3, rng):
     # Same nodes, weights and samples: the kernel and its NumPy twin differ only in summation
     # order, hence rtol 1e-12.
-    from fastsec.kernels.aauc.quadrature import (
+    from fastsec.kernels.aauc.secrecy import (
         secrecy_average_batch,
         secrecy_average_batch_parallel,
     )

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from fastsec.kernels.oam.nearfield import cis_cycles, spherical_wave
+from fastsec.kernels.oam.nearfield import spherical_wave
 from numpy.testing import assert_allclose, assert_array_equal
 
 from fastsec.errors import ParameterError
@@ -48,14 +48,6 @@ def test_kernel_matches_numpy_broadcast_twin(rng):
     for b in range(2):
         assert_allclose(out[b], spherical_wave_reference(rx[b], tx[b], lam[b], beta[b]),
                         rtol=RTOL)
-
-
-def test_cis_cycles_matches_libm():
-    cycles = np.linspace(-700.0, 700.0, 20011)
-    got = np.array([cis_cycles(c) for c in cycles])
-    # Reduction c - q/4 is exact; the polynomials are accurate to ~1 ulp on [-π/4, π/4].
-    assert_allclose(got[:, 0], np.cos(2 * np.pi * (cycles - np.round(cycles))), atol=2e-15)
-    assert_allclose(got[:, 1], np.sin(2 * np.pi * (cycles - np.round(cycles))), atol=2e-15)
 
 
 def test_batch_equals_single_scenarios():

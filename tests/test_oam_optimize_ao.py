@@ -16,13 +16,9 @@ from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
 from fastsec.oam.sdr import lifted_forms
+from fastsec.reference.instances import theta1_instance
 from fastsec.reference.oam import sinr_terms_reference
-from fastsec.reference.oam_optimize import (
-    pymanopt_theta,
-    secrecy_terms_cost,
-    secrecy_terms_egrad,
-    theta1_instance,
-)
+from fastsec.reference.oam_optimize import pymanopt_theta, secrecy_terms_cost, secrecy_terms_egrad
 from fastsec.reference.oam_steps import bob_rate_from_chi, secrecy_rate_from_gains
 
 Q = 8

@@ -10,7 +10,8 @@ from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam import effective as ef
 from fastsec.oam.optimize import random_phases
 from fastsec.oam.sdr import lifted_forms, relaxation, sdr_solver, solve_relaxation
-from fastsec.reference.oam_optimize import sdr_relaxation_reference, theta1_instance
+from fastsec.reference.instances import theta1_instance
+from fastsec.reference.oam_optimize import sdr_relaxation_reference
 
 Q = 8
 

@@ -12,12 +12,8 @@ from numpy.testing import assert_allclose
 
 from fastsec.errors import ParameterError, SolverError
 from fastsec.oam import steps
-from fastsec.reference.oam_steps import (
-    bob_rate_from_chi,
-    random_amplification_step,
-    random_power_step,
-    secrecy_rate_from_gains,
-)
+from fastsec.reference.instances import random_amplification_step, random_power_step
+from fastsec.reference.oam_steps import bob_rate_from_chi, secrecy_rate_from_gains
 
 NS = 3
 #: fast vs exact objective agreement promised by the issue (both solve the same convex problem)

@@ -25,7 +25,9 @@ def test_regular_install_contains_kernels(tmp_path):
         check=True,
         capture_output=True,
     )
-    code = "import fastsec.kernels._jit as m, pathlib; print(pathlib.Path(m.__file__).resolve())"
+    code = ("import pathlib, fastsec.kernels.optim.rcg, fastsec.kernels.aauc.quadrature, "
+            "fastsec.kernels.oam.ao, fastsec.reference, fastsec.kernels._jit as m; "
+            "print(pathlib.Path(m.__file__).resolve())")
     env = {**os.environ, "PYTHONPATH": str(target)}
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env=env, cwd=tmp_path)

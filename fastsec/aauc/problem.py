@@ -25,8 +25,6 @@ from fastsec.aauc.scenario import Drop
 from fastsec.aauc.secrecy import secrecy_given_leak
 from fastsec.errors import ParameterError
 
-_LN2 = np.log(2.0)
-
 
 @dataclass(frozen=True, eq=False)
 class P2Data:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec import units
-from fastsec._validate import check_choice, check_int, check_real
-from fastsec.errors import ParameterError, ParameterTypeError
+from fastsec._validate import check_bool, check_choice, check_int, check_real
+from fastsec.errors import ParameterError
 
 #: Eavesdropper placements: ``"segment"`` hides it on the segment BS–user K with
 #: D_E ~ U(0, D_K) (Sec. VII); ``"off_angle"`` is Sec. VII-D: users at θ_k ~ U(0, π),
@@ -85,8 +85,7 @@ class Scenario:
         check_int("N", self.N, 2)
         check_int("K", self.K, 2)
         check_real("kr_db", self.kr_db)
-        if not isinstance(self.rayleigh, bool):
-            raise ParameterTypeError(f"rayleigh must be a bool, got {self.rayleigh!r}")
+        check_bool("rayleigh", self.rayleigh)
         check_real("alpha", self.alpha, 0.0, low_open=True)
         check_real("rho0_db", self.rho0_db)
         check_real("sigma2_dbm", self.sigma2_dbm)

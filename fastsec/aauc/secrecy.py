@@ -24,7 +24,7 @@ from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.angular import _gauss_legendre_01, angular_matrix
 from fastsec.aauc.scenario import Drop
 from fastsec.errors import ParameterError, ParameterTypeError
-from fastsec.kernels.aauc import quadrature as _k
+from fastsec.kernels.aauc import secrecy as _k
 
 #: Gauss-Legendre points per ρ panel in :func:`average_secrecy_rate`.
 RHO_PANEL_NODES = 4

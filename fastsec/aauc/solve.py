@@ -15,7 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from fastsec._results import ResultMixin
-from fastsec._validate import check_choice, check_int, check_real
+from fastsec._validate import check_bool, check_choice, check_int, check_real
 from fastsec.aauc import bfom as _bfom
 from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
@@ -120,12 +120,6 @@ def _positive_real(name: str, value: object) -> float:
     return check_real(name, value, 0.0, low_open=True)
 
 
-def _flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ParameterTypeError(f"{name} must be a bool, got {value!r}")
-    return value
-
-
 def _solver(name: str, value: object) -> str:
     if value is not None and not isinstance(value, str):
         raise ParameterTypeError(f"{name} must be a solver name or None, got {value!r}")
@@ -133,7 +127,7 @@ def _solver(name: str, value: object) -> str:
 
 
 _CVX_OPTIONS = {"iters": _positive_int, "tol": _positive_real, "solver": _solver,
-                "rebuild": _flag}
+                "rebuild": check_bool}
 
 #: method name -> (function of P2Data, {option: validator}).
 METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {

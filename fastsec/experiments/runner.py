@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fastsec._validate import check_int
+from fastsec._validate import check_bool, check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
 from fastsec.experiments import registry
 from fastsec.experiments.custom import customise
@@ -326,8 +326,7 @@ def run(
     elif not isinstance(study, Study):
         raise ParameterTypeError(f"study must be a Study or a study name, got {study!r}")
     study = customise(study, preset, overrides, sweep)
-    if not isinstance(quick, bool):
-        raise ParameterTypeError(f"quick must be a bool, got {quick!r}")
+    check_bool("quick", quick)
     drops = (study.quick_drops if quick else study.drops) if drops is None else drops
     drops = check_int("drops", drops, 1)
     seed = check_int("seed", seed, 0)

@@ -19,12 +19,11 @@ of a ``(Q_y, Q_z)`` grid. :func:`geometry` returns every element position of a s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from fastsec.oam.scenario import Scenario
+from fastsec.oam.scenario import Scenario
+from fastsec.oam.signalling import uca_azimuths
 
 
 def rotation_x(angle_rad: float) -> np.ndarray:
@@ -42,14 +41,6 @@ def rotation_y(angle_rad: float) -> np.ndarray:
 def attitude(x_rad: float, y_rad: float) -> np.ndarray:
     """Attitude matrix ``R = R_y(ϑ_y) R_x(ϑ_x)`` (paper 002, eq. (3), (6)), shape (3, 3)."""
     return rotation_y(y_rad) @ rotation_x(x_rad)
-
-
-def uca_azimuths(n: int, alpha_rad: float) -> np.ndarray:
-    """Element azimuths ``φ_n = 2π(n-1)/N + α`` [rad] of an N-element UCA, shape (N,).
-
-    Paper 002, Sec. II (φ_n for Alice, ψ_m for Bob, κ_v for Eve).
-    """
-    return 2.0 * np.pi * np.arange(n) / n + alpha_rad
 
 
 def uca_positions(center_m: np.ndarray, radius_m: float, n: int, alpha_rad: float,

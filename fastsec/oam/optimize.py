@@ -35,7 +35,7 @@ import numpy as np
 
 from fastsec import solvers
 from fastsec._results import ResultMixin
-from fastsec._validate import check_choice, check_int, check_real
+from fastsec._validate import check_bool, check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.oam import ao as _ao
 from fastsec.kernels.oam.effective import empty_fields
@@ -282,7 +282,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         tol=check_real("tol", tol, 0.0),
         theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
         starts=check_int("starts", starts, 1),
-        exact=_check_bool("exact", exact),
+        exact=check_bool("exact", exact),
         solver=solvers.resolve_solver(solver) if exact else solver,
         sdr_solver=sdr_solver(solver) if method == "sdr" else "",
         gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
@@ -317,12 +317,6 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
         solver=best.solver, residuals=residuals(s, rates, best.p, best.a, best.theta1,
                                                 best.theta2))
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ParameterTypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
@@ -389,23 +383,32 @@ class _AORun:
         else:
             self._solve_steps()
 
-    def _solve_kernel(self) -> None:
-        s, o, lk = self.s, self.opts, self.lk
+    def _problem(self) -> _ao.AOProblem:
+        s, lk = self.s, self.lk
         optimised = np.array([name in self.spec.optimised for name in SUBSTEPS])
-        history, substeps, power, converged, counters, status, step_iters = _ao.rmcg_ao(
-            lk.arrays, lk.noise, lk.index_bits, s.signal_power_w, s.p_th_w, s.p_r2_w,
-            s.a_max, s.active_ris, optimised, self.p, self.a, self.theta1, self.theta2,
-            o.max_iters, o.tol, o.gtol, o.min_step, self.theta_max_iter, GAP_REL)
-        if status == _ao.AO_P4_EMPTY:
+        return _ao.AOProblem(lk.arrays, lk.noise, lk.index_bits, s.signal_power_w, s.p_th_w,
+                             s.p_r2_w, s.a_max, s.active_ris, optimised)
+
+    def _kernel_options(self) -> _ao.AOOptions:
+        o = self.opts
+        return _ao.AOOptions(o.max_iters, o.tol, o.gtol, o.min_step, self.theta_max_iter,
+                             GAP_REL)
+
+    def _solve_kernel(self) -> None:
+        s = self.s
+        out = _ao.rmcg_ao(self._problem(), self._kernel_options(), self.p, self.a, self.theta1,
+                          self.theta2)
+        if out.status == _ao.AO_P4_EMPTY:
             raise ParameterError(p4_empty_message(s.p_th_w, s.N_s))
-        if status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED):
-            check_converged(np.zeros(1, dtype=bool), np.array([step_iters]))
-        if status == _ao.AO_THETA_NONFINITE:
+        if out.status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED):
+            check_converged(np.zeros(1, dtype=bool), np.array([out.step_iterations]))
+        if out.status == _ao.AO_THETA_NONFINITE:
             raise ParameterError(_NONFINITE_THETA)
-        self.history, self.substeps, self.substep_power = history, substeps, power
-        self.rs = float(history[-1])
-        self.converged = bool(converged)
-        self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, counters)
+        self.history, self.substeps, self.substep_power = (out.history, out.substeps,
+                                                           out.substep_power)
+        self.rs = float(out.history[-1])
+        self.converged = bool(out.converged)
+        self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, out.counters)
         if "p" in self.spec.optimised:
             self.solver = FAST_SOLVER
 
@@ -453,8 +456,7 @@ class _AORun:
         if self.method == "sdr":
             self.theta_iterations += 1
             return sdr_theta_step(data, theta, self.rng, o.randomizations, o.sdr_solver)
-        new, iterations, nonfinite = _ao.theta_rcg(data, theta, o.gtol, o.min_step,
-                                                   self.theta_max_iter)
+        new, iterations, nonfinite = _ao.theta_rcg(data, theta, self._kernel_options())
         if nonfinite:
             raise ParameterError(_NONFINITE_THETA)
         self.theta_iterations += int(iterations)
@@ -463,11 +465,9 @@ class _AORun:
     def _theta1_step(self) -> None:
         s, lk = self.s, self.lk
         new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
-        rescaled, kept = _ao.theta1_accept(lk.arrays, lk.noise, lk.index_bits, s.p_r2_w,
-                                           s.active_ris, self.p, self.a, self.theta1,
-                                           self.theta2, self.rs, new,
-                                           empty_fields(lk.arrays), np.empty(s.Q2),
-                                           np.empty(s.N_s), np.empty(s.N_s))
+        rescaled, kept = _ao.theta1_accept(self._problem(), self.p, self.a, self.theta1,
+                                           self.theta2, self.rs, new, empty_fields(lk.arrays),
+                                           np.empty(s.Q2), np.empty(s.N_s), np.empty(s.N_s))
         self.a_rescales += int(rescaled)
         self.theta1_rejections += int(not kept)
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec import units
-from fastsec._validate import check_choice, check_int, check_real
+from fastsec._validate import check_bool, check_choice, check_int, check_real
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam.signalling import WAVEFORMS, sn_pair, sn_pair_count
 
@@ -228,8 +228,7 @@ class Scenario:
         if self.topology != "double" and self.Q1 != self.Q2:
             raise ParameterError(f"topology={self.topology!r} needs Q1 == Q2 (the single "
                                  f"surface's elements), got Q1={self.Q1}, Q2={self.Q2}")
-        if not isinstance(self.active_ris, bool):
-            raise ParameterTypeError(f"active_ris must be a bool, got {self.active_ris!r}")
+        check_bool("active_ris", self.active_ris)
 
     @classmethod
     def preset(cls, name: str, **overrides) -> Scenario:

@@ -20,11 +20,17 @@ import math
 
 import numpy as np
 
-from fastsec.oam.geometry import uca_azimuths
-
 #: Waveforms: ``"oam"`` (IDFT/DFT, eq. (8), (13)), ``"zc"`` (Zadoff–Chu-weighted OAM, eq. (59)),
 #: ``"mimo"`` (plain antenna-domain streams, the PA RIS-MIMO baseline; no index bits).
 WAVEFORMS = ("oam", "zc", "mimo")
+
+
+def uca_azimuths(n: int, alpha_rad: float) -> np.ndarray:
+    """Element azimuths ``φ_n = 2π(n-1)/N + α`` [rad] of an N-element UCA, shape (N,).
+
+    Paper 002, Sec. II (φ_n for Alice, ψ_m for Bob, κ_v for Eve).
+    """
+    return 2.0 * np.pi * np.arange(n) / n + alpha_rad
 
 
 def idft_matrix(n: int, alpha_rad: float = 0.0) -> np.ndarray:

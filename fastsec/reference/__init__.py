@@ -12,6 +12,8 @@ benchmark puts each fastsec path beside what a researcher writes today.
   pymanopt complex-circle conjugate gradient.
 - :mod:`~fastsec.reference.oam_optimize`: Algorithm 1 by pymanopt + cvxpy, the θ objectives
   in NumPy and the SDR relaxation by cvxpy.
+- :mod:`~fastsec.reference.instances`: seeded random problem instances for the comparisons
+  (here rather than in ``tests/`` because the asv suites import the installed package only).
 
 pymanopt is needed only by the pymanopt pipelines (optional extra ``fastsec[reference]``,
 imported lazily).

@@ -25,6 +25,7 @@ from scipy import integrate
 from fastsec.aauc.closed_form import closed_form_point
 from fastsec.aauc.problem import P2Data, eve_leak, p2_objective
 from fastsec.aauc.scenario import Drop, Scenario
+from fastsec.units import LN2
 
 
 def angular_matrix_quad(D: np.ndarray, theta: np.ndarray, alpha: float, rho0: float,
@@ -111,7 +112,7 @@ def eavesdropper_channel_samples(drop: Drop, rng: np.random.Generator, samples: 
 def secrecy_average_numpy(amp: np.ndarray, weights: np.ndarray, conj_mix: np.ndarray,
                           w: np.ndarray, R: np.ndarray, sigma: np.ndarray
                           ) -> tuple[np.ndarray, np.ndarray]:
-    """NumPy twin of ``kernels.quadrature.secrecy_average_batch``: (mean, mean of squares)."""
+    """NumPy twin of ``kernels.aauc.secrecy.secrecy_average_batch``: (mean, mean of squares)."""
     T, M = w.shape[0], conj_mix.shape[1]
     mean, mean_sq = np.empty(T), np.empty(T)
     for t in range(T):
@@ -204,7 +205,6 @@ def sco_cvx(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
     """
     z, w = closed_form_point(data)
     history = [p2_objective(data, z, w)]
-    ln2 = math.log(2.0)
     for _ in range(iters):
         zv = cp.Variable(data.Hs.shape[1], complex=True)
         wv = cp.Variable(data.n_help, complex=True)
@@ -214,7 +214,7 @@ def sco_cvx(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
         lin_users = 2 * cp.real(cp.multiply(np.conj(a), data.Hs @ zv)) - np.abs(a) ** 2
         lin_k = 2 * cp.real(np.conj(b) * (data.hs.conj() @ wv)) - abs(b) ** 2
         eve = cp.sum(cp.multiply(data.je, cp.square(cp.abs(wv))))
-        objective = cp.log(1 + t) / (2 * ln2) - (eve - e_s) / (2 * ln2 * (1 + e_s))
+        objective = cp.log(1 + t) / (2 * LN2) - (eve - e_s) / (2 * LN2 * (1 + e_s))
         constraints = [t <= lin_users, t <= lin_k,
                        cp.sum_squares(zv) + cp.sum_squares(wv) <= 2 * data.pmax]
         cp.Problem(cp.Maximize(objective), constraints).solve(solver=solver)

@@ -4,8 +4,8 @@ Nothing in fastsec's solvers calls this module. It is what a researcher writes t
 Algorithm 1 (paper 002): the θ subproblems by pymanopt's ``ConjugateGradient`` on
 ``ComplexCircle`` with the same analytic gradient (NumPy), and P4/P5 by cvxpy problems
 rebuilt at every step. It shares fastsec's model (:mod:`fastsec.oam.effective`) and surrogate
-builders, so a comparison measures the solvers and the loop, not the model. pymanopt is a
-test-only dependency, imported lazily by
+builders, so a comparison measures the solvers and the loop, not the model. pymanopt (optional
+extra ``fastsec[reference]``) is imported lazily by
 :func:`fastsec.reference.oam_steps.pymanopt_cg`.
 """
 
@@ -27,8 +27,7 @@ from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import lifted_forms
 from fastsec.oam.steps import build_p4_problem, build_p5_problem
 from fastsec.reference.oam_steps import pymanopt_cg
-
-_LN2 = np.log(2.0)
+from fastsec.units import LN2
 
 
 def _forms(theta, data):
@@ -43,7 +42,7 @@ def _forms(theta, data):
 def secrecy_terms_cost(theta: np.ndarray, data: tuple) -> float:
     """NumPy twin of :func:`fastsec.kernels.oam.objectives.secrecy_terms` (instance 0)."""
     *_, sign, _, _, num, den = _forms(theta, data)
-    return float(np.sum(sign * np.log1p(num / den)) / _LN2)
+    return float(np.sum(sign * np.log1p(num / den)) / LN2)
 
 
 def secrecy_terms_egrad(theta: np.ndarray, data: tuple) -> np.ndarray:
@@ -52,7 +51,7 @@ def secrecy_terms_egrad(theta: np.ndarray, data: tuple) -> np.ndarray:
     inv_all = 1.0 / (num + den)
     ga = np.einsum("lrq,lr->lq", W, za) * (sign * inv_all)[:, None]
     gb = np.einsum("lrq,lr->lq", V, zb) * (sign * (inv_all - 1.0 / den))[:, None]
-    return 2.0 / _LN2 * (ga + gb).sum(axis=0)
+    return 2.0 / LN2 * (ga + gb).sum(axis=0)
 
 
 def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float,
@@ -66,21 +65,6 @@ def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float
     return pymanopt_cg(lambda theta: secrecy_terms_cost(theta, data),
                        lambda theta: secrecy_terms_egrad(theta, data), theta0, gtol, min_step,
                        max_iter)
-
-
-def theta1_instance(q: int, seed: int = 0) -> tuple[tuple, np.ndarray]:
-    """θ1 subproblem of a Q1 = Q2 = q default scene at a random point, and its start θ1.
-
-    Powers split equally, ``a = a_max``, random phases from ``default_rng(seed)``; returns
-    the data tuple of :func:`fastsec.kernels.oam.objectives.secrecy_terms` and θ1 (q,).
-    """
-    s = Scenario(Q1=q, Q2=q)
-    lk = ef.link(s, scene_channels(s))
-    rng = np.random.default_rng(seed)
-    p = np.full(s.N_s, s.signal_power_w / s.N_s)
-    a = np.full(s.Q2, s.a_max)
-    theta1, theta2 = random_phases(rng, s.Q1), random_phases(rng, s.Q2)
-    return ef.theta1_data(lk, p, a, theta2), theta1
 
 
 def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 15,

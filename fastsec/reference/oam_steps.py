@@ -3,14 +3,14 @@
 Nothing in fastsec's solvers calls this module. It holds the NumPy twin of
 :func:`fastsec.kernels.optim.rcg.rate_ratio` and the reference pipeline a researcher writes today
 for a theta subproblem: pymanopt's ``ConjugateGradient`` on ``ComplexCircle`` with the same
-analytic gradient (pymanopt is a test-only dependency, imported lazily).
+analytic gradient (pymanopt: optional extra ``fastsec[reference]``, imported lazily).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-_LN2 = np.log(2.0)
+from fastsec.units import LN2
 
 
 def rate_ratio_cost(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndarray) -> float:
@@ -21,7 +21,7 @@ def rate_ratio_cost(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndarr
     """
     qa = np.sum(np.abs(U.conj() @ theta) ** 2, axis=1)
     qb = np.sum(np.abs(V.conj() @ theta) ** 2, axis=1)
-    return float(-np.sum(np.log1p(qa / (qb + c))) / _LN2)
+    return float(-np.sum(np.log1p(qa / (qb + c))) / LN2)
 
 
 def rate_ratio_egrad(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -35,7 +35,7 @@ def rate_ratio_egrad(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndar
     a_theta = np.einsum("lrq,lr->lq", U, pu)
     b_theta = np.einsum("lrq,lr->lq", V, pv)
     grad = (a_theta + b_theta) / den_ab[:, None] - b_theta / den_b[:, None]
-    return -2.0 / _LN2 * grad.sum(axis=0)
+    return -2.0 / LN2 * grad.sum(axis=0)
 
 
 def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, max_iter: int):
@@ -101,48 +101,3 @@ def bob_rate_from_chi(chi, kappa2, p, a, sigma2_r2, sigma2_b) -> np.ndarray:
     h = np.einsum("...lkq,...q->...lk", chi, a)
     noise = sigma2_r2 * np.einsum("...lq,...q->...l", kappa2, a**2) + sigma2_b
     return np.log2(1 + sinr(np.abs(h) ** 2, noise, p)).sum(axis=-1)
-
-
-# ------------------------------------------------------------------ seeded random instances
-def random_rate_ratio(rng: np.random.Generator, n: int = 1, nl: int = 3, q: int = 12,
-                      ra: int = 1, rb: int = 3, c_scale: float = 1.0):
-    """Random theta-subproblem data ``(U, V, c, theta0)`` for :func:`rate_ratio_cost`.
-
-    Shaped like theta2's problem with ``nl`` modes: ``ra = 1`` signal factor and
-    ``rb = nl`` interference-plus-RIS-noise factors per mode, scaled so that
-    ``theta^H A theta ~ 1``; ``c ~ U(0.2, 1) * c_scale``; random unit-modulus starts.
-    """
-    def factors(rank):
-        shape = (n, nl, rank, q)
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2 * q)
-
-    U, V = factors(ra), factors(rb)
-    c = c_scale * rng.uniform(0.2, 1.0, (n, nl))
-    theta0 = np.exp(2j * np.pi * rng.random((n, q)))
-    return U, V, c, theta0
-
-
-def random_power_step(rng: np.random.Generator, n: int = 4, ns: int = 3):
-    """Random p-step data ``(gain_bob, gain_eve, noise_bob, noise_eve, ris_gain, p)``.
-
-    Own-mode gains dominate Bob's crosstalk (x5); noise of the same order as the gains.
-    """
-    gb = rng.uniform(0.1, 1.0, (n, ns, ns))
-    gb[:, range(ns), range(ns)] *= 5.0
-    ge = rng.uniform(0.05, 0.5, (n, ns, ns))
-    nb = rng.uniform(0.05, 0.2, (n, ns))
-    ne = rng.uniform(0.05, 0.2, (n, ns))
-    r = rng.uniform(0.5, 2.0, (n, ns))
-    p = rng.uniform(0.1, 0.3, (n, ns))
-    return gb, ge, nb, ne, r, p
-
-
-def random_amplification_step(rng: np.random.Generator, n: int = 3, q: int = 12, ns: int = 3):
-    """Random a-step data ``(chi, kappa2, p, a, ris_weight)`` (own-mode ``chi`` x3)."""
-    chi = 0.1 * (rng.standard_normal((n, ns, ns, q)) + 1j * rng.standard_normal((n, ns, ns, q)))
-    chi[:, range(ns), range(ns)] *= 3.0
-    kappa2 = rng.uniform(0.0, 1.0, (n, ns, q))
-    p = rng.uniform(0.1, 0.5, (n, ns))
-    a = rng.uniform(0.5, 1.5, (n, q))
-    w = rng.uniform(0.5, 1.5, (n, q))
-    return chi, kappa2, p, a, w

@@ -27,8 +27,8 @@ Chebyshev series on τ in [0, 1] (table ``tail``). The singular factor b^(1-α) 
 evaluated as (q (1 + s))^((1-α)/2), since 1 - s² = b²/q, so no term loses accuracy when the
 user is close to the segment, and when both ends lie on one side C cancels exactly. At ρ = 0
 q = D_k², so s1 = -cos Δ / √c needs no square root. Each integral costs a sine and cosine
-(own branch-free polynomials), three square roots, two Chebyshev series and three
-powers (square roots when 2α is an integer), with no branches, so that LLVM vectorises the
+(branch-free, :func:`fastsec.kernels.trig.sin_cos`), three square roots, two Chebyshev series
+and three powers (square roots when 2α is an integer), with no branches, so that LLVM vectorises the
 loop over users. Where the difference is small compared with its terms (C - T cancels for
 |s| near 0 on both ends: a short segment seen broadside from far away; CANCELLATION) the
 graded Gauss-Legendre rule is used instead.
@@ -42,6 +42,7 @@ import numba
 import numpy as np
 
 from .._jit import jit
+from ..trig import SINCOS_MAX, sin_cos
 
 #: Chebyshev coefficients of the ``tail`` table of H(τ) on τ in [0, 1] (H is analytic for
 #: |τ| < 2: Bernstein ellipse parameter 3 + √8, ~5.8^-n decay).
@@ -50,18 +51,6 @@ TAIL_COEFFICIENTS = 22
 #: The antiderivative is used only when G(s2) - G(s1) keeps at least this fraction of the
 #: sum of the magnitudes of its terms (at most 5 bits lost to cancellation).
 CANCELLATION = 1.0 / 32.0
-
-#: |Δ| [rad] up to which :func:`_sin_cos` reduces exactly (larger Δ take the quadrature).
-SINCOS_MAX = 1e5
-
-_TWO_OVER_PI = 6.36619772367581382433e-01
-_PIO2_1 = 1.57079632673412561417e+00  # first 33 bits of π/2
-_PIO2_2 = 6.07710050630396597660e-11  # next 33 bits
-_PIO2_3 = 2.02226624879595063154e-21  # π/2 - _PIO2_1 - _PIO2_2
-_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
-_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
-_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
-_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
 
 
 @jit
@@ -121,24 +110,6 @@ def _graded(u0, direction, length, w, ellipse, c, b2, half_alpha, quarter_power,
 
 
 @jit
-def _sin_cos(x):
-    """(sin x, cos x) without branches (vectorisable), for |x| <= SINCOS_MAX; ~1 ulp.
-
-    Cody-Waite reduction by π/2 in three parts (fdlibm's constants; exact for |n| < 2^20),
-    then fdlibm's minimax kernels on [-π/4, π/4] and the quadrant's signs and swap.
-    """
-    n = math.floor(x * _TWO_OVER_PI + 0.5)
-    r = ((x - n * _PIO2_1) - n * _PIO2_2) - n * _PIO2_3
-    z = r * r
-    sr = r + r * z * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
-    cr = 1.0 - 0.5 * z + z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
-    quadrant = int(n) & 3
-    s = cr if quadrant & 1 else sr
-    c = sr if quadrant & 1 else cr
-    return (-s if quadrant & 2 else s), (-c if (quadrant + 1) & 2 else c)
-
-
-@jit
 def _pow_one_minus_alpha_half(v, quarter_power, half_alpha):
     """v^((1-α)/2) for α >= 1; ``quarter_power`` = 2α selects the branch-free power."""
     if quarter_power >= 2:
@@ -178,7 +149,7 @@ def _antiderivative_row(b, D, theta, t2, c, tail, total, quarter_power, half_alp
     factor = scale * inv_sc
     for k in range(K - 1):
         delta = theta[b, k] - theta[b, K - 1]
-        sd, cd = _sin_cos(delta)
+        sd, cd = sin_cos(delta)
         D_k = D[b, k]
         a = D_k * cd * inv_c
         b2 = D_k * D_k * (sd * sd + t2) * inv_c
@@ -318,65 +289,3 @@ def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellip
     for b in numba.prange(D.shape[0]):
         _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
                      total, out)
-
-
-@jit
-def _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
-    """Training point ``t`` of :func:`secrecy_average_batch`."""
-    n_rho, n_users = amp.shape
-    M = conj_mix.shape[1]
-    c = np.empty(n_users, dtype=np.complex128)
-    # [.]^+ vanishes once the leak reaches σ (2^{2R} - 1): skip the logarithm there
-    leak_max = sigma[t] * (2.0 ** (2.0 * R[t]) - 1.0)
-    s1 = 0.0
-    s2 = 0.0
-    for m in range(M):
-        for k in range(n_users):
-            c[k] = conj_mix[k, m] * w[t, k]
-        y = 0.0
-        for j in range(n_rho):
-            x = 0j
-            for k in range(n_users):
-                x += amp[j, k] * c[k]
-            leak = x.real * x.real + x.imag * x.imag
-            if leak < leak_max:
-                y += weights[j] * (R[t] - 0.5 * math.log2(1.0 + leak / sigma[t]))
-        s1 += y
-        s2 += y * y
-    mean[t] = s1 / M
-    mean_sq[t] = s2 / M
-
-
-@jit
-def secrecy_average_batch(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
-    """Eq. (10) of paper 000 per training point: ρ by quadrature, (φ, δ) by given samples.
-
-    For training point t and sample m, Y_tm = Σ_j weights_j [R_t - ½ log2(1 + |x_jm|²/σ_t)]^+
-    with x_jm = Σ_k amp_jk conj(mix_km) w_tk = h_E(ρ_j)^H w_t. Outputs the sample means of
-    Y_t· and of Y_t·² (for the standard error).
-
-    Parameters
-    ----------
-    amp : float64 (n_rho, K-1)
-        √(ϱ0 d_{E,k}(ρ_j)^-α), the path amplitudes at the quadrature nodes.
-    weights : float64 (n_rho,)
-        Quadrature weights of the nodes, divided by D_K.
-    conj_mix : complex128 (K-1, M)
-        conj(√(K_R/(1+K_R)) e^{jφ} + √(1/(1+K_R)) δ) per user and sample.
-    w : complex128 (T, K-1)
-        Beamformers.
-    R, sigma : float64 (T,)
-        Rates [bit/s/Hz] and eavesdropper noise powers [W].
-    mean, mean_sq : float64 (T,)
-        Outputs.
-
-    """
-    for t in range(w.shape[0]):
-        _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq)
-
-
-@jit(parallel=True)
-def secrecy_average_batch_parallel(amp, weights, conj_mix, w, R, sigma, mean, mean_sq):
-    """:func:`secrecy_average_batch` with the training points spread over threads."""
-    for t in numba.prange(w.shape[0]):
-        _secrecy_point(t, amp, weights, conj_mix, w, R, sigma, mean, mean_sq)

@@ -1,8 +1,8 @@
 """RMCG-AO (Paper 002, Algorithm 1) as one kernel, and the θ sub-steps it shares.
 
 :func:`rmcg_ao` runs the whole alternating optimisation of one random start on plain arrays:
-effective quantities (:mod:`fastsec.kernels.oam.effective`) -> P4 (:func:`~.oam_steps.p4_solve`)
--> P5 (:func:`~.oam_steps.p5_solve`) -> θ1 by Riemannian CG (:func:`theta1_step`, with the
+effective quantities (:mod:`fastsec.kernels.oam.effective`) -> P4 (:func:`~.steps.p4_solve`)
+-> P5 (:func:`~.steps.p5_solve`) -> θ1 by Riemannian CG (:func:`theta1_step`, with the
 RIS2 budget rescale and the keep-if-not-worse rule of :func:`theta1_accept`) -> θ2 by
 Riemannian CG (:func:`theta2_step`), recording R_s and the RIS2 power after every sub-step.
 It holds no validation: :func:`fastsec.oam.optimize` validates once and reads the status code.
@@ -15,6 +15,7 @@ Notation of :mod:`fastsec.kernels.oam.effective` (``lk``, ``noise``, ``v``).
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
@@ -42,45 +43,75 @@ AO_P5_STALLED = 3
 AO_THETA_NONFINITE = 4
 AO_STATUS = ("ok", "p4_empty", "p4_stalled", "p5_stalled", "theta_nonfinite")
 
+#: The scene of one Algorithm 1 run (plain arrays and numbers, a Numba-typed record):
+#: ``lk``, ``noise`` scene products and noise powers [W] (module docstring of
+#: :mod:`~.effective`); ``index_bits`` log2 G of eq. (16); ``total_power`` the signal-mode
+#: budget ``rho P_T`` [W] (eq. (20b)); ``p_th`` the power floor per mode [W] (eq. (20c));
+#: ``ris_budget`` the RIS2 budget ``P_R2`` [W] (eq. (20d), unused on a passive surface);
+#: ``a_max`` the amplification bound (eq. (20e)); ``active_ris`` whether RIS2 amplifies (has a
+#: budget row in P4 and an a-step); ``optimised`` (4,) bool, which of the sub-steps p, a, θ1,
+#: θ2 run.
+AOProblem = namedtuple("AOProblem", ["lk", "noise", "index_bits", "total_power", "p_th",
+                                     "ris_budget", "a_max", "active_ris", "optimised"])
+
+#: Options of one Algorithm 1 run: ``iters`` cap on AO iterations; ``tol`` stop when one AO
+#: iteration raises R_s by at most ``tol`` [bit/s/Hz]; ``gtol``, ``min_step``, ``max_inner``
+#: the RCG stopping rules of each θ subproblem
+#: (:func:`fastsec.kernels.optim.rcg.rcg_minimize`); ``gap_rel`` the relative duality-gap
+#: bound of the P4/P5 solvers.
+AOOptions = namedtuple("AOOptions", ["iters", "tol", "gtol", "min_step", "max_inner", "gap_rel"])
+
+#: Outcome of :func:`rmcg_ao`: ``history`` (iterations + 1,) R_s [bit/s/Hz] at the start and
+#: after every AO iteration; ``substeps``, ``substep_power`` (iterations, 4) R_s and RIS2 output
+#: power [W] after every sub-step; ``converged`` whether the R_s gain fell to ``tol`` before
+#: ``iters``; ``counters`` (3,) int64: RIS2 budget rescales after θ1-steps, rejected θ1-steps,
+#: RCG iterations; ``status`` an :data:`AO_STATUS` code (on failure the run stopped at the
+#: failing sub-step); ``step_iterations`` iterations of the failing P4/P5 solve (0 otherwise).
+AOResult = namedtuple("AOResult", ["history", "substeps", "substep_power", "converged",
+                                   "counters", "status", "step_iterations"])
+
 #: Factor below 1 applied on top of the exact RIS2 budget rescale, so that round-off cannot
 #: leave the rescaled point above the budget (20d).
 RESCALE_MARGIN = 1e-12
 
 
 @jit
-def theta_rcg(data, theta, gtol, min_step, max_iter):
-    """Minimise the θ objective ``data`` (:func:`~.oam_objectives.secrecy_terms`) from ``theta``.
+def theta_rcg(data, theta, options):
+    """Minimise the θ objective ``data`` (:func:`~.objectives.secrecy_terms`) from ``theta``.
 
+    ``options`` (:data:`AOOptions`) gives the RCG stopping rules ``gtol``, ``min_step`` and
+    ``max_inner``.
     Returns ``(theta_new, iterations, nonfinite)``: the new phases (Q,), the RCG iterations
     and whether the objective became non-finite.
     """
     W, alpha, V, beta, c, sign = data
-    out = rcg_secrecy(W, alpha, V, beta, c, sign, theta.reshape((1, theta.shape[0])), gtol,
-                      min_step, max_iter, np.zeros((1, 0, 3)))
+    out = rcg_secrecy(W, alpha, V, beta, c, sign, theta.reshape((1, theta.shape[0])),
+                      options.gtol, options.min_step, options.max_inner, np.zeros((1, 0, 3)))
     return out[0][0], out[2][0], out[3][0] == STOP_NONFINITE
 
 
 @jit
-def theta1_accept(lk, noise, index_bits, ris_budget, active_ris, p, a, theta1, theta2, rs,
-                  new_theta1, fields, weight, sinr_b, sinr_e):
+def theta1_accept(problem, p, a, theta1, theta2, rs, new_theta1, fields, weight, sinr_b,
+                  sinr_e):
     """Keep a θ1 candidate if R_s does not drop, after restoring the RIS2 budget (20d).
 
     The RIS2 output power depends on θ1: when ``new_theta1`` breaks the budget, ``a`` is
     scaled onto it (times ``1 - RESCALE_MARGIN``). ``theta1`` and ``a`` are overwritten
-    when the candidate is kept. ``fields`` (:func:`~.oam_effective.ris1_fields`) are filled
+    when the candidate is kept. ``fields`` (:func:`~.effective.ris1_fields`) are filled
     with the candidate's; ``weight``, ``sinr_b``, ``sinr_e`` are scratch.
 
     Returns ``(rescaled, kept)``.
     """
+    lk, noise, ris_budget = problem.lk, problem.noise, problem.ris_budget
     ris1_fields(lk, new_theta1, fields)
     power = ris2_power(fields[3], p, a, noise, weight)
     new_a = a.copy()
-    rescaled = active_ris and power > ris_budget
+    rescaled = problem.active_ris and power > ris_budget
     if rescaled:
         scale = math.sqrt(ris_budget / power)
         for q in range(a.shape[0]):
             new_a[q] = a[q] * scale * (1.0 - RESCALE_MARGIN)
-    rs_new, _ = secrecy(lk, fields, p, new_a, theta2, noise, index_bits, sinr_b, sinr_e)
+    rs_new, _ = secrecy(lk, fields, p, new_a, theta2, noise, problem.index_bits, sinr_b, sinr_e)
     kept = rs_new >= rs
     if kept:
         theta1[:] = new_theta1
@@ -89,55 +120,26 @@ def theta1_accept(lk, noise, index_bits, ris_budget, active_ris, p, a, theta1, t
 
 
 @jit
-def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_ris, optimised,
-            p, a, theta1, theta2, max_iters, tol, gtol, min_step, theta_max_iter, gap_rel):
+def rmcg_ao(problem, options, p, a, theta1, theta2):
     """Algorithm 1 from ``(p, a, θ1, θ2)`` with the fast P4/P5 solvers and RCG θ-steps.
 
     Parameters
     ----------
-    lk, noise : tuple
-        Scene products and noise powers [W] (module docstring of :mod:`~.oam_effective`).
-    index_bits : float
-        log2 G of eq. (16).
-    total_power : float
-        Signal-mode budget ``rho P_T`` [W] (eq. (20b)).
-    p_th : float
-        Power floor per mode [W] (eq. (20c)).
-    ris_budget : float
-        RIS2 power budget ``P_R2`` [W] (eq. (20d)); unused on a passive surface.
-    a_max : float
-        Amplification bound (eq. (20e)).
-    active_ris : bool
-        Whether RIS2 amplifies (has a budget row in P4 and an a-step).
-    optimised : ndarray, shape (4,), bool
-        Which of the sub-steps p, a, θ1, θ2 run.
+    problem : AOProblem
+        The scene (:data:`AOProblem`).
+    options : AOOptions
+        Stopping rules (:data:`AOOptions`).
     p, a, theta1, theta2 : ndarray, shapes (N_s,), (Q2,), (Q1,), (Q2,)
         Starting point, overwritten with the final point.
-    max_iters : int
-        Cap on AO iterations.
-    tol : float
-        Stop when one AO iteration raises R_s by at most ``tol`` [bit/s/Hz].
-    gtol, min_step, theta_max_iter : float, float, int
-        RCG stopping rules of each θ subproblem (:func:`~.rcg.rcg_minimize`).
-    gap_rel : float
-        Relative duality-gap bound of the P4/P5 solvers.
 
     Returns
     -------
-    history : ndarray, shape (iterations + 1,), float64
-        R_s [bit/s/Hz] at the start and after every AO iteration.
-    substeps, substep_power : ndarray, shape (iterations, 4), float64
-        R_s and RIS2 output power [W] after every sub-step.
-    converged : bool
-        Whether the R_s gain fell to ``tol`` before ``max_iters``.
-    counters : ndarray, shape (3,), int64
-        RIS2 budget rescales after θ1-steps, rejected θ1-steps, RCG iterations.
-    status : int
-        :data:`AO_STATUS` code; on failure the run stopped at the failing sub-step.
-    step_iterations : int
-        Iterations of the failing P4/P5 solve (0 otherwise).
+    AOResult
 
     """
+    lk, noise, index_bits = problem.lk, problem.noise, problem.index_bits
+    ris_budget, active_ris, optimised = problem.ris_budget, problem.active_ris, problem.optimised
+    max_iters, tol, gap_rel = options.iters, options.tol, options.gap_rel
     c = lk[1]
     n_s = p.shape[0]
     q2 = c.shape[1]
@@ -159,11 +161,11 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
     chi = np.empty((1, n_s, n_s, q2), dtype=np.complex128)
     kappa2 = np.empty((1, n_s, q2))
     weight = np.empty((1, q2))
-    total = np.full(1, total_power)
-    pth = np.full(1, p_th)
+    total = np.full(1, problem.total_power)
+    pth = np.full(1, problem.p_th)
     headroom = np.zeros(1)
     budget = np.full(1, ris_budget)
-    amax = np.full(1, a_max)
+    amax = np.full(1, problem.a_max)
     sigma_r2 = np.full(1, noise[1])
     sigma_b2 = np.full(1, noise[2])
     p1 = p.reshape((1, n_s))
@@ -187,13 +189,13 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                     headroom[0] = room
                     rows, feasible = p4_budget_rows(total, ris_gain, headroom, pth)
                     if not feasible[0]:
-                        return (history[: it + 1], substeps[:it], substep_power[:it],
-                                False, counters, AO_P4_EMPTY, 0)
+                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
+                                        False, counters, AO_P4_EMPTY, 0)
                     bmat, cvec, _ = p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p1)
                     sol, iters, ok = p4_solve(bmat, cvec, total, ris_gain, rows, pth, gap_rel)
                     if not ok[0]:
-                        return (history[: it + 1], substeps[:it], substep_power[:it],
-                                False, counters, AO_P4_STALLED, iters[0])
+                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
+                                        False, counters, AO_P4_STALLED, iters[0])
                     p[:] = sol[0]
                 elif step == 1:  # a-step: WMMSE weights and P5
                     amplification_terms(lk, v, theta2, chi[0], kappa2[0])
@@ -201,18 +203,17 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                     F, D, g, _ = a_surrogate(chi, kappa2, p1, sigma_r2, sigma_b2, a1)
                     sol, iters, ok = p5_solve(F, D, g, weight, budget, amax, gap_rel)
                     if not ok[0]:
-                        return (history[: it + 1], substeps[:it], substep_power[:it],
-                                False, counters, AO_P5_STALLED, iters[0])
+                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
+                                        False, counters, AO_P5_STALLED, iters[0])
                     a[:] = sol[0]
                 elif step == 2:  # θ1-step: RCG, budget rescale, keep if R_s does not drop
                     data = theta1_data(lk, noise, p, a, theta2)
-                    new, iters_t, bad = theta_rcg(data, theta1, gtol, min_step, theta_max_iter)
+                    new, iters_t, bad = theta_rcg(data, theta1, options)
                     if bad:
-                        return (history[: it + 1], substeps[:it], substep_power[:it],
-                                False, counters, AO_THETA_NONFINITE, 0)
+                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
+                                        False, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
-                    rescaled, kept = theta1_accept(lk, noise, index_bits, ris_budget,
-                                                   active_ris, p, a, theta1, theta2, rs, new,
+                    rescaled, kept = theta1_accept(problem, p, a, theta1, theta2, rs, new,
                                                    candidate, weight[0], sinr_b, sinr_e)
                     counters[0] += rescaled
                     counters[1] += not kept
@@ -223,10 +224,10 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
                         fields[3][:] = candidate[3]
                 else:  # θ2-step: RCG
                     data = theta2_data(lk, noise, v, p, a)
-                    new, iters_t, bad = theta_rcg(data, theta2, gtol, min_step, theta_max_iter)
+                    new, iters_t, bad = theta_rcg(data, theta2, options)
                     if bad:
-                        return (history[: it + 1], substeps[:it], substep_power[:it],
-                                False, counters, AO_THETA_NONFINITE, 0)
+                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
+                                        False, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
                     theta2[:] = new
             rs, power = secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e)
@@ -237,5 +238,5 @@ def rmcg_ao(lk, noise, index_bits, total_power, p_th, ris_budget, a_max, active_
         if rs - previous <= tol:
             converged = True
             break
-    return (history[: it + 1], substeps[:it], substep_power[:it], converged, counters, AO_OK,
-            0)
+    return AOResult(history[: it + 1], substeps[:it], substep_power[:it], converged, counters,
+                    AO_OK, 0)

@@ -39,7 +39,7 @@ def empty_fields(lk):
 
 @jit
 def ris1_fields(lk, theta1, fields):
-    """Fill ``fields = (u, vr, vi, v)`` for θ1 (:func:`~.oam_sinr.ris_fields`).
+    """Fill ``fields = (u, vr, vi, v)`` for θ1 (:func:`~.sinr.ris_fields`).
 
     ``u`` (M, Q1) is RIS1's output per stream, ``v = vr + j vi`` (M, Q2) the field incident on
     RIS2, ``v_k = H_R1R2 (conj(θ1) ∘ w1_k)``. Every AO sub-step but the θ1-step keeps them.
@@ -142,7 +142,7 @@ def power_terms(lk, v, a, theta1, theta2, noise, ris_budget, gain_bob, gain_eve,
 
 @jit
 def amplification_terms(lk, v, theta2, chi, kappa2):
-    """Fill ``chi`` (N_s, N_s, Q2) and ``kappa2`` (N_s, Q2) of the a-step (:mod:`~.oam_steps`).
+    """Fill ``chi`` (N_s, N_s, Q2) and ``kappa2`` (N_s, Q2) of the a-step (:mod:`~.steps`).
 
     ``chi[l, k, q] = c_{l,q} conj(θ2_q) v_{k,q}`` (eq. (36)), ``kappa2[l, q] = |c_{l,q}|²``.
     """
@@ -187,5 +187,5 @@ def theta1_data(lk, noise, p, a, theta2):
 
 @jit
 def theta2_data(lk, noise, v, p, a):
-    """Build the data of the θ2 objective ``-R_B`` (:func:`~.oam_objectives.theta2_terms`)."""
+    """Build the data of the θ2 objective ``-R_B`` (:func:`~.objectives.theta2_terms`)."""
     return theta2_terms(lk[1], v, p, a, noise[1], noise[2])

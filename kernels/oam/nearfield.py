@@ -17,29 +17,7 @@ import math
 import numpy as np
 
 from .._jit import jit
-
-# Cephes sin.c coefficients: sin r = r + r z P(z), cos r = 1 - z/2 + z^2 Q(z), z = r^2.
-_S0, _S1, _S2 = 1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6
-_S3, _S4, _S5 = -1.98412698295895385996e-4, 8.33333333332211858878e-3, -1.66666666666666307295e-1
-_C0, _C1, _C2 = -1.13585365213876817300e-11, 2.08757008419747316778e-9, -2.75573141792967388112e-7
-_C3, _C4, _C5 = 2.48015872888517045348e-5, -1.38888888888730564116e-3, 4.16666666666665929218e-2
-
-
-@jit
-def cis_cycles(cycles):
-    """Return ``(cos 2πc, sin 2πc)`` for ``c = cycles`` (a float64 number of turns)."""
-    q = math.floor(4.0 * cycles + 0.5)
-    r = (cycles - 0.25 * q) * (2.0 * np.pi)
-    z = r * r
-    s = r + r * z * (((((_S0 * z + _S1) * z + _S2) * z + _S3) * z + _S4) * z + _S5)
-    c = 1.0 - 0.5 * z + z * z * (((((_C0 * z + _C1) * z + _C2) * z + _C3) * z + _C4) * z + _C5)
-    quadrant = np.int64(q) & 3
-    swap = (quadrant & 1) == 1
-    cos_out = s if swap else c
-    sin_out = c if swap else s
-    cos_out = -cos_out if ((quadrant + 1) & 2) != 0 else cos_out
-    sin_out = -sin_out if (quadrant & 2) != 0 else sin_out
-    return cos_out, sin_out
+from ..trig import cis_cycles
 
 
 @jit

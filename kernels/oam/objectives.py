@@ -37,10 +37,10 @@ import math
 
 import numpy as np
 
+from fastsec.units import LN2
+
 from .._jit import jit
 from ..optim.rcg import _add_rows, _project_rows, rcg_minimize
-
-_LN2 = math.log(2.0)
 
 
 @jit
@@ -96,9 +96,9 @@ def _signed_rates(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad):
         total += sign[b, m] * math.log1p(num / den)
         if need_grad:
             inv_all = 1.0 / (num + den)
-            _add_rows(W[b, m], za, 2.0 * sign[b, m] * inv_all / _LN2, grad)
-            _add_rows(V[b, m, :nb], zb, 2.0 * sign[b, m] * (inv_all - 1.0 / den) / _LN2, grad)
-    return total / _LN2
+            _add_rows(W[b, m], za, 2.0 * sign[b, m] * inv_all / LN2, grad)
+            _add_rows(V[b, m, :nb], zb, 2.0 * sign[b, m] * (inv_all - 1.0 / den) / LN2, grad)
+    return total / LN2
 
 
 @jit

@@ -7,9 +7,11 @@ Each step has two parts, both batched over a leading axis of ``n`` instances:
   eq. (24)-(31)) or P5 (WMMSE weights eq. (32)-(38), QCQP eq. (39)); the exact cvxpy path in
   :mod:`fastsec.oam.steps` uses the same builders, so both paths solve the same problem;
 * a **fast solver** (:func:`p4_solve`, :func:`p5_solve`): the primal-dual interior-point
-  method of Boyd & Vandenberghe (Sec. 11.7, Algorithm 11.2) on the few variables of each
-  problem, run until the surrogate duality gap ``s^T lambda`` is below
-  ``gap_rel * (1 + |f|)`` and the dual residual below ``gap_rel * (1 + ||grad f||)``.
+  method of Boyd & Vandenberghe (Sec. 11.7, Algorithm 11.2;
+  :func:`fastsec.kernels.optim.interior_point.primal_dual`, fed by one oracle per problem
+  here) on the few variables of each problem, run until the surrogate duality gap
+  ``s^T lambda`` is below ``gap_rel * (1 + |f|)`` and the dual residual below
+  ``gap_rel * (1 + ||grad f||)``.
   P5's curved RIS2 budget stalls that method when it is active (the iterates jam against
   it), so P5 is solved through its Lagrangian: a box-constrained QP per budget multiplier
   (linear constraints only; Newton systems, diagonal plus rank ``2 N_s^2``, solved by the
@@ -36,114 +38,21 @@ import math
 
 import numpy as np
 
-from .._jit import jit
+from fastsec.units import LN2
 
-#: Factor ``mu`` by which the centring parameter ``t = mu m / eta`` leads the current gap.
-PD_MU = 10.0
-#: Iteration cap of one primal-dual solve (10-20 iterations are typical, up to Q = 400).
-PD_MAX_ITER = 200
-#: Backtracking constants of the residual line search (B&V Algorithm 11.2).
-PD_ALPHA = 0.01
-PD_BETA = 0.5
+from .._jit import jit
+from ..optim.interior_point import (
+    DUAL_RESIDUAL,
+    JAC_TIMES,
+    SLACKS,
+    cholesky_solve,
+    primal_dual,
+)
 
 #: Relative accuracy of the RIS2 budget when it is active (dual search on its multiplier).
 DUAL_TOL = 1e-10
 #: Iteration cap of that dual search.
 DUAL_MAX_ITER = 100
-
-# oracle modes
-_SLACKS = 0
-_DUAL_RESIDUAL = 1
-_NEWTON = 2
-_JAC_TIMES = 3
-
-
-# --------------------------------------------------------------------- interior point method
-@jit(inline="always")
-def _primal_dual(oracle, data, b, x, m, gap_rel):
-    """Minimise ``f0(x)`` s.t. ``s_i(x) > 0`` from the strictly feasible ``x`` (in place).
-
-    ``oracle(mode, x, data, b, lam, s, t, vin, vout) -> float`` is one problem-specific
-    function (a single dispatcher argument keeps the callers cacheable):
-
-    * ``_SLACKS``: fill ``s`` with the slacks ``s_i = -h_i(x)``; return ``f0(x)``, or ``inf``
-      outside the domain or when a slack is ``<= 0``;
-    * ``_DUAL_RESIDUAL``: ``vout = grad f0(x) + sum_i lam_i grad h_i(x)``;
-    * ``_NEWTON``: ``vout`` solves ``(hess f0 + sum lam_i hess h_i + sum (lam_i / s_i)
-      grad h_i grad h_i^T) vout = -(grad f0 + sum grad h_i / (t s_i))`` (B&V eq. (11.55)
-      reduced to the primal step);
-    * ``_JAC_TIMES``: ``vout[i] = grad h_i(x)^T vin``.
-
-    Returns ``(iterations, converged)``.
-    """
-    nx = x.shape[0]
-    s = np.empty(m)
-    lam = np.empty(m)
-    dlam = np.empty(m)
-    jdx = np.empty(m)
-    dx = np.empty(nx)
-    rd = np.empty(nx)
-    x_new = np.empty(nx)
-    s_new = np.empty(m)
-    lam_new = np.empty(m)
-    f0 = oracle(_SLACKS, x, data, b, lam, s, 0.0, dx, dx)
-    for i in range(m):  # start with a gap eta = 1 + |f0|
-        lam[i] = (1.0 + abs(f0)) / (m * s[i])
-    for it in range(PD_MAX_ITER):
-        eta = 0.0
-        for i in range(m):
-            eta += s[i] * lam[i]
-        oracle(_DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
-        rd_norm = 0.0
-        for k in range(nx):
-            rd_norm = max(rd_norm, abs(rd[k]))
-        oracle(_DUAL_RESIDUAL, x, data, b, lam * 0.0, s, 0.0, dx, x_new)  # grad f0
-        g_norm = 0.0
-        for k in range(nx):
-            g_norm = max(g_norm, abs(x_new[k]))
-        if eta <= gap_rel * (1.0 + abs(f0)) and rd_norm <= gap_rel * (1.0 + g_norm):
-            return it, True
-        t = PD_MU * m / eta
-        oracle(_NEWTON, x, data, b, lam, s, t, dx, dx)
-        oracle(_JAC_TIMES, x, data, b, lam, s, t, dx, jdx)
-        step = 1.0
-        for i in range(m):
-            dlam[i] = -lam[i] + 1.0 / (t * s[i]) + lam[i] * jdx[i] / s[i]
-            if dlam[i] < 0.0:
-                step = min(step, -lam[i] / dlam[i])
-        step *= 0.99
-        res = _residual_norm(rd, lam, s, t)
-        while step > 1e-16:
-            for k in range(nx):
-                x_new[k] = x[k] + step * dx[k]
-            for i in range(m):
-                lam_new[i] = lam[i] + step * dlam[i]
-            f_new = oracle(_SLACKS, x_new, data, b, lam_new, s_new, 0.0, dx, dx)
-            if f_new < np.inf:
-                oracle(_DUAL_RESIDUAL, x_new, data, b, lam_new, s_new, 0.0, dx, rd)
-                if _residual_norm(rd, lam_new, s_new, t) <= (1.0 - PD_ALPHA * step) * res:
-                    break
-            step *= PD_BETA
-        if step <= 1e-16:
-            return it, False
-        x[:] = x_new
-        lam[:] = lam_new
-        s[:] = s_new
-        f0 = f_new
-    return PD_MAX_ITER, False
-
-
-@jit
-def _residual_norm(rd, lam, s, t):
-    """Euclidean norm of the primal-dual residual ``(r_dual, lam o s - 1/t)``."""
-    acc = 0.0
-    for k in range(rd.shape[0]):
-        acc += rd[k] * rd[k]
-    for i in range(s.shape[0]):
-        rc = lam[i] * s[i] - 1.0 / t
-        acc += rc * rc
-    return math.sqrt(acc)
-
 
 # ------------------------------------------------------------------------------- p-step
 @jit
@@ -203,13 +112,13 @@ def p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p_bar):
 
 @jit
 def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
-    """P4 for :func:`_primal_dual`.
+    """P4 for :func:`primal_dual`.
 
     Slacks: ``p_k - p_th`` (k < N_s), ``P1 - sum p``, ``P2 - r^T p``.
     """
     bmat, c, total, r, ris, p_th = data
     nj, ns = bmat.shape[1], bmat.shape[2]
-    if mode == _JAC_TIMES:
+    if mode == JAC_TIMES:
         acc_total = 0.0
         acc_ris = 0.0
         for k in range(ns):
@@ -227,7 +136,7 @@ def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
             arg += bmat[i, j, k] * p[k]
         args[j] = arg
         value -= math.log(arg) if arg > 0.0 else -np.inf
-    if mode == _SLACKS:
+    if mode == SLACKS:
         s[ns] = total[i]
         s[ns + 1] = ris[i]
         for k in range(ns):
@@ -244,11 +153,11 @@ def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
         for j in range(nj):
             acc -= bmat[i, j, k] / args[j]
         vout[k] = acc
-    if mode == _DUAL_RESIDUAL:
+    if mode == DUAL_RESIDUAL:
         for k in range(ns):
             vout[k] += -lam[k] + lam[ns] + lam[ns + 1] * r[i, k]
         return 0.0
-    # _NEWTON: the constraints are linear, so only the rank-one weights lam / s enter
+    # NEWTON: the constraints are linear, so only the rank-one weights lam / s enter
     hess = np.zeros((ns, ns))
     w_total = lam[ns] / s[ns]
     w_ris = lam[ns + 1] / s[ns + 1]
@@ -279,7 +188,7 @@ def p4_objective(bmat, c, const, p):
             acc += math.log(arg)
         for k in range(ns):
             acc -= c[i, k] * p[i, k]
-        out[i] = acc / math.log(2.0)
+        out[i] = acc / LN2
     return out
 
 
@@ -366,7 +275,7 @@ def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
         x = np.full(ns, p_th[i])
         if delta > 1e-14 * max(total[i], 1e-300) and room_ris > 0.0:
             x += delta
-            iters[i], converged[i] = _primal_dual(_p4_oracle, data, i, x, ns + 2, gap_rel)
+            iters[i], converged[i] = primal_dual(_p4_oracle, data, i, x, ns + 2, gap_rel)
         p_out[i] = x
     return p_out, iters, converged
 
@@ -440,7 +349,7 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
 
 @jit
 def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
-    """P5's Lagrangian in ``a`` for a fixed budget multiplier, for :func:`_primal_dual`.
+    """P5's Lagrangian in ``a`` for a fixed budget multiplier, for :func:`primal_dual`.
 
     ``min ||F^T a||^2 + sum_q De_q a_q^2 - 2 g^T a`` over ``0 <= a <= a_max`` with
     ``De = D + lambda_budget w`` (set by :func:`p5_solve`). Slacks: ``a_q`` (q < Q), then
@@ -448,7 +357,7 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
     """
     F, De, g, a_max = data
     nq, nf = F.shape[1], F.shape[2]
-    if mode == _JAC_TIMES:
+    if mode == JAC_TIMES:
         for q in range(nq):
             vout[q] = -vin[q]
             vout[nq + q] = vin[q]
@@ -461,7 +370,7 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
             acc += F[i, q, f] * a[q]
         ft_a[f] = acc
         value += acc * acc
-    if mode == _SLACKS:
+    if mode == SLACKS:
         for q in range(nq):
             value += De[i, q] * a[q] * a[q] - 2.0 * g[i, q] * a[q]
             s[q] = a[q]
@@ -474,11 +383,11 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
         for f in range(nf):
             acc += F[i, q, f] * ft_a[f]
         vout[q] = 2.0 * acc + 2.0 * De[i, q] * a[q] - 2.0 * g[i, q]
-    if mode == _DUAL_RESIDUAL:
+    if mode == DUAL_RESIDUAL:
         for q in range(nq):
             vout[q] += -lam[q] + lam[nq + q]
         return 0.0
-    # _NEWTON: matrix = diag(d) + U U^T with U = sqrt(2) F, solved by the Woodbury identity
+    # NEWTON: matrix = diag(d) + U U^T with U = sqrt(2) F, solved by the Woodbury identity
     # in O(Q K^2) instead of O(Q^3)
     d = np.empty(nq)
     rhs = np.empty(nq)
@@ -498,45 +407,13 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
             scaled = F[i, q, f] * inv_d
             for ff in range(f + 1):  # the lower triangle, all that Cholesky reads
                 small[f, ff] += two[ff] * scaled
-    _cholesky_solve(small, proj)  # I + 2 F^T diag(1/d) F is symmetric positive definite
+    cholesky_solve(small, proj)  # I + 2 F^T diag(1/d) F is symmetric positive definite
     for q in range(nq):
         acc = rhs[q]
         for f in range(nf):
             acc -= F[i, q, f] * proj[f]
         vout[q] = acc / d[q]
     return 0.0
-
-
-@jit
-def _cholesky_solve(A, b):
-    """Solve ``A x = b`` for symmetric positive definite ``A`` into ``b``.
-
-    Reads the lower triangle of ``A`` and overwrites it with the Cholesky factor ``L``
-    (``A = L L^T``). For the small Woodbury cores of P5 this is about twice as fast as
-    ``np.linalg.solve`` (no copies, no pivoting, half the arithmetic).
-    """
-    n = b.shape[0]
-    for j in range(n):
-        acc = A[j, j]
-        for k in range(j):
-            acc -= A[j, k] * A[j, k]
-        diag = math.sqrt(acc)
-        A[j, j] = diag
-        for r in range(j + 1, n):
-            acc = A[r, j]
-            for k in range(j):
-                acc -= A[r, k] * A[j, k]
-            A[r, j] = acc / diag
-    for r in range(n):  # L y = b
-        acc = b[r]
-        for k in range(r):
-            acc -= A[r, k] * b[k]
-        b[r] = acc / A[r, r]
-    for r in range(n - 1, -1, -1):  # L^T x = y
-        acc = b[r]
-        for k in range(r + 1, n):
-            acc -= A[k, r] * b[k]
-        b[r] = acc / A[r, r]
 
 
 @jit
@@ -553,7 +430,7 @@ def p5_objective(F, D, g, const, a):
             acc -= s * s
         for q in range(nq):
             acc += 2.0 * g[i, q] * a[i, q] - D[i, q] * a[i, q] * a[i, q]
-        out[i] = acc / math.log(2.0)
+        out[i] = acc / LN2
     return out
 
 
@@ -656,7 +533,7 @@ def _box_qp_at(data, D, w, i, lam, x, gap_rel):
     for q in range(nq):
         De[i, q] = D[i, q] + lam * w[i, q]
         x[q] = 0.5 * a_max[i]
-    it, ok = _primal_dual(_box_qp_oracle, data, i, x, 2 * nq, gap_rel)
+    it, ok = primal_dual(_box_qp_oracle, data, i, x, 2 * nq, gap_rel)
     used = 0.0
     for q in range(nq):
         used += w[i, q] * x[q] * x[q]

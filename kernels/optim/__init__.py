@@ -5,4 +5,6 @@
   retraction, Armijo backtracking).
 - :mod:`~fastsec.kernels.optim.mirror_prox`: the ball-simplex saddle problem (pieces linear in
   x plus one concave quadratic), by KL/Euclidean mirror-prox and by an exact active-set method.
+- :mod:`~fastsec.kernels.optim.interior_point`: the primal-dual interior-point method for
+  small smooth convex problems, driven by one problem oracle.
 """

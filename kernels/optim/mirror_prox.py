@@ -1,4 +1,4 @@
-"""Kernels for the ball-simplex saddle problem of paper 000, eq. (31)-(33), batched over drops.
+"""Kernels for the ball-simplex saddle problem, batched over instances (paper 000, eq. (31)-(33)).
 
 The saddle function, for one instance with m linear pieces in d real dimensions, is
 

@@ -44,6 +44,8 @@ import math
 
 import numpy as np
 
+from fastsec.units import LN2
+
 from .._jit import jit
 
 #: Stop reason codes returned by :func:`rcg_minimize` (index into :data:`STOP_REASONS`).
@@ -58,8 +60,6 @@ STOP_REASONS = ("gradient", "step", "max_iter", "nonfinite")
 ARMIJO_SUFFICIENT_DECREASE = 0.5
 ARMIJO_CONTRACTION = 0.5
 ARMIJO_MAX_BACKTRACKS = 10
-
-_LN2 = math.log(2.0)
 
 
 # --------------------------------------------------------------------------------- geometry
@@ -153,9 +153,9 @@ def rate_ratio(theta, data, b, grad, need_grad):
         total -= math.log1p(qa / den_b)
         if need_grad:
             den_ab = qa + den_b
-            _add_rows(U[b, m], pu, -2.0 / (_LN2 * den_ab), grad)
-            _add_rows(V[b, m], pv, -2.0 / _LN2 * (1.0 / den_ab - 1.0 / den_b), grad)
-    return total / _LN2
+            _add_rows(U[b, m], pu, -2.0 / (LN2 * den_ab), grad)
+            _add_rows(V[b, m], pv, -2.0 / LN2 * (1.0 / den_ab - 1.0 / den_b), grad)
+    return total / LN2
 
 
 @jit

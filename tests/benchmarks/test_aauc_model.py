@@ -123,7 +123,7 @@ def eq10_inputs():
 
 @pytest.mark.benchmark(group="eq10-T210xM1000")
 def test_eq10_kernel(benchmark, eq10_inputs):
-    from fastsec.kernels.aauc.quadrature import secrecy_average_batch_parallel as kernel
+    from fastsec.kernels.aauc.secrecy import secrecy_average_batch_parallel as kernel
 
     out = np.empty(210), np.empty(210)
     kernel(*eq10_inputs, *out)  # warm-up

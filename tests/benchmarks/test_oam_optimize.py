@@ -14,12 +14,8 @@ from fastsec.kernels.oam.objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
 from fastsec.oam.sdr import solve_relaxation
-from fastsec.reference.oam_optimize import (
-    pymanopt_theta,
-    reference_ao,
-    sdr_relaxation_reference,
-    theta1_instance,
-)
+from fastsec.reference.instances import theta1_instance
+from fastsec.reference.oam_optimize import pymanopt_theta, reference_ao, sdr_relaxation_reference
 
 NO_TRACE = np.zeros((1, 0, 3))
 

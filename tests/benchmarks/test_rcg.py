@@ -10,12 +10,12 @@ import pytest
 from fastsec.kernels.optim import rcg
 
 from fastsec.oam import steps
-from fastsec.reference.oam_steps import (
-    pymanopt_rate_ratio,
+from fastsec.reference.instances import (
     random_amplification_step,
     random_power_step,
     random_rate_ratio,
 )
+from fastsec.reference.oam_steps import pymanopt_rate_ratio
 
 GTOL, MIN_STEP, MAX_ITER = 1e-6, 1e-10, 1000
 P_KW = {"total_power": 1.0, "ris_headroom": 5.0, "p_th": 0.01}

@@ -11,10 +11,10 @@ import pytest
 from fastsec.kernels.optim import rcg
 from numpy.testing import assert_allclose, assert_array_equal
 
+from fastsec.reference.instances import random_rate_ratio
 from fastsec.reference.oam_steps import (
     pymanopt_cg,
     pymanopt_rate_ratio,
-    random_rate_ratio,
     rate_ratio_cost,
     rate_ratio_egrad,
 )

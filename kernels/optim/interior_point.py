@@ -1,0 +1,152 @@
+"""Primal-dual interior-point method for small smooth convex problems, batched by the caller.
+
+:func:`primal_dual` is the method of Boyd & Vandenberghe, *Convex Optimization*, Sec. 11.7
+(Algorithm 11.2): from a strictly feasible point, Newton steps on the modified KKT
+conditions with the centring parameter ``t = mu m / eta`` (``eta`` the surrogate duality
+gap ``s^T lambda``) and a backtracking line search on the norm of the primal-dual residual,
+until ``eta <= gap_rel (1 + |f0|)`` and the dual residual is below
+``gap_rel (1 + ||grad f0||)`` (max norms). It knows no problem: a caller passes one *oracle*
+function that evaluates the objective, slacks, dual residual, Newton step and constraint
+Jacobian products of its problem (see :func:`primal_dual`). :func:`cholesky_solve` is the
+small dense SPD solve such oracles use.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._jit import jit
+
+#: Factor ``mu`` by which the centring parameter ``t = mu m / eta`` leads the current gap.
+PD_MU = 10.0
+#: Iteration cap of one primal-dual solve (10-20 iterations are typical, up to Q = 400).
+PD_MAX_ITER = 200
+#: Backtracking constants of the residual line search (B&V Algorithm 11.2).
+PD_ALPHA = 0.01
+PD_BETA = 0.5
+
+#: Oracle modes of :func:`primal_dual`.
+SLACKS = 0
+DUAL_RESIDUAL = 1
+NEWTON = 2
+JAC_TIMES = 3
+
+
+@jit(inline="always")
+def primal_dual(oracle, data, b, x, m, gap_rel):
+    """Minimise ``f0(x)`` s.t. ``s_i(x) > 0`` from the strictly feasible ``x`` (in place).
+
+    ``oracle(mode, x, data, b, lam, s, t, vin, vout) -> float`` is one problem-specific
+    function (a single dispatcher argument keeps the callers cacheable):
+
+    * ``SLACKS``: fill ``s`` with the slacks ``s_i = -h_i(x)``; return ``f0(x)``, or ``inf``
+      outside the domain or when a slack is ``<= 0``;
+    * ``DUAL_RESIDUAL``: ``vout = grad f0(x) + sum_i lam_i grad h_i(x)``;
+    * ``NEWTON``: ``vout`` solves ``(hess f0 + sum lam_i hess h_i + sum (lam_i / s_i)
+      grad h_i grad h_i^T) vout = -(grad f0 + sum grad h_i / (t s_i))`` (B&V eq. (11.55)
+      reduced to the primal step);
+    * ``JAC_TIMES``: ``vout[i] = grad h_i(x)^T vin``.
+
+    Returns ``(iterations, converged)``.
+    """
+    nx = x.shape[0]
+    s = np.empty(m)
+    lam = np.empty(m)
+    dlam = np.empty(m)
+    jdx = np.empty(m)
+    dx = np.empty(nx)
+    rd = np.empty(nx)
+    x_new = np.empty(nx)
+    s_new = np.empty(m)
+    lam_new = np.empty(m)
+    f0 = oracle(SLACKS, x, data, b, lam, s, 0.0, dx, dx)
+    for i in range(m):  # start with a gap eta = 1 + |f0|
+        lam[i] = (1.0 + abs(f0)) / (m * s[i])
+    for it in range(PD_MAX_ITER):
+        eta = 0.0
+        for i in range(m):
+            eta += s[i] * lam[i]
+        oracle(DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
+        rd_norm = 0.0
+        for k in range(nx):
+            rd_norm = max(rd_norm, abs(rd[k]))
+        oracle(DUAL_RESIDUAL, x, data, b, lam * 0.0, s, 0.0, dx, x_new)  # grad f0
+        g_norm = 0.0
+        for k in range(nx):
+            g_norm = max(g_norm, abs(x_new[k]))
+        if eta <= gap_rel * (1.0 + abs(f0)) and rd_norm <= gap_rel * (1.0 + g_norm):
+            return it, True
+        t = PD_MU * m / eta
+        oracle(NEWTON, x, data, b, lam, s, t, dx, dx)
+        oracle(JAC_TIMES, x, data, b, lam, s, t, dx, jdx)
+        step = 1.0
+        for i in range(m):
+            dlam[i] = -lam[i] + 1.0 / (t * s[i]) + lam[i] * jdx[i] / s[i]
+            if dlam[i] < 0.0:
+                step = min(step, -lam[i] / dlam[i])
+        step *= 0.99
+        res = _residual_norm(rd, lam, s, t)
+        while step > 1e-16:
+            for k in range(nx):
+                x_new[k] = x[k] + step * dx[k]
+            for i in range(m):
+                lam_new[i] = lam[i] + step * dlam[i]
+            f_new = oracle(SLACKS, x_new, data, b, lam_new, s_new, 0.0, dx, dx)
+            if f_new < np.inf:
+                oracle(DUAL_RESIDUAL, x_new, data, b, lam_new, s_new, 0.0, dx, rd)
+                if _residual_norm(rd, lam_new, s_new, t) <= (1.0 - PD_ALPHA * step) * res:
+                    break
+            step *= PD_BETA
+        if step <= 1e-16:
+            return it, False
+        x[:] = x_new
+        lam[:] = lam_new
+        s[:] = s_new
+        f0 = f_new
+    return PD_MAX_ITER, False
+
+
+@jit
+def _residual_norm(rd, lam, s, t):
+    """Euclidean norm of the primal-dual residual ``(r_dual, lam o s - 1/t)``."""
+    acc = 0.0
+    for k in range(rd.shape[0]):
+        acc += rd[k] * rd[k]
+    for i in range(s.shape[0]):
+        rc = lam[i] * s[i] - 1.0 / t
+        acc += rc * rc
+    return math.sqrt(acc)
+
+
+@jit
+def cholesky_solve(A, b):
+    """Solve ``A x = b`` for symmetric positive definite ``A`` into ``b``.
+
+    Reads the lower triangle of ``A`` and overwrites it with the Cholesky factor ``L``
+    (``A = L L^T``). For the small Woodbury cores of P5 this is about twice as fast as
+    ``np.linalg.solve`` (no copies, no pivoting, half the arithmetic).
+    """
+    n = b.shape[0]
+    for j in range(n):
+        acc = A[j, j]
+        for k in range(j):
+            acc -= A[j, k] * A[j, k]
+        diag = math.sqrt(acc)
+        A[j, j] = diag
+        for r in range(j + 1, n):
+            acc = A[r, j]
+            for k in range(j):
+                acc -= A[r, k] * A[j, k]
+            A[r, j] = acc / diag
+    for r in range(n):  # L y = b
+        acc = b[r]
+        for k in range(r):
+            acc -= A[r, k] * b[k]
+        b[r] = acc / A[r, r]
+    for r in range(n - 1, -1, -1):  # L^T x = y
+        acc = b[r]
+        for k in range(r + 1, n):
+            acc -= A[k, r] * b[k]
+        b[r] = acc / A[r, r]
