@@ -13,7 +13,7 @@ from fastsec.aauc.angular import (
 
 
 class ChannelDraws:
-    """kernels.aauc_channels.draw_drops: positions and Rician channels for many drops."""
+    """kernels.aauc.channels.draw_drops: positions and Rician channels for many drops."""
 
     params = ([20, 100], [10, 100], [10, 1000])
     param_names = ["N", "K", "drops"]
@@ -28,8 +28,8 @@ class ChannelDraws:
         self.time_draw_drops(N, K, drops)  # warm-up: JIT compilation is never timed
 
     def time_draw_drops(self, N, K, drops):
-        aauc_channels.draw_drops(self.rng, aauc_channels.SEGMENT, -1.0, 100.0, 500.0, 1000.0,
-                                 1000.0, 2.5, 1e-4, *self.out)
+        aauc_channels.draw_drops(self.rng, aauc_channels.SEGMENT, (-1.0, 100.0, 500.0, 1000.0),
+                                 (1000.0, 2.5, 1e-4), self.out)
 
 
 class AngularQuadrature:

@@ -40,11 +40,11 @@ class RMCGAO:
     def setup(self, q):
         self.scenario = Scenario(Q1=q, Q2=q)
         self.ch = channels(self.scenario)
-        self.result = optimize(self.scenario, rng=np.random.default_rng(0), max_iters=15,
+        self.result = optimize(self.scenario, rng=np.random.default_rng(0), iters=15,
                                channels=self.ch)
 
     def time_optimize(self, q):
-        optimize(self.scenario, rng=np.random.default_rng(0), max_iters=15, channels=self.ch)
+        optimize(self.scenario, rng=np.random.default_rng(0), iters=15, channels=self.ch)
 
     def track_secrecy_rate(self, q):
         return float(self.result.rates.R_s)

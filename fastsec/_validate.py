@@ -8,6 +8,7 @@ parameter, the value received and the allowed range, before any work starts.
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -100,6 +101,26 @@ def check_array(
     if finite and not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name} must be finite (no NaN or inf)")
     return arr
+
+
+def renamed_options(where: str, given: dict, renames: dict[str, str], current: dict) -> dict:
+    """Map deprecated keyword names in ``given`` onto their new names in ``current``.
+
+    Each old name warns (``DeprecationWarning``; kept for one release); an unknown name, or an
+    old name given together with its new one, raises ``TypeError`` as Python does.
+    ``current`` holds the new names' values as passed (``None`` when not passed).
+    """
+    out = dict(current)
+    for old, value in given.items():
+        if old not in renames:
+            raise ParameterTypeError(f"{where}() got an unexpected keyword argument {old!r}")
+        new = renames[old]
+        if out[new] is not None:
+            raise ParameterTypeError(f"{where}() got both {old!r} and its new name {new!r}")
+        warnings.warn(f"{where}(): {old!r} is deprecated, use {new!r}", DeprecationWarning,
+                      stacklevel=3)
+        out[new] = value
+    return out
 
 
 def _fmt(bound: float | None, unbounded: str) -> str:

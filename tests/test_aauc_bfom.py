@@ -4,7 +4,7 @@ mirror-prox kernel against its NumPy twin, eq. (41), feasibility, batching, Fig.
 import numpy as np
 import pytest
 from aauc_drops import eq30_cvxpy, eq30_instance, make_drop
-from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox
+from fastsec.kernels.optim.mirror_prox import MirrorProxOptions, active_set, mirror_prox
 
 from fastsec.aauc import average_secrecy_rate, solve
 from fastsec.aauc import bfom as bfom_module
@@ -46,7 +46,8 @@ def test_mirror_prox_with_gap_rule_reaches_cvxpy(rng, k):
     lhat = max(np.linalg.norm(R[0], axis=1).max(), 2 * c[0] * max(np.sqrt(rho2[0]), 1))
     L = np.array([lhat / k])  # the paper's L = L̂/K
     its, gap = np.zeros(1, dtype=np.int64), np.zeros(1)
-    mirror_prox(R, t, c, rho2, x, le, L, False, True, 1e-8, 200_000, its, gap)
+    mirror_prox(R, t, c, rho2, x, le, L, MirrorProxOptions(False, True, 1e-8, 200_000), its,
+                gap)
     assert its[0] < 200_000
     value = _value(R, t, c, rho2, x[0])
     assert gap[0] <= 1e-8 * abs(value)
@@ -61,7 +62,7 @@ def test_kernel_matches_numpy_twin(rng, backtrack):
         x, le = np.zeros((1, R.shape[2])), np.full((1, 6), -np.log(6))
         L = np.array([max(np.linalg.norm(R[0], axis=1).max(), 2 * c[0]) / 6])  # L̂/K
         its, gap = np.zeros(1, dtype=np.int64), np.zeros(1)
-        impl(R, t, c, rho2, x, le, L, backtrack, False, 0.0, 60, its, gap)
+        impl(R, t, c, rho2, x, le, L, MirrorProxOptions(backtrack, False, 0.0, 60), its, gap)
         outs.append((x, le, L, its, gap))
     for a, b in zip(*outs, strict=True):
         # same operations in the same order; BLAS dot products may sum in another order

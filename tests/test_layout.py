@@ -89,3 +89,12 @@ def test_layers():
         if name.startswith(("fastsec.aauc", "fastsec.oam")):
             bad = {d for d in deps if d.startswith("fastsec.experiments")}
             assert not bad, f"{name} imports {bad}"
+
+
+def test_kernels_take_at_most_twelve_parameters():
+    # Longer lists go into named records (namedtuples) or tuples of like arrays.
+    for path in ROOT.glob("kernels/**/*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                count = len(node.args.args) + len(node.args.kwonlyargs)
+                assert count <= 12, f"{path.name}:{node.name} takes {count} parameters"

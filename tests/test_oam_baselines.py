@@ -15,22 +15,22 @@ MARGIN = 0.3  # bit/s/Hz
 
 
 def _rs(scenario, scheme="proposed", seed=0):
-    return optimize(scenario, scheme, rng=np.random.default_rng(seed), max_iters=30, starts=2)
+    return optimize(scenario, scheme, rng=np.random.default_rng(seed), iters=30, starts=2)
 
 
 def test_scheme_table_and_overrides():
     s = Scenario(Q1=8, Q2=8)
     assert set(SCHEMES) >= {"proposed", "pa_ris_mimo", "no_an", "random_phase", "zc"}
-    mimo = optimize(s, "pa_ris_mimo", rng=np.random.default_rng(0), max_iters=2)
+    mimo = optimize(s, "pa_ris_mimo", rng=np.random.default_rng(0), iters=2)
     assert mimo.scenario.waveform == "mimo" and mimo.rates.index_bits == 0.0
-    no_an = optimize(s, "no_an", rng=np.random.default_rng(0), max_iters=2)
+    no_an = optimize(s, "no_an", rng=np.random.default_rng(0), iters=2)
     assert no_an.scenario.N_z == 0 and no_an.scenario.sigma_z2_w == 0.0
-    assert optimize(s, "zc", rng=np.random.default_rng(0), max_iters=2).scenario.waveform == "zc"
+    assert optimize(s, "zc", rng=np.random.default_rng(0), iters=2).scenario.waveform == "zc"
 
 
 def test_random_phase_keeps_its_random_phases():
     s = Scenario(Q1=8, Q2=8)
-    res = optimize(s, "random_phase", rng=np.random.default_rng(7), max_iters=5)
+    res = optimize(s, "random_phase", rng=np.random.default_rng(7), iters=5)
     start = np.random.default_rng(7)
     np.testing.assert_array_equal(res.theta1, np.exp(2j * np.pi * start.random(s.Q1)))
     np.testing.assert_array_equal(res.theta2, np.exp(2j * np.pi * start.random(s.Q2)))
@@ -67,14 +67,14 @@ def test_secrecy_rate_grows_with_total_power(reduced):
 
 def test_scheme_variables_fixed_as_documented():
     s = Scenario(Q1=6, Q2=6)
-    dp = optimize(s, "dp", rng=np.random.default_rng(0), max_iters=3)
+    dp = optimize(s, "dp", rng=np.random.default_rng(0), iters=3)
     assert not dp.scenario.active_ris
     np.testing.assert_array_equal(dp.a, 1.0)
     assert dp.scenario.p_t_w == s.p_total_w and dp.scenario.sigma_r2_w == 0.0
-    sa = optimize(s, "sa", rng=np.random.default_rng(0), max_iters=3)
+    sa = optimize(s, "sa", rng=np.random.default_rng(0), iters=3)
     assert sa.scenario.topology == "single_ris2" and sa.scenario.Q1 == sa.scenario.Q2 == 12
     np.testing.assert_array_equal(sa.theta1, 1.0)
-    sp = optimize(s, "sp", rng=np.random.default_rng(0), max_iters=3)
+    sp = optimize(s, "sp", rng=np.random.default_rng(0), iters=3)
     assert sp.scenario.topology == "single_ris1" and not sp.scenario.active_ris
     np.testing.assert_array_equal(sp.theta2, 1.0)
     np.testing.assert_array_equal(sp.a, 1.0)

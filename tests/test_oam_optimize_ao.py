@@ -182,12 +182,12 @@ def _check_constraints(res, s):
 @pytest.mark.parametrize("theta_mode", ["tolerance", "step"])
 def test_algorithm1_monotone_and_feasible(theta_mode):
     s = Scenario(Q1=16, Q2=16)
-    res = optimize(s, rng=np.random.default_rng(3), max_iters=10, theta_mode=theta_mode)
+    res = optimize(s, rng=np.random.default_rng(3), iters=10, theta_mode=theta_mode)
     steps = np.concatenate([[res.history[0]], res.substep_history.ravel()])
     assert np.all(np.diff(steps) >= -MONOTONE_TOL * (1 + np.abs(steps[1:])))
     assert_allclose(res.history[1:], res.substep_history[:, -1], rtol=0)
     assert res.history[-1] > res.history[0]
-    assert res.stop_reason == ("tolerance" if res.converged else "max_iters")
+    assert res.stop_reason == ("tolerance" if res.converged else "iterations")
     r_b, r_e, _ = _twin_rates(s, channels(s), res.p, res.a, res.theta1, res.theta2)
     assert_allclose(res.rates.R_s, r_b + s.index_bits - r_e, rtol=1e-10)
     _check_constraints(res, s)
@@ -196,7 +196,7 @@ def test_algorithm1_monotone_and_feasible(theta_mode):
 def test_ris2_budget_rescale_recorded_and_kept():
     # P_R2 = 1e-6 W: the budget binds (a = a_max alone would emit 1.6e-6 W of RIS2 noise).
     s = Scenario(Q1=16, Q2=16, pt_fraction=1 - 1e-6)
-    res = optimize(s, rng=np.random.default_rng(5), max_iters=8)
+    res = optimize(s, rng=np.random.default_rng(5), iters=8)
     assert res.a_rescales > 0
     assert res.residuals["ris2_budget"] > -1e-3 * s.p_r2_w  # the budget is active
     _check_constraints(res, s)
@@ -206,8 +206,8 @@ def test_ris2_budget_rescale_recorded_and_kept():
 
 def test_exact_cvxpy_steps_agree_with_fast_path():
     s = Scenario(Q1=8, Q2=8)
-    fast = optimize(s, rng=np.random.default_rng(1), max_iters=4)
-    exact = optimize(s, rng=np.random.default_rng(1), max_iters=4, exact=True)
+    fast = optimize(s, rng=np.random.default_rng(1), iters=4)
+    exact = optimize(s, rng=np.random.default_rng(1), iters=4, exact=True)
     assert exact.solver != fast.solver
     # Same start; the steps agree to ~1e-6 relative per step (solver tolerances), which the
     # AO can amplify over 4 iterations: 1e-4 relative in R_s.
@@ -216,17 +216,17 @@ def test_exact_cvxpy_steps_agree_with_fast_path():
 
 def test_multiple_starts_keep_best_and_are_reproducible():
     s = Scenario(Q1=8, Q2=8)
-    res = optimize(s, rng=np.random.default_rng(2), max_iters=5, starts=3)
+    res = optimize(s, rng=np.random.default_rng(2), iters=5, starts=3)
     assert res.starts_rs.shape == (3,)
     assert res.rates.R_s == pytest.approx(res.starts_rs.max(), rel=1e-12)
-    again = optimize(s, rng=np.random.default_rng(2), max_iters=5, starts=3)
+    again = optimize(s, rng=np.random.default_rng(2), iters=5, starts=3)
     np.testing.assert_array_equal(again.theta1, res.theta1)
     np.testing.assert_array_equal(again.history, res.history)
 
 
 def test_sdr_method_monotone_and_feasible():
     s = Scenario(Q1=6, Q2=6)
-    res = optimize(s, method="sdr", rng=np.random.default_rng(4), max_iters=3,
+    res = optimize(s, method="sdr", rng=np.random.default_rng(4), iters=3,
                    randomizations=20)
     assert res.method == "sdr" and res.theta_iterations == 2 * res.iterations
     steps = np.concatenate([[res.history[0]], res.substep_history.ravel()])
@@ -239,15 +239,30 @@ def test_sdr_method_monotone_and_feasible():
     ({"scheme": "nope"}, ParameterError),
     ({"method": "manopt"}, ParameterError),
     ({"rng": 1}, ParameterTypeError),
-    ({"max_iters": 0}, ParameterError),
+    ({"iters": 0}, ParameterError),
     ({"theta_mode": "one"}, ParameterError),
     ({"gtol": 1.5}, ParameterError),
     ({"channels": "H"}, ParameterTypeError),
     ({"exact": True, "solver": "NOPE"}, ParameterError),
     ({"exact": 1}, ParameterTypeError),
+    ({"max_inner": 0}, ParameterError),
+    ({"max_iter": 3}, ParameterTypeError),  # neither a name nor a former name
     ({"channels": channels(Scenario(Q1=5, Q2=4))}, ParameterError),
 ])
 def test_optimize_rejects_bad_input(kwargs, error):
     args = {"rng": np.random.default_rng(0), **kwargs}
     with pytest.raises(error):
         optimize(Scenario(Q1=4, Q2=4), **args)
+
+
+def test_former_option_names_warn_and_mean_the_new_ones():
+    s = Scenario(Q1=4, Q2=4)
+    new = optimize(s, rng=np.random.default_rng(0), iters=2, max_inner=5)
+    with pytest.warns(DeprecationWarning, match="'max_iters' is deprecated, use 'iters'"):
+        old = optimize(s, rng=np.random.default_rng(0), max_iters=2, max_inner=5)
+    np.testing.assert_array_equal(old.history, new.history)
+    with pytest.warns(DeprecationWarning, match="'rcg_max_iter' is deprecated"):
+        old = optimize(s, rng=np.random.default_rng(0), iters=2, rcg_max_iter=5)
+    np.testing.assert_array_equal(old.history, new.history)
+    with pytest.raises(ParameterTypeError, match="both 'max_iters' and its new name 'iters'"):
+        optimize(s, rng=np.random.default_rng(0), iters=2, max_iters=2)

@@ -206,14 +206,14 @@ def test_single_candidate_kernel_is_callable_from_user_jitted_code(rng):
         pre = oam_precompute(ch[0], ch[1], ch[2], ch[3], ch[4], tx, rx, rows)
         sinr_b = np.empty(p.shape[0])
         sinr_e = np.empty(p.shape[0])
-        oam_sinr_one(*pre, p, a, t1, t2, noise[0], noise[1], noise[2], noise[3], sinr_b, sinr_e)
+        oam_sinr_one(pre, p, a, t1, t2, noise, sinr_b, sinr_e)
         return np.sum(np.log2(1 + sinr_b)) - np.sum(np.log2(1 + sinr_e))
 
     s = Scenario(Q1=8, Q2=8)
     ch = channels(s)
     p, a, t1, t2 = (c[0] for c in _candidates(s, rng, 1))
     tx, rx, rows = stream_matrices(s)
-    noise = np.array([s.sigma_z2_w, s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w])
+    noise = (s.sigma_z2_w, s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w)
     got = user_objective((ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E), tx, rx, rows, p, a,
                          t1, t2, noise)
     rates = secrecy_rate(s, ch, p, a, t1, t2)

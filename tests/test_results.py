@@ -21,7 +21,7 @@ def aauc_result():
 @pytest.fixture(scope="module")
 def oam_result():
     return oam.optimize(oam.Scenario(Q1=8, Q2=8), "proposed", rng=np.random.default_rng(3),
-                        max_iters=2)
+                        iters=2)
 
 
 @pytest.fixture(params=["aauc", "oam"])

@@ -29,7 +29,13 @@ import numpy as np
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective, row_space
-from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox, ray_split
+from fastsec.kernels.optim.mirror_prox import (
+    MirrorProxOptions,
+    active_set,
+    mirror_prox,
+    ray_split,
+)
+from fastsec.sca import Ascent, sca
 
 #: Valid ``variant=`` values.
 VARIANTS = ("paper", "fast")
@@ -171,17 +177,15 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
         return Q[b] @ beta_b, np.sqrt(max(p, 0.0)) * d.hs / np.sqrt(c[b])
 
     hist = [[p2_objective(datas[b], *point(b, beta[b]))] for b in range(nb)]
-    p4 = _p4_value(Hq, beta, c, rho2)
-    p4_hist = [[v] for v in p4]
+    # the fast variant drops a step that lowers P4 by more than tol; the paper's keeps it
+    runs = [Ascent(value, tol=tol, slack=tol, reject=not paper)
+            for value in _p4_value(Hq, beta, c, rho2)]
     inner_its: list[list[int]] = [[] for _ in range(nb)]
     inner_gaps: list[list[float]] = [[] for _ in range(nb)]
     fallbacks = np.zeros(nb, dtype=np.int64)
-    running = np.ones(nb, dtype=bool)
-    stop = ["iterations"] * nb
-    for _ in range(iters):
-        idx = np.flatnonzero(running)
-        if idx.size == 0:
-            break
+    candidates = []
+
+    def step(idx):
         amp = _apply(Hq[idx], beta[idx])
         t = -np.abs(amp) ** 2
         x = np.zeros((idx.size, 2 * r))
@@ -193,8 +197,9 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
             lhat = np.maximum(np.linalg.norm(R, axis=2).max(axis=1),
                               2.0 * c[idx] * np.maximum(np.sqrt(rho2[idx]), 1.0))
             Lb = lhat / (m + 1)
-            mirror_prox(R, t, c[idx], rho2[idx], x, le, Lb, False, inner_stop == "gap",
-                        inner_tol, max_inner, its, gap)
+            mirror_prox(R, t, c[idx], rho2[idx], x, le, Lb,
+                        MirrorProxOptions(False, inner_stop == "gap", inner_tol, max_inner), its,
+                        gap)
         else:
             assert gram is not None  # built whenever the paper variant is off
             M = 4.0 * np.real(amp.conj()[:, :, None] * amp[:, None, :] * gram[idx])
@@ -216,8 +221,9 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
                 leb = logeta[idx[bad]]
                 Lf, itf, gf = L[idx[bad]], np.zeros(bad.size, dtype=np.int64), gap[bad]
                 mirror_prox(p5_rows(Hq[idx[bad]], amp[bad]), t[bad], c[idx[bad]],
-                            rho2[idx[bad]], xb, leb, Lf, True, inner_stop == "gap", inner_tol,
-                            max_inner, itf, gf)
+                            rho2[idx[bad]], xb, leb, Lf,
+                            MirrorProxOptions(True, inner_stop == "gap", inner_tol, max_inner),
+                            itf, gf)
                 x[bad], le[bad], L[idx[bad]], its[bad], gap[bad] = xb, leb, Lf, itf, gf
             logeta[idx] = le
         s = power_split(Hq[idx], amp, t, c[idx], rho2[idx], x)
@@ -227,26 +233,23 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
         for j, b in enumerate(idx.tolist()):
             inner_its[b].append(int(its[j]))
             inner_gaps[b].append(float(gap[j]))
-            slack = tol * max(1.0, abs(p4[b]))
-            if not paper and new_p4[j] < p4[b] - slack:
-                stop[b], running[b] = "no_ascent", False
-                continue
-            gain = new_p4[j] - p4[b]
-            beta[b], p4[b] = new_beta[j], new_p4[j]
-            p4_hist[b].append(float(new_p4[j]))
-            hist[b].append(p2_objective(datas[b], *point(b, beta[b])))
-            if abs(gain) <= slack:
-                stop[b], running[b] = "tolerance", False
+        candidates[:] = [new_beta]
+        return [float(v) for v in new_p4]
+
+    def accept(b, j):
+        beta[b] = candidates[0][j]
+        hist[b].append(p2_objective(datas[b], *point(b, beta[b])))
+
+    sca(runs, step, accept, iters)
     out = []
-    for b in range(nb):
-        extras = {"variant": variant, "p4_history": np.array(p4_hist[b]),
+    for b, run in enumerate(runs):
+        extras = {"variant": variant, "p4_history": np.array(run.history),
                   "inner_iterations": np.array(inner_its[b], dtype=np.int64),
                   "inner_gap": np.array(inner_gaps[b]), "fallbacks": int(fallbacks[b])}
         # the fast variant claims convergence only with every inner step certified
         certified = paper or all(g <= inner_tol * abs(p) for g, p in
-                                 zip(inner_gaps[b], p4_hist[b][1:], strict=False))
+                                 zip(inner_gaps[b], run.history[1:], strict=False))
         out.append(aauc_solution(datas[b], *point(b, beta[b]), history=hist[b],
-                                 converged=stop[b] == "tolerance" and certified,
-                                 stop_reason=stop[b],
-                                 solver="numba", extras=extras))
+                                 converged=run.converged and certified,
+                                 stop_reason=run.stop_reason, solver="numba", extras=extras))
     return out

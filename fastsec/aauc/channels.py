@@ -119,8 +119,9 @@ def draw_batch(scenario: Scenario, rng: np.random.Generator, drops: int) -> Drop
     B, K, N = drops, s.K, s.N
     out = _allocate(B, K, N)
     common = -1.0 if s.common_distance_m is None else float(s.common_distance_m)
-    _k.draw_drops(rng, _PLACEMENT_CODES[s.placement], common, float(s.d_min_m),
-                  float(s.d_max_m), float(s.d_far_m), s.kr, float(s.alpha), s.rho0, *out)
+    _k.draw_drops(rng, _PLACEMENT_CODES[s.placement],
+                  (common, float(s.d_min_m), float(s.d_max_m), float(s.d_far_m)),
+                  (float(s.kr), float(s.alpha), float(s.rho0)), out)
     return DropBatch(s, *out)
 
 
@@ -160,8 +161,9 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     g_E = np.empty(N, dtype=np.complex128)
     h_K = np.empty(K - 1, dtype=np.complex128)
     h_E = np.empty(K - 1, dtype=np.complex128)
-    _k.draw_channels(rng, D, theta, D_E, theta_E, scenario.kr, float(scenario.alpha),
-                     scenario.rho0, g, h_K, h_E, g_E, np.empty((2, K)))
+    _k.draw_channels(rng, D, theta, D_E, theta_E,
+                     (float(scenario.kr), float(scenario.alpha), float(scenario.rho0)),
+                     (g, h_K, h_E, g_E), np.empty((2, K)))
     return Drop(scenario=scenario, D=D, theta=theta, D_E=D_E, theta_E=theta_E, g=g, h_K=h_K,
                 h_E=h_E, g_E=g_E)
 

@@ -13,7 +13,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec.aauc.problem import P2Data, Solution
-from fastsec.aauc.sco import ascent_check, checked_solve, real_map
+from fastsec.aauc.sco import checked_solve, real_map, sca_single
 
 
 def _rates(data: P2Data, v: np.ndarray) -> tuple[float, float]:
@@ -55,32 +55,27 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
     if not rebuild:
         params = {"mr": cp.Parameter(n_users), "mi": cp.Parameter(n_users),
                   "m2": cp.Parameter(n_users)}
-        problem, y = build(params)
-    unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
-    v = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
-    history = [_rates(data, v)[0]]
-    stop, converged = "iterations", False
-    for _ in range(iters):
+        built = build(params)
+
+    def step(v):
         amp = gs @ v
         vals = {"mr": amp.real, "mi": amp.imag, "m2": np.abs(amp) ** 2}
         if rebuild:
             problem, y = build(vals)
         else:
+            problem, y = built
             for name, value in vals.items():
                 params[name].value = value
         checked_solve(problem, solver)
         yv = y.value / max(1.0, float(np.linalg.norm(y.value)))
-        v_new = scale * (yv[:n] + 1j * yv[n:])
-        verdict = ascent_check(history, _rates(data, v_new)[0], tol)
-        if verdict == "no_ascent":
-            stop = verdict
-            break
-        v = v_new
-        if verdict == "tolerance":
-            stop, converged = verdict, True
-            break
+        return scale * (yv[:n] + 1j * yv[n:])
+
+    unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
+    v0 = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
+    v, run = sca_single(v0, step, lambda v: _rates(data, v)[0], iters=iters, tol=tol)
     rate, secrecy = _rates(data, v)
     return Solution(v=v, w=np.zeros(data.n_help, dtype=np.complex128), objective=rate,
                     secrecy_rate=secrecy, power_w=float(np.real(np.vdot(v, v))),
-                    history=np.array(history), iterations=len(history) - 1,
-                    converged=converged, stop_reason=stop, solver=solver, extras={})
+                    history=np.array(run.history), iterations=len(run.history) - 1,
+                    converged=run.converged, stop_reason=run.stop_reason, solver=solver,
+                    extras={})

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak, row_space
-from fastsec.aauc.sco import ascent_check, checked_solve, log_snr_params, real_map
+from fastsec.aauc.sco import checked_solve, log_snr_params, real_map, sca_single
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -83,15 +83,10 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     if not rebuild:
         params = {k: cp.Parameter(shape, nonneg=k in ("ratio", "hratio", "leak_w"))
                   for k, shape in names.items()}
-        problem, y, cvar = build(params)
-    z0, _ = asymptotic_point(data)
-    beta = basis.conj().T @ z0
-    beta *= scale / np.linalg.norm(beta)
-    amp = data.Hs @ (basis @ beta)
-    c = 0.99 * np.abs(amp) * np.exp(1j * np.angle(h))
-    history = [_q2(data, basis @ beta, c)[0]]
-    stop, converged = "iterations", False
-    for _ in range(iters):
+        built = build(params)
+
+    def step(point):
+        beta, c = point
         amp = data.Hs @ (basis @ beta)
         vals = {**log_snr_params(amp, np.vdot(h, c)),
                 "ar": amp.real, "ai": amp.imag, "a2": np.abs(amp / cmax) ** 2,
@@ -99,6 +94,7 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         if rebuild:
             problem, y, cvar = build(vals)
         else:
+            problem, y, cvar = built
             for name, value in vals.items():
                 params[name].value = value
         checked_solve(problem, solver)
@@ -108,20 +104,22 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         # the solver meets |c_k| <= |g_k^H v|/σ to its tolerance only: clip onto it
         bound = np.abs(data.Hs @ (basis @ beta_new))
         c_new *= np.minimum(1.0, bound / np.maximum(np.abs(c_new), 1e-300))
-        verdict = ascent_check(history, _q2(data, basis @ beta_new, c_new)[0], tol)
-        if verdict == "no_ascent":
-            stop = verdict
-            break
-        beta, c = beta_new, c_new
-        if verdict == "tolerance":
-            stop, converged = verdict, True
-            break
+        return beta_new, c_new
+
+    z0, _ = asymptotic_point(data)
+    beta0 = basis.conj().T @ z0
+    beta0 *= scale / np.linalg.norm(beta0)
+    amp0 = data.Hs @ (basis @ beta0)
+    c0 = 0.99 * np.abs(amp0) * np.exp(1j * np.angle(h))
+    (beta, c), run = sca_single((beta0, c0), step,
+                                lambda point: _q2(data, basis @ point[0], point[1])[0],
+                                iters=iters, tol=tol)
     z = basis @ beta
     objective, secrecy = _q2(data, z, c)
     v = data.v_of(z)
     c_w = np.sqrt(data.sigma2) * c
     u = c_w / (data.g[:-1].conj() @ v)
     return Solution(v=v, w=c_w, objective=objective, secrecy_rate=secrecy,
-                    power_w=float(np.real(np.vdot(v, v))), history=np.array(history),
-                    iterations=len(history) - 1, converged=converged, stop_reason=stop,
-                    solver=solver, extras={"u": u})
+                    power_w=float(np.real(np.vdot(v, v))), history=np.array(run.history),
+                    iterations=len(run.history) - 1, converged=run.converged,
+                    stop_reason=run.stop_reason, solver=solver, extras={"u": u})

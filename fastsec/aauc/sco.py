@@ -19,6 +19,8 @@ solver's tolerance).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cvxpy as cp
 import numpy as np
 from scipy import sparse
@@ -33,6 +35,7 @@ from fastsec.aauc.problem import (
     p2_objective,
     row_space,
 )
+from fastsec.sca import Ascent, sca
 
 
 def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -65,20 +68,27 @@ FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 ASCENT_SLACK = 1e-7
 
 
-def ascent_check(history: list[float], value: float, tol: float) -> str | None:
-    """Judge one SCA/SCO step by its objective ``value`` against ``history[-1]``.
+def sca_single(start, step: Callable, objective: Callable, *, iters: int, tol: float
+               ) -> tuple[object, Ascent]:
+    """One SCA run of a conic-surrogate method by :func:`fastsec.sca.sca`.
 
-    Returns ``"no_ascent"`` (the step is rejected, ``history`` unchanged) when ``value`` falls
-    more than :data:`ASCENT_SLACK` (relative) below the last value; otherwise appends ``value``
-    to ``history`` and returns ``"tolerance"`` if it gained at most ``tol`` (relative, scale
-    max(1, |last|)), else ``None`` (keep iterating).
+    ``step(point)`` solves the surrogate at ``point`` and returns the candidate;
+    ``objective(point)`` is the true objective. A candidate that falls more than
+    :data:`ASCENT_SLACK` below the last objective is dropped (``"no_ascent"``). Returns the
+    final point and the run's :class:`~fastsec.sca.Ascent`.
     """
-    last = history[-1]
-    scale = max(1.0, abs(last))
-    if value < last - ASCENT_SLACK * scale:
-        return "no_ascent"
-    history.append(value)
-    return "tolerance" if value - last <= tol * scale else None
+    point, candidate = [start], [None]
+    run = Ascent(objective(start), tol=tol, slack=ASCENT_SLACK)
+
+    def one_step(idx):
+        candidate[0] = step(point[0])
+        return [objective(candidate[0])]
+
+    def keep(b, j):
+        point[0] = candidate[0]
+
+    sca([run], one_step, keep, iters)
+    return point[0], run
 
 
 def log_snr_params(amp: np.ndarray, amp_k: complex) -> dict:
@@ -208,19 +218,9 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         more than ``tol`` the previous iterate is kept and ``stop_reason`` is ``"no_ascent"``.
 
     """
-    z, w = closed_form_point(data) if start is None else start
     surrogate = Surrogate(data, rebuild=rebuild)
-    history = [p2_objective(data, z, w)]
-    stop, converged = "iterations", False
-    for _ in range(iters):
-        z_new, w_new = surrogate.solve(z, w, solver)
-        verdict = ascent_check(history, p2_objective(data, z_new, w_new), tol)
-        if verdict == "no_ascent":
-            stop = verdict
-            break
-        z, w = z_new, w_new
-        if verdict == "tolerance":
-            stop, converged = verdict, True
-            break
-    return aauc_solution(data, z, w, history=history, converged=converged, stop_reason=stop,
-                         solver=solver)
+    (z, w), run = sca_single(closed_form_point(data) if start is None else start,
+                             lambda point: surrogate.solve(*point, solver),
+                             lambda point: p2_objective(data, *point), iters=iters, tol=tol)
+    return aauc_solution(data, z, w, history=run.history, converged=run.converged,
+                         stop_reason=run.stop_reason, solver=solver)

@@ -100,7 +100,7 @@ def solve_iterations(instance: tuple[oam.Scenario, int], method: str, max_iters:
     The row adds ``rate_per_iteration``: R_s [bit/s/Hz] after AO iteration 1, 2, ...
     (``history`` without its starting value), the figure's y-axis.
     """
-    res, _ = _optimize(instance, method, max_iters=max_iters, tol=0.0)
+    res, _ = _optimize(instance, method, iters=max_iters, tol=0.0)
     return _row(res) | {"rate_per_iteration": [float(h) for h in res.history[1:]]}
 
 

@@ -96,8 +96,8 @@ def rates(lk: Link, p, a, theta1, theta2, ris_budget: float) -> Rates:
     """
     sinr_b = np.empty(lk.n_s)
     sinr_e = np.empty(lk.n_s)
-    power = oam_sinr_one(lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him, p, a, theta1, theta2,
-                         lk.sigma_z2, lk.sigma_r2, lk.sigma_b2, lk.sigma_e2, sinr_b, sinr_e)
+    power = oam_sinr_one((lk.w1, lk.c, lk.e0, lk.er, lk.hre, lk.him), p, a, theta1, theta2,
+                         lk.noise, sinr_b, sinr_e)
     r_b = float(np.log2(1 + sinr_b).sum() + lk.index_bits)
     r_e = float(np.log2(1 + sinr_e).sum())
     return Rates(r_b, r_e, r_b - r_e, sinr_b, sinr_e, float(power), ris_budget, lk.index_bits)

@@ -10,7 +10,7 @@
    (both events are counted in the result);
 4. **θ2-step**: minimise ``-R_B`` over RIS2's phases (eq. (50)-(58)),
 
-until the R_s gain of one AO iteration is at most ``tol`` or after ``max_iters`` iterations.
+until the R_s gain of one AO iteration is at most ``tol`` or after ``iters`` iterations.
 Inputs are validated once, here. With ``method="rmcg"`` and the fast P4/P5 solvers (the
 default) the whole AO of one random start runs in one kernel,
 :func:`fastsec.kernels.oam.ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
@@ -35,7 +35,7 @@ import numpy as np
 
 from fastsec import solvers
 from fastsec._results import ResultMixin
-from fastsec._validate import check_bool, check_choice, check_int, check_real
+from fastsec._validate import check_bool, check_choice, check_int, check_real, renamed_options
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.oam import ao as _ao
 from fastsec.kernels.oam.effective import empty_fields
@@ -53,6 +53,7 @@ from fastsec.oam.steps import (
     p4_empty_message,
     power_step,
 )
+from fastsec.sca import ITERATIONS, TOLERANCE
 
 #: Sub-steps of one AO iteration, in order (Algorithm 1).
 SUBSTEPS = ("p", "a", "theta1", "theta2")
@@ -147,9 +148,10 @@ class OAMResult(ResultMixin):
     seconds : float
         Wall time of the whole call [s].
     converged : bool
-        Whether the R_s gain fell to ``tol`` before ``max_iters``.
+        Whether the R_s gain fell to ``tol`` before ``iters``.
     stop_reason : str
-        ``"tolerance"`` (R_s gain <= ``tol``) or ``"max_iters"``.
+        ``"tolerance"`` (R_s gain <= ``tol``) or ``"iterations"`` (:data:`fastsec.sca.STOP_REASONS`;
+        ``"max_iters"`` before this release).
     scheme, method : str
         The scheme and θ-step method used.
     scenario : Scenario
@@ -210,7 +212,7 @@ class OAMResult(ResultMixin):
 
 @dataclass(frozen=True)
 class _Options:
-    max_iters: int
+    iters: int
     tol: float
     theta_mode: str
     starts: int
@@ -218,16 +220,22 @@ class _Options:
     solver: str
     sdr_solver: str
     gtol: float
-    rcg_max_iter: int
+    max_inner: int
     min_step: float
     randomizations: int
 
 
+#: Option names of the first release, accepted with a ``DeprecationWarning`` for one release.
+RENAMED_OPTIONS = {"max_iters": "iters", "rcg_max_iter": "max_inner"}
+#: Defaults of the renamed options.
+_DEFAULTS = {"iters": 30, "max_inner": 1000}
+
+
 def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg", rng=None, *,
-             max_iters: int = 30, tol: float = 1e-6, theta_mode: str = "tolerance",
+             iters: int | None = None, tol: float = 1e-6, theta_mode: str = "tolerance",
              starts: int = 1, exact: bool = False, solver: str = "auto", gtol: float = 1e-6,
-             rcg_max_iter: int = 1000, min_step: float = 1e-10, randomizations: int = 50,
-             channels: Channels | None = None) -> OAMResult:
+             max_inner: int | None = None, min_step: float = 1e-10, randomizations: int = 50,
+             channels: Channels | None = None, **renamed) -> OAMResult:
     """Maximise the secrecy rate by RMCG-AO (Paper 002, Algorithm 1) or a baseline.
 
     Parameters
@@ -240,8 +248,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         θ-step solver: Riemannian CG (Sec. IV-C/D) or SDR with Gaussian randomisation.
     rng : numpy.random.Generator
         Draws the random starting phases (and the SDR randomisations).
-    max_iters : int
-        Cap on AO iterations, >= 1.
+    iters : int
+        Cap on AO iterations, >= 1 (default 30).
     tol : float
         Stop when one AO iteration raises R_s by at most ``tol`` [bit/s/Hz], >= 0.
     theta_mode : {"tolerance", "step"}
@@ -256,14 +264,17 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         when licensed, else SCS: :func:`fastsec.oam.sdr.sdr_solver`).
     gtol : float
         RCG stop: Riemannian gradient norm below ``gtol`` times its starting value, in (0, 1).
-    rcg_max_iter : int
-        Cap on RCG iterations per θ subproblem.
+    max_inner : int
+        Cap on RCG iterations per θ subproblem (default 1000).
     min_step : float
         RCG stop on the step length.
     randomizations : int
         Gaussian randomisations per SDR θ-step (``method="sdr"``).
     channels : Channels, optional
         Channels of the scheme's scenario (computed by :func:`fastsec.oam.channels` if None).
+    **renamed
+        ``max_iters`` and ``rcg_max_iter``, the former names of ``iters`` and ``max_inner``
+        (:data:`RENAMED_OPTIONS`; deprecated, removed in the next release).
 
     Returns
     -------
@@ -271,6 +282,9 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
 
     """
     start_time = time.perf_counter()
+    named = renamed_options("optimize", renamed, RENAMED_OPTIONS,
+                            {"iters": iters, "max_inner": max_inner})
+    iters, max_inner = (_DEFAULTS[k] if named[k] is None else named[k] for k in _DEFAULTS)
     if not isinstance(scenario, Scenario):
         raise ParameterTypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     check_choice("scheme", scheme, SCHEMES)
@@ -278,7 +292,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     if not isinstance(rng, np.random.Generator):
         raise ParameterTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     opts = _Options(
-        max_iters=check_int("max_iters", max_iters, 1),
+        iters=check_int("iters", iters, 1),
         tol=check_real("tol", tol, 0.0),
         theta_mode=check_choice("theta_mode", theta_mode, THETA_MODES),
         starts=check_int("starts", starts, 1),
@@ -286,7 +300,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         solver=solvers.resolve_solver(solver) if exact else solver,
         sdr_solver=sdr_solver(solver) if method == "sdr" else "",
         gtol=check_real("gtol", gtol, 0.0, 1.0, low_open=True, high_open=True),
-        rcg_max_iter=check_int("rcg_max_iter", rcg_max_iter, 1),
+        max_inner=check_int("max_inner", max_inner, 1),
         min_step=check_real("min_step", min_step, 0.0),
         randomizations=check_int("randomizations", randomizations, 1),
     )
@@ -311,7 +325,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         history=best.history, substep_history=best.substeps,
         substep_ris2_power=best.substep_power,
         iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
-        converged=best.converged, stop_reason="tolerance" if best.converged else "max_iters",
+        converged=best.converged, stop_reason=TOLERANCE if best.converged else ITERATIONS,
         scheme=scheme, method=method, scenario=s,
         starts_rs=np.array(finals), a_rescales=best.a_rescales,
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
@@ -375,7 +389,7 @@ class _AORun:
 
     @property
     def theta_max_iter(self) -> int:
-        return 1 if self.opts.theta_mode == "step" else self.opts.rcg_max_iter
+        return 1 if self.opts.theta_mode == "step" else self.opts.max_inner
 
     def solve(self) -> None:
         if self.method == "rmcg" and not self.opts.exact:
@@ -391,7 +405,7 @@ class _AORun:
 
     def _kernel_options(self) -> _ao.AOOptions:
         o = self.opts
-        return _ao.AOOptions(o.max_iters, o.tol, o.gtol, o.min_step, self.theta_max_iter,
+        return _ao.AOOptions(o.iters, o.tol, o.gtol, o.min_step, self.theta_max_iter,
                              GAP_REL)
 
     def _solve_kernel(self) -> None:
@@ -414,7 +428,7 @@ class _AORun:
 
     def _solve_steps(self) -> None:
         history, substeps, substep_power = [self.rs], [], []
-        for _ in range(self.opts.max_iters):
+        for _ in range(self.opts.iters):
             previous = self.rs
             for name, step in (("p", self._p_step), ("a", self._a_step),
                                ("theta1", self._theta1_step), ("theta2", self._theta2_step)):

@@ -157,9 +157,9 @@ def secrecy_rate(scenario: Scenario, channels: Channels, p: npt.ArrayLike, a: np
     sinr_b = np.empty((rows, s.N_s))
     sinr_e = np.empty((rows, s.N_s))
     power = np.empty(rows)
-    oam_sinr_batch(ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E, tx, rx, eve_rows, p, a,
-                   theta1, theta2, s.sigma_z2_w, s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w,
-                   sinr_b, sinr_e, power)
+    noise = (s.sigma_z2_w, s.sigma_r2_w, s.sigma_b2_w, s.sigma_e2_w)
+    oam_sinr_batch((ch.H_AR1, ch.H_R1R2, ch.H_R2B, ch.H_AE, ch.H_R1E), tx, rx, eve_rows, p, a,
+                   theta1, theta2, noise, sinr_b, sinr_e, power)
     r_b = np.log2(1.0 + sinr_b).sum(axis=1) + s.index_bits
     r_e = np.log2(1.0 + sinr_e).sum(axis=1)
     if batch is None:

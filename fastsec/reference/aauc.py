@@ -154,9 +154,9 @@ def _kl(logp, logq):
     return np.sum(np.exp(logp) * (logp - logq))
 
 
-def mirror_prox(R, t, c, rho2, x, logeta, L, backtrack, stop_gap, tol, max_iter,
-                out_iters, out_gap):
+def mirror_prox(R, t, c, rho2, x, logeta, L, options, out_iters, out_gap):
     """NumPy twin of :func:`fastsec.kernels.optim.mirror_prox.mirror_prox` (same signature)."""
+    backtrack, stop_gap, tol, max_iter = options
     for ib in range(R.shape[0]):
         Rb, tb, cb, r2 = R[ib], t[ib], c[ib], rho2[ib]
         m = tb.shape[0]

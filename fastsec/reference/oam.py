@@ -69,7 +69,7 @@ def secrecy_rate_reference(scenario: Scenario, ch: Channels, p, a, theta1, theta
     return rb, re, rb - re
 
 
-def cophased_phases(scenario: Scenario, ch: Channels, a, iterations: int = 20, mode_index: int = 0):
+def cophased_phases(scenario: Scenario, ch: Channels, a, iters: int = 20, mode_index: int = 0):
     """RIS phases that co-phase Bob's gain of one signal mode, by alternating alignment.
 
     A simple deterministic heuristic (not the paper's optimiser) that puts Bob's link in the
@@ -82,7 +82,7 @@ def cophased_phases(scenario: Scenario, ch: Channels, a, iterations: int = 20, m
     c = r[mode] @ ch.H_R2B
     theta1 = np.ones(scenario.Q1, dtype=complex)
     theta2 = np.ones(scenario.Q2, dtype=complex)
-    for _ in range(iterations):
+    for _ in range(iters):
         theta2 = np.exp(1j * np.angle(c * (ch.H_R1R2 @ (np.conj(theta1) * w1))))
         theta1 = np.exp(1j * np.angle(((c * np.conj(theta2) * a) @ ch.H_R1R2) * w1))
     return theta1, theta2

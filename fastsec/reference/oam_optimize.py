@@ -55,7 +55,7 @@ def secrecy_terms_egrad(theta: np.ndarray, data: tuple) -> np.ndarray:
 
 
 def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float,
-                   max_iter: int):
+                   max_inner: int):
     """Minimise :func:`secrecy_terms_cost` with pymanopt's CG from ``theta0``.
 
     :func:`fastsec.reference.oam_steps.pymanopt_cg` (the configuration fastsec's RCG kernel
@@ -64,12 +64,12 @@ def pymanopt_theta(data: tuple, theta0: np.ndarray, gtol: float, min_step: float
     """
     return pymanopt_cg(lambda theta: secrecy_terms_cost(theta, data),
                        lambda theta: secrecy_terms_egrad(theta, data), theta0, gtol, min_step,
-                       max_iter)
+                       max_inner)
 
 
-def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 15,
+def reference_ao(scenario: Scenario, rng: np.random.Generator, iters: int = 15,
                  tol: float = 1e-6, gtol: float = 1e-6, min_step: float = 1e-10,
-                 rcg_max_iter: int = 1000) -> dict:
+                 max_inner: int = 1000) -> dict:
     """Algorithm 1 for the proposed scheme with pymanopt and rebuilt cvxpy problems.
 
     Same start (drawn from ``rng`` in the order of :func:`fastsec.oam.optimize`), same
@@ -90,7 +90,7 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 
 
     history = [rate(p, a, theta1, theta2)]
     name = solvers.resolve_solver("auto")
-    for _ in range(max_iters):
+    for _ in range(iters):
         # p-step: P4 rebuilt and solved by cvxpy
         v = ef.incident(lk, theta1)
         t = ef.power_terms(lk, v, a, theta1, theta2, s.p_r2_w)
@@ -117,7 +117,7 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 
         # θ1-step by pymanopt, RIS2 budget restored by rescaling a, kept if R_s does not drop
         before = rate(p, a, theta1, theta2)
         new = pymanopt_theta(ef.theta1_data(lk, p, a, theta2), theta1, gtol, min_step,
-                             rcg_max_iter).point
+                             max_inner).point
         new_a = a
         power = ef.ris2_power(lk, ef.incident(lk, new), p, a)
         if power > s.p_r2_w:
@@ -126,7 +126,7 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, max_iters: int = 
             theta1, a = new, new_a
         # θ2-step by pymanopt
         data = ef.theta2_data(lk, ef.incident(lk, theta1), p, a)
-        theta2 = pymanopt_theta(data, theta2, gtol, min_step, rcg_max_iter).point
+        theta2 = pymanopt_theta(data, theta2, gtol, min_step, max_inner).point
         history.append(rate(p, a, theta1, theta2))
         if history[-1] - history[-2] <= tol:
             break

@@ -38,7 +38,7 @@ def rate_ratio_egrad(theta: np.ndarray, U: np.ndarray, V: np.ndarray, c: np.ndar
     return -2.0 / LN2 * grad.sum(axis=0)
 
 
-def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, max_iter: int):
+def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, max_inner: int):
     """Minimise ``cost`` on ``ComplexCircle`` with pymanopt's CG from ``theta0``.
 
     ``cost(theta) -> float`` and ``egrad(theta) -> ndarray`` are NumPy callables (real
@@ -46,7 +46,7 @@ def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, m
     Armijo ``AdaptiveLineSearcher`` (its CG default), the configuration fastsec's kernel
     reproduces; the tolerance is made the same as fastsec's relative one:
     ``min_gradient_norm = gtol * ||grad f(theta0)||`` (Riemannian norm) and
-    ``max_iterations = max_iter + 1`` (pymanopt counts the starting point as iteration 1).
+    ``max_iterations = max_inner + 1`` (pymanopt counts the starting point as iteration 1).
     Returns pymanopt's ``OptimizerResult``.
     """
     import pymanopt
@@ -63,17 +63,17 @@ def pymanopt_cg(cost, egrad, theta0: np.ndarray, gtol: float, min_step: float, m
         line_searcher=AdaptiveLineSearcher(),
         min_gradient_norm=gtol * gnorm0,
         min_step_size=min_step,
-        max_iterations=max_iter + 1,
+        max_iterations=max_inner + 1,
         verbosity=0,
     )
     return optimizer.run(problem, initial_point=theta0)
 
 
-def pymanopt_rate_ratio(U, V, c, theta0, gtol: float, min_step: float, max_iter: int):
+def pymanopt_rate_ratio(U, V, c, theta0, gtol: float, min_step: float, max_inner: int):
     """:func:`pymanopt_cg` on :func:`rate_ratio_cost` with its analytic gradient (one instance)."""
     return pymanopt_cg(lambda theta: rate_ratio_cost(theta, U, V, c),
                        lambda theta: rate_ratio_egrad(theta, U, V, c),
-                       theta0, gtol, min_step, max_iter)
+                       theta0, gtol, min_step, max_inner)
 
 
 def sinr(gain: np.ndarray, noise: np.ndarray, p: np.ndarray) -> np.ndarray:

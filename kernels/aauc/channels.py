@@ -36,12 +36,13 @@ _REANCHOR = 32
 
 
 @jit
-def draw_positions(rng, placement, common_distance_m, d_min_m, d_max_m, d_far_m, D, theta):
+def draw_positions(rng, placement, distances, D, theta):
     """Draw one drop's positions into ``D`` and ``theta`` (shape (K,)); return (D_E, θ_E).
 
-    ``common_distance_m`` <= 0 means "no common distance". Distances in metres, angles in
-    radians.
+    ``placement`` is :data:`SEGMENT` or :data:`OFF_ANGLE`; ``distances = (common_distance_m,
+    d_min_m, d_max_m, d_far_m)`` [m], a common distance <= 0 meaning "none". Angles in radians.
     """
+    common_distance_m, d_min_m, d_max_m, d_far_m = distances
     K = D.shape[0]
     n_random = K if placement == SEGMENT else K - 1
     for k in range(n_random):
@@ -99,7 +100,7 @@ def _user_links(rng, xs, ys, x0, y0, los, nlos, alpha, rho0, out):
 
 
 @jit
-def draw_channels(rng, D, theta, D_E, theta_E, kr, alpha, rho0, g, h_K, h_E, g_E, xy):
+def draw_channels(rng, D, theta, D_E, theta_E, link, out, xy):
     """Draw one drop's channels for given positions (paper 000, eq. (1)-(2), (9)).
 
     Parameters
@@ -110,20 +111,19 @@ def draw_channels(rng, D, theta, D_E, theta_E, kr, alpha, rho0, g, h_K, h_E, g_E
         User distances [m] and azimuths [rad].
     D_E, theta_E : float
         Eavesdropper distance [m] and azimuth [rad].
-    kr, alpha, rho0 : float
-        Rician K-factor (linear), path-loss exponent, path loss at 1 m (linear).
-    g : complex128 (K, N)
-        Output g_1..g_K (rows).
-    h_K : complex128 (K-1,)
-        Output, helping users to user K.
-    h_E : complex128 (K-1,)
-        Output, helping users to the eavesdropper.
-    g_E : complex128 (N,)
-        Output, BS to the eavesdropper.
+    link : tuple of float
+        ``(kr, alpha, rho0)``: Rician K-factor (linear), path-loss exponent, path loss at 1 m
+        (linear).
+    out : tuple of ndarray
+        Outputs ``(g, h_K, h_E, g_E)``: g_1..g_K (rows), complex128 (K, N); helping users to
+        user K, complex128 (K-1,); helping users to the eavesdropper, complex128 (K-1,); BS to
+        the eavesdropper, complex128 (N,).
     xy : float64 (2, K)
         Scratch for the users' Cartesian positions (D cos θ, D sin θ) [m].
 
     """
+    kr, alpha, rho0 = link
+    g, h_K, h_E, g_E = out
     K = D.shape[0]
     los = math.sqrt(kr / (1.0 + kr))
     nlos = math.sqrt(1.0 / (1.0 + kr))
@@ -141,18 +141,18 @@ def draw_channels(rng, D, theta, D_E, theta_E, kr, alpha, rho0, g, h_K, h_E, g_E
 
 
 @jit
-def draw_drops(rng, placement, common_distance_m, d_min_m, d_max_m, d_far_m, kr, alpha, rho0,
-               D, theta, D_E, theta_E, g, h_K, h_E, g_E):
-    """Draw ``D.shape[0]`` drops in sequence (positions, then channels, per drop).
+def draw_drops(rng, placement, distances, link, out):
+    """Draw ``B`` drops in sequence (positions, then channels, per drop).
 
-    Outputs have a leading drops axis: D, theta (B, K); D_E, theta_E (B,); g (B, K, N);
-    h_K, h_E (B, K-1); g_E (B, N). See the module docstring for the draw order.
+    ``placement``, ``distances`` as in :func:`draw_positions`, ``link`` as in
+    :func:`draw_channels`. ``out = (D, theta, D_E, theta_E, g, h_K, h_E, g_E)`` with a
+    leading drops axis: D, theta (B, K); D_E, theta_E (B,); g (B, K, N); h_K, h_E (B, K-1);
+    g_E (B, N). See the module docstring for the draw order.
     """
+    D, theta, D_E, theta_E, g, h_K, h_E, g_E = out
     xy = np.empty((2, D.shape[1]))
     for b in range(D.shape[0]):
-        de, te = draw_positions(rng, placement, common_distance_m, d_min_m, d_max_m, d_far_m,
-                                D[b], theta[b])
+        de, te = draw_positions(rng, placement, distances, D[b], theta[b])
         D_E[b] = de
         theta_E[b] = te
-        draw_channels(rng, D[b], theta[b], de, te, kr, alpha, rho0, g[b], h_K[b], h_E[b],
-                      g_E[b], xy)
+        draw_channels(rng, D[b], theta[b], de, te, link, (g[b], h_K[b], h_E[b], g_E[b]), xy)

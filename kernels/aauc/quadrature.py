@@ -226,13 +226,13 @@ def segment_integral(D_k, delta, D_K, tan_beta, alpha, quarter_power, ellipse, x
 
 
 @jit
-def _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
-                 total, out):
-    """Row ``b`` of :func:`angular_batch`.
+def _angular_row(b, D, theta, tan_beta, alpha, rho0, rule, out):
+    """Row ``b`` of :func:`angular_batch`; ``rule = (quarter_power, ellipse, x, wts, tail, total)``.
 
     The antiderivative for all users first (:func:`_antiderivative_row`), then quadrature
     for those it flagged (-1).
     """
+    quarter_power, ellipse, x, wts, tail, total = rule
     K = D.shape[1]
     D_K = D[b, K - 1]
     scale = rho0 / D_K
@@ -277,15 +277,15 @@ def angular_batch(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wt
         Output, J_k = ϱ0 / D_K · ∫ (linear).
 
     """
+    rule = (quarter_power, ellipse, x, wts, tail, total)
     for b in range(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
-                     total, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, rule, out)
 
 
 @jit(parallel=True)
 def angular_batch_parallel(D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts,
                            tail, total, out):
     """:func:`angular_batch` with the drops spread over threads (for large batches only)."""
+    rule = (quarter_power, ellipse, x, wts, tail, total)
     for b in numba.prange(D.shape[0]):
-        _angular_row(b, D, theta, tan_beta, alpha, rho0, quarter_power, ellipse, x, wts, tail,
-                     total, out)
+        _angular_row(b, D, theta, tan_beta, alpha, rho0, rule, out)

@@ -120,6 +120,17 @@ def theta1_accept(problem, p, a, theta1, theta2, rs, new_theta1, fields, weight,
 
 
 @jit
+def _stopped(trace, it, counters, status, step_iterations):
+    """Return the :data:`AOResult` of a run stopped in AO iteration ``it`` on ``status``.
+
+    ``trace = (history, substeps, substep_power)`` as allocated for the whole run.
+    """
+    history, substeps, substep_power = trace
+    return AOResult(history[: it + 1], substeps[:it], substep_power[:it], False, counters,
+                    status, step_iterations)
+
+
+@jit
 def rmcg_ao(problem, options, p, a, theta1, theta2):
     """Algorithm 1 from ``(p, a, θ1, θ2)`` with the fast P4/P5 solvers and RCG θ-steps.
 
@@ -146,6 +157,7 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
     history = np.empty(max_iters + 1)
     substeps = np.empty((max_iters, 4))
     substep_power = np.empty((max_iters, 4))
+    trace = (history, substeps, substep_power)
     counters = np.zeros(3, dtype=np.int64)
     fields = empty_fields(lk)  # of the current θ1
     candidate = empty_fields(lk)  # of a θ1-step's candidate
@@ -189,13 +201,11 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                     headroom[0] = room
                     rows, feasible = p4_budget_rows(total, ris_gain, headroom, pth)
                     if not feasible[0]:
-                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
-                                        False, counters, AO_P4_EMPTY, 0)
+                        return _stopped(trace, it, counters, AO_P4_EMPTY, 0)
                     bmat, cvec, _ = p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p1)
                     sol, iters, ok = p4_solve(bmat, cvec, total, ris_gain, rows, pth, gap_rel)
                     if not ok[0]:
-                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
-                                        False, counters, AO_P4_STALLED, iters[0])
+                        return _stopped(trace, it, counters, AO_P4_STALLED, iters[0])
                     p[:] = sol[0]
                 elif step == 1:  # a-step: WMMSE weights and P5
                     amplification_terms(lk, v, theta2, chi[0], kappa2[0])
@@ -203,15 +213,13 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                     F, D, g, _ = a_surrogate(chi, kappa2, p1, sigma_r2, sigma_b2, a1)
                     sol, iters, ok = p5_solve(F, D, g, weight, budget, amax, gap_rel)
                     if not ok[0]:
-                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
-                                        False, counters, AO_P5_STALLED, iters[0])
+                        return _stopped(trace, it, counters, AO_P5_STALLED, iters[0])
                     a[:] = sol[0]
                 elif step == 2:  # θ1-step: RCG, budget rescale, keep if R_s does not drop
                     data = theta1_data(lk, noise, p, a, theta2)
                     new, iters_t, bad = theta_rcg(data, theta1, options)
                     if bad:
-                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
-                                        False, counters, AO_THETA_NONFINITE, 0)
+                        return _stopped(trace, it, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
                     rescaled, kept = theta1_accept(problem, p, a, theta1, theta2, rs, new,
                                                    candidate, weight[0], sinr_b, sinr_e)
@@ -226,8 +234,7 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                     data = theta2_data(lk, noise, v, p, a)
                     new, iters_t, bad = theta_rcg(data, theta2, options)
                     if bad:
-                        return AOResult(history[: it + 1], substeps[:it], substep_power[:it],
-                                        False, counters, AO_THETA_NONFINITE, 0)
+                        return _stopped(trace, it, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
                     theta2[:] = new
             rs, power = secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e)

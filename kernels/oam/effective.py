@@ -165,9 +165,7 @@ def secrecy(lk, fields, p, a, theta2, noise, index_bits, sinr_b, sinr_e):
     """
     c, e0, er = lk[1], lk[2], lk[3]
     u, vr, vi, _ = fields
-    sigma_z2, sigma_r2, sigma_b2, sigma_e2 = noise
-    power = oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2,
-                            sigma_e2, sinr_b, sinr_e)
+    power = oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, noise, sinr_b, sinr_e)
     r_b = 0.0
     r_e = 0.0
     for li in range(sinr_b.shape[0]):

@@ -118,9 +118,9 @@ def ris_fields(w1, hre, him, theta1, u, vr, vi):
 
 
 @jit
-def oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2, sigma_e2,
-                    sinr_b, sinr_e):
+def oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, noise, sinr_b, sinr_e):
     """:func:`oam_sinr_one` given the θ1-dependent fields of :func:`ris_fields`."""
+    sigma_z2, sigma_r2, sigma_b2, sigma_e2 = noise
     m = u.shape[0]
     q1 = u.shape[1]
     q2 = vr.shape[1]
@@ -174,27 +174,27 @@ def oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigm
 
 
 @jit
-def oam_sinr_one(w1, c, e0, er, hre, him, p, a, theta1, theta2, sigma_z2, sigma_r2, sigma_b2,
-                 sigma_e2, sinr_b, sinr_e):
+def oam_sinr_one(pre, p, a, theta1, theta2, noise, sinr_b, sinr_e):
     """SINRs of one candidate (p, a, θ1, θ2); returns the RIS2 output power [W].
 
-    ``w1, c, e0, er, hre, him`` come from :func:`oam_precompute`; ``p`` (n_s,) [W], ``a``
-    (Q2,), ``theta1`` (Q1,), ``theta2`` (Q2,); ``sigma_*`` are powers [W]. Fills ``sinr_b``
-    and ``sinr_e`` (n_s,) with eq. (14) and eq. (17); see the module docstring for every term.
+    ``pre = (w1, c, e0, er, hre, him)`` comes from :func:`oam_precompute`; ``p`` (n_s,) [W],
+    ``a`` (Q2,), ``theta1`` (Q1,), ``theta2`` (Q2,); ``noise = (σ_z², σ_R2², σ_B², σ_E²)``
+    [W]. Fills ``sinr_b`` and ``sinr_e`` (n_s,) with eq. (14) and eq. (17); see the module
+    docstring for every term.
     """
+    w1, c, e0, er, hre, him = pre
     m, q1 = w1.shape
     q2 = hre.shape[1]
     u = np.empty((m, q1), dtype=np.complex128)
     vr = np.empty((m, q2))
     vi = np.empty((m, q2))
     ris_fields(w1, hre, him, theta1, u, vr, vi)
-    return oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, sigma_z2, sigma_r2, sigma_b2,
-                           sigma_e2, sinr_b, sinr_e)
+    return oam_sinr_fields(c, e0, er, u, vr, vi, p, a, theta2, noise, sinr_b, sinr_e)
 
 
 @jit
-def oam_sinr_batch(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows, p, a, theta1, theta2,
-                   sigma_z2, sigma_r2, sigma_b2, sigma_e2, sinr_b, sinr_e, ris2_power):
+def oam_sinr_batch(chans, tx, rx, eve_rows, p, a, theta1, theta2, noise, sinr_b, sinr_e,
+                   ris2_power):
     """Per-mode SINRs of B candidates (eq. (14), (17)) and their RIS2 power (eq. (11)).
 
     Serial over candidates: ``parallel=True`` measured no faster on a 2-core runner, and
@@ -202,8 +202,9 @@ def oam_sinr_batch(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows, p, a, th
 
     Parameters
     ----------
-    h_ar1, h_r1r2, h_r2b, h_ae, h_r1e : ndarray, complex128
-        Channels of one scene, shapes (Q1, N), (Q2, Q1), (N, Q2), (N_E, N), (N_E, Q1).
+    chans : tuple of ndarray, complex128
+        Channels of one scene ``(H_AR1, H_R1R2, H_R2B, H_AE, H_R1E)``, shapes (Q1, N),
+        (Q2, Q1), (N, Q2), (N_E, N), (N_E, Q1).
     tx, rx, eve_rows : ndarray
         Stream precoders (N, M), Bob's combining rows (n_s, N), Eve's rows (n_s,), as in
         :func:`oam_precompute`.
@@ -215,17 +216,17 @@ def oam_sinr_batch(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows, p, a, th
         RIS1 phase vectors (Θ1 = diag(θ1^H)).
     theta2 : ndarray, shape (B, Q2), complex128
         RIS2 phase vectors (Θ2 = diag(θ2^H)).
-    sigma_z2, sigma_r2, sigma_b2, sigma_e2 : float
-        AN power per AN mode, RIS2 noise, Bob's and Eve's noise [W].
+    noise : tuple of float
+        ``(σ_z², σ_R2², σ_B², σ_E²)``: AN power per AN mode, RIS2 noise, Bob's and Eve's
+        noise [W].
     sinr_b, sinr_e : ndarray, shape (B, n_s), float64
         Outputs: γ_B (eq. (14)) and γ_E (eq. (17)).
     ris2_power : ndarray, shape (B,), float64
         Output: RIS2 output power [W] (eq. (11)).
 
     """
-    w1, c, e0, er, hre, him = oam_precompute(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx,
-                                             eve_rows)
+    h_ar1, h_r1r2, h_r2b, h_ae, h_r1e = chans
+    pre = oam_precompute(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows)
     for b in range(p.shape[0]):
-        ris2_power[b] = oam_sinr_one(w1, c, e0, er, hre, him, p[b], a[b], theta1[b], theta2[b],
-                                     sigma_z2, sigma_r2, sigma_b2, sigma_e2, sinr_b[b],
+        ris2_power[b] = oam_sinr_one(pre, p[b], a[b], theta1[b], theta2[b], noise, sinr_b[b],
                                      sinr_e[b])

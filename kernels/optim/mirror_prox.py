@@ -23,6 +23,8 @@ p(x) = min_γ Θ(x, γ) and d(γ) = max_x Θ(x, γ) (closed form, see :func:`dua
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from .._jit import jit
@@ -71,9 +73,15 @@ def _kl(logp, logq):
     return np.sum(np.exp(logp) * (logp - logq))
 
 
+#: Options of :func:`mirror_prox`: ``backtrack`` (bool) double L until the mirror-prox step
+#: condition holds, then shrink it by 0.8; ``stop_gap`` (bool) stop on the relative saddle gap
+#: (d − p) ≤ tol·|p|, otherwise on ‖y^{m+1} − y^m‖ < tol; ``tol`` (float) tolerance of that
+#: rule; ``max_inner`` (int) iteration cap (the paper uses 3000).
+MirrorProxOptions = namedtuple("MirrorProxOptions", ["backtrack", "stop_gap", "tol", "max_inner"])
+
+
 @jit
-def mirror_prox(R, t, c, rho2, x, logeta, L, backtrack, stop_gap, tol, max_iter,
-                out_iters, out_gap):
+def mirror_prox(R, t, c, rho2, x, logeta, L, options, out_iters, out_gap):
     """Mirror-prox for max_x min_γ Θ (paper 000, eq. (34), (40)), batched, in place.
 
     Parameters
@@ -91,21 +99,16 @@ def mirror_prox(R, t, c, rho2, x, logeta, L, backtrack, stop_gap, tol, max_iter,
     logeta : ndarray, shape (B, m + 1), float64
         log η^[0] on entry (normalised), log η^[M] on exit.
     L : ndarray, shape (B,), float64
-        Bregman Lipschitz constant; the step is 1/(2L). Updated when ``backtrack``.
-    backtrack : bool
-        Double L until the mirror-prox step condition holds, then shrink it by 0.8.
-    stop_gap : bool
-        Stop on the relative saddle gap (d − p) ≤ tol·|p|; otherwise on ‖y^{m+1} − y^m‖ < tol.
-    tol : float
-        Tolerance of the stopping rule.
-    max_iter : int
-        Iteration cap (the paper uses 3000).
+        Bregman Lipschitz constant; the step is 1/(2L). Updated when ``options.backtrack``.
+    options : MirrorProxOptions
+        Step-size rule and stopping rule (:data:`MirrorProxOptions`).
     out_iters : ndarray, shape (B,), int64
         Iterations run.
     out_gap : ndarray, shape (B,), float64
         Saddle gap d(η) − p(y) at the returned iterate.
 
     """
+    backtrack, stop_gap, tol, max_iter = options
     nb, m, d = R.shape
     for ib in range(nb):
         Rb, tb, cb, r2 = R[ib], t[ib], c[ib], rho2[ib]
@@ -204,12 +207,9 @@ def active_set(M, t, c, rho2, active, max_steps, nu_out, gap_out, ok_out):
     ----------
     M : ndarray, shape (B, m, m), float64
         Gram matrices R Rᵀ.
-    t : ndarray, shape (B, m), float64
-        Offsets t_k.
-    c : ndarray, shape (B,), float64
-        Weight of the quadratic piece.
-    rho2 : ndarray, shape (B,), float64
-        Squared radius of the ball.
+    t, c, rho2 : ndarray, shapes (B, m), (B,), (B,), float64
+        Offsets t_k, weight of the quadratic piece, squared radius of the ball (as in
+        :func:`mirror_prox`).
     active : ndarray, shape (B, m), bool
         Warm-start active set on entry, final active set on exit.
     max_steps : int
@@ -279,12 +279,9 @@ def ray_split(a, t, c, rho2, out_s):
     ----------
     a : ndarray, shape (B, m), float64
         R_k · ŷ for the unit direction ŷ.
-    t : ndarray, shape (B, m), float64
-        Offsets t_k.
-    c : ndarray, shape (B,), float64
-        Weight of the quadratic piece.
-    rho2 : ndarray, shape (B,), float64
-        Squared radius of the ball.
+    t, c, rho2 : ndarray, shapes (B, m), (B,), (B,), float64
+        Offsets t_k, weight of the quadratic piece, squared radius of the ball (as in
+        :func:`mirror_prox`).
     out_s : ndarray, shape (B,), float64
         s = √τ.
 

@@ -20,7 +20,7 @@ only fastsec's own rebuilt surrogate (identical iterates).
 import numpy as np
 import pytest
 from aauc_drops import eq30_cvxpy, eq30_instance
-from fastsec.kernels.optim.mirror_prox import active_set, mirror_prox
+from fastsec.kernels.optim.mirror_prox import MirrorProxOptions, active_set, mirror_prox
 
 from fastsec.aauc import Scenario, angular_matrix, draw, solve
 from fastsec.aauc.problem import p2_data
@@ -54,7 +54,7 @@ def _eq30_mirror_prox(impl, R, t, c, rho2):
     L = np.array([max(np.linalg.norm(R[0], axis=1).max(),
                       2 * c[0] * max(np.sqrt(rho2[0]), 1.0)) / k])
     its, gap = np.zeros(1, dtype=np.int64), np.zeros(1)
-    impl(R, t, c, rho2, x, le, L, False, False, 1e-4, 3000, its, gap)
+    impl(R, t, c, rho2, x, le, L, MirrorProxOptions(False, False, 1e-4, 3000), its, gap)
     return its[0]
 
 

@@ -53,11 +53,11 @@ def ao_scene():
 
 def test_ao_rmcg(benchmark, ao_scene):
     s, ch = ao_scene
-    optimize(s, rng=np.random.default_rng(0), max_iters=2, channels=ch)  # compile
+    optimize(s, rng=np.random.default_rng(0), iters=2, channels=ch)  # compile
     benchmark.group = "oam-ao-Q40"
-    res = benchmark(lambda: optimize(s, rng=np.random.default_rng(0), max_iters=AO_ITERS,
+    res = benchmark(lambda: optimize(s, rng=np.random.default_rng(0), iters=AO_ITERS,
                                      channels=ch))
-    ref = reference_ao(s, np.random.default_rng(0), max_iters=AO_ITERS)
+    ref = reference_ao(s, np.random.default_rng(0), iters=AO_ITERS)
     # equal (to the steps' solver tolerances) or better final R_s than the reference
     assert res.rates.R_s >= ref["history"][-1] - 1e-6 * abs(ref["history"][-1])
 
@@ -77,7 +77,7 @@ def test_ao_rmcg_beside_sdr(benchmark, q):
     s = Scenario(Q1=q, Q2=q)
     benchmark.group = f"oam-ao-sdr-Q{q}"
     res = benchmark.pedantic(lambda: optimize(s, rng=np.random.default_rng(0),
-                                              max_iters=AO_ITERS), rounds=3, iterations=1)
+                                              iters=AO_ITERS), rounds=3, iterations=1)
     benchmark.extra_info["R_s"] = float(res.rates.R_s)
 
 
@@ -87,7 +87,7 @@ def test_ao_sdr(benchmark, q, solver):
     s = Scenario(Q1=q, Q2=q)
     benchmark.group = f"oam-ao-sdr-Q{q}"
     res = benchmark.pedantic(lambda: optimize(s, method="sdr", rng=np.random.default_rng(0),
-                                              max_iters=AO_ITERS, solver=solver),
+                                              iters=AO_ITERS, solver=solver),
                              rounds=1, iterations=1)
     benchmark.extra_info["R_s"] = float(res.rates.R_s)
     benchmark.extra_info["iterations"] = res.iterations

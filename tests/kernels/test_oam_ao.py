@@ -87,10 +87,10 @@ def _step_loop(monkeypatch):
 ])
 def test_kernel_loop_matches_python_step_loop(monkeypatch, scheme, fields, seed):
     s = Scenario(Q1=12, Q2=12, **fields)
-    kernel = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), max_iters=6)
+    kernel = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), iters=6)
     with monkeypatch.context() as patch:
         _step_loop(patch)
-        steps = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), max_iters=6)
+        steps = optimize(s, scheme=scheme, rng=np.random.default_rng(seed), iters=6)
     assert kernel.iterations == steps.iterations
     assert kernel.converged == steps.converged and kernel.solver == steps.solver
     assert (kernel.a_rescales, kernel.theta1_rejections) == (steps.a_rescales,
