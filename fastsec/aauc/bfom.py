@@ -183,7 +183,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     inner_its: list[list[int]] = [[] for _ in range(nb)]
     inner_gaps: list[list[float]] = [[] for _ in range(nb)]
     fallbacks = np.zeros(nb, dtype=np.int64)
-    candidates = []
+    candidates: list[np.ndarray] = []
 
     def step(idx):
         amp = _apply(Hq[idx], beta[idx])

@@ -64,7 +64,7 @@ def _integer_ticks(axis: Any, values: np.ndarray, scale: str) -> None:
     if not _integral(values):
         return
     if scale == "linear":
-        axis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     else:  # a log axis: the values themselves, written as integers
         axis.set_major_locator(FixedLocator(np.unique(values).tolist()))
         axis.set_major_formatter(ScalarFormatter())
