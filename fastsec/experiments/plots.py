@@ -24,7 +24,13 @@ import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, ScalarFormatter
+from matplotlib.ticker import (
+    FixedLocator,
+    FuncFormatter,
+    MaxNLocator,
+    NullLocator,
+    ScalarFormatter,
+)
 
 from fastsec.errors import ParameterError
 from fastsec.experiments.store import ResultsStore, check_writable
@@ -130,6 +136,9 @@ def figure(results: str | os.PathLike) -> Figure:
         ax.set_xscale(spec["x_scale"])
         ax.set_yscale(spec["y_scale"])
         _integer_ticks(ax.xaxis, np.concatenate(xs), spec["x_scale"])
+        low_y, high_y = ax.get_ylim()
+        if spec["y_scale"] == "log" and high_y < 10 * low_y:  # labels on minor ticks only
+            ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:.4g}"))
         caption = (f"mean, shaded 95 % Student-t CI; "
                    f"{_n_text(stats['n'].to_numpy(), stats['failed'].to_numpy())} per point")
         ax.set_title("\n".join(filter(None, [spec["title"], *textwrap.wrap(caption, 64)])))
