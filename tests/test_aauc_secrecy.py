@@ -4,22 +4,26 @@ import numpy as np
 import pytest
 
 from fastsec import units
-from fastsec.aauc import Scenario, angular_matrix, draw_at
+from fastsec.aauc import Scenario, angular_matrix, draw, draw_at, solve
 from fastsec.aauc.secrecy import (
     average_secrecy_rate,
     fit_lambda,
     instantaneous_secrecy_rate,
     model_secrecy_rate,
+    realised_secrecy_rate,
 )
+from fastsec.errors import ParameterError
+from fastsec.experiments.aauc_figures import FIG2A_D_M, FIG2A_THETA_DEG
 from fastsec.reference.aauc import eavesdropper_channel_samples
 
 #: z-score for statistical checks (a correct implementation fails with probability ~6e-7).
 Z = 5.0
 
 #: Fig. 2a-like geometry (K = 3, alpha = 2.5, K_R = 30 dB): D_K = 500 m; user 1 at 10 deg
-#: from user K, user 2 at 90 deg, distances chosen so that J_1 = 1e-5 rho0, J_2 = 2e-6 rho0.
-FIG2_D = np.array([335.3, 108.6, 500.0])
-FIG2_THETA = np.radians([10.0, 90.0, 0.0])
+#: from user K, user 2 at 90 deg, distances chosen so that J_1 = 1e-5 rho0, J_2 = 2e-6 rho0
+#: (the aauc-fig2b study's geometry).
+FIG2_D = np.array(FIG2A_D_M)
+FIG2_THETA = np.radians(FIG2A_THETA_DEG)
 
 
 @pytest.fixture
@@ -204,3 +208,82 @@ def test_eq10_kernel_matches_numpy_twin(drop3, rng):
     secrecy_average_batch_parallel(amp, weights, conj_mix, w, R, sigma, *par)
     np.testing.assert_array_equal(par[0], mean)  # same per-point loop, threads split points
     np.testing.assert_array_equal(par[1], mean_sq)
+
+
+def _gaussian_mi_bits(looks, rng, samples):
+    """I(s; y) [bit] of y_i = a_i s + n_i (s, n_i ~ CN(0, 1)) by simulating the signal model.
+
+    For a Gaussian symbol, I(s; y) = log2(E|s|² / mmse) and the MMSE estimator is linear:
+    its error is measured by a least-squares fit of s on the simulated looks. Returns the
+    estimate and its standard error (delta method on the two sample means).
+    """
+    def cn(*shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / math.sqrt(2)
+
+    s = cn(samples)
+    y = np.stack([a * s + cn(samples) for a in looks], axis=1)
+    coef = np.linalg.lstsq(y, s, rcond=None)[0]
+    err2, pow2 = np.abs(s - y @ coef) ** 2, np.abs(s) ** 2
+    value = math.log2(pow2.mean() / err2.mean())
+    rel = math.hypot(err2.std(ddof=1) / err2.mean(), pow2.std(ddof=1) / pow2.mean())
+    return value, rel / math.sqrt(samples) / math.log(2)
+
+
+@pytest.mark.parametrize("phases", [1, 2])
+def test_realised_rate_matches_a_simulation_of_the_signal_model(rng, phases):
+    # Paper 000, Sec. II: the BS sends s through g_E^H v (phase 1), the helpers forward the
+    # same s through h_E^H w (phase 2, or the same slot for the IRS scheme). The eavesdropper's
+    # rate is simulated from those received signals with comparable SNRs in both looks
+    # (where the candidate phase models differ most); tolerance Z standard errors.
+    N, m, sigma = 6, 3, 2e-3
+    v, g_E = (rng.standard_normal((2, N)) + 1j * rng.standard_normal((2, N))) * 0.03
+    w, h_E = (rng.standard_normal((2, m)) + 1j * rng.standard_normal((2, m))) * 0.05
+    v *= math.sqrt(2.0 * sigma) / abs(np.vdot(g_E, v))  # SNR 2 in the BS's look
+    w *= math.sqrt(4.0 * sigma) / abs(np.vdot(h_E, w))  # SNR 4 in the helpers' look
+    a, b = np.vdot(g_E, v) / math.sqrt(sigma), np.vdot(h_E, w) / math.sqrt(sigma)
+    R = 2.5
+    got = realised_secrecy_rate(R, v, w, g_E, h_E, sigma, phases=phases)
+    looks = [a, b] if phases == 2 else [a + b]
+    mi, se = _gaussian_mi_bits(looks, rng, 400_000)
+    assert abs(float(got.eve_rate) - mi / phases) < Z * se / phases
+    assert float(got.signed) == pytest.approx(R - mi / phases, abs=Z * se / phases)
+    assert float(got.secrecy_rate) == max(float(got.signed), 0.0)
+    # eq. (6): the helpers' look only
+    mi2, se2 = _gaussian_mi_bits([b], rng, 400_000)
+    assert float(got.eq6) == pytest.approx(max(R - mi2 / phases, 0.0), abs=Z * se2 / phases)
+    # the test tells the combining models apart: taking the better look only (selection) or
+    # separate codewords per phase (sum of the two looks' rates) misses by far more than Z SE
+    if phases == 2:
+        selection = 0.5 * math.log2(1 + max(abs(a) ** 2, abs(b) ** 2))
+        separate = 0.5 * (math.log2(1 + abs(a) ** 2) + math.log2(1 + abs(b) ** 2))
+        assert min(abs(selection - mi / 2), abs(separate - mi / 2)) > 10 * Z * se
+
+
+def test_solve_reports_both_phase_and_eq6_rates(rng):
+    drop = draw(Scenario(N=12, K=5, kr_db=10.0), rng)
+    sigma = drop.scenario.sigma_e2_w
+    for method in ("sco", "closed_form", "bfom", "direct", "irs"):
+        res = solve(drop, method)
+        phases = 1 if method in ("direct", "irs") else 2
+        want = realised_secrecy_rate(res.rate, res.v, res.w, drop.g_E, drop.h_E, sigma,
+                                     phases=phases)
+        assert res.secrecy_rate == pytest.approx(float(want.secrecy_rate), rel=1e-12, abs=1e-14)
+        assert res.secrecy_rate_signed == pytest.approx(float(want.signed), rel=1e-12)
+        assert res.secrecy_rate == max(res.secrecy_rate_signed, 0.0)
+        if phases == 2:  # a second look can only help the eavesdropper
+            assert res.secrecy_rate <= res.secrecy_rate_eq6 + 1e-12
+    for method in ("sco", "closed_form", "bfom"):
+        res = solve(drop, method)
+        # the eq. (6) column is the public eq. (6) function of the same point
+        eq6 = instantaneous_secrecy_rate(res.rate, res.w, drop.h_E, sigma)
+        assert res.secrecy_rate_eq6 == pytest.approx(float(eq6), rel=1e-12, abs=1e-14)
+    res = solve(drop, "direct")
+    assert res.secrecy_rate_eq6 == res.secrecy_rate  # one phase, no null steering: all of it
+
+
+def test_realised_rate_bad_input(rng):
+    v, w = np.ones(4, complex), np.ones(2, complex)
+    with pytest.raises(ParameterError, match="phases must be in"):
+        realised_secrecy_rate(1.0, v, w, v, w, 1.0, phases=3)
+    with pytest.raises(ParameterError, match="must match"):
+        realised_secrecy_rate(1.0, v, w, w, w, 1.0)

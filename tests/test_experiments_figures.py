@@ -1,5 +1,6 @@
 """Every registered paper-figure study: the paper's settings, and an end-to-end quick run."""
 
+import math
 
 import numpy as np
 import pytest
@@ -74,6 +75,55 @@ def test_quick_form_runs_end_to_end_and_plots_the_papers_axes(name, tmp_path, re
     assert png.stat().st_size > 5000
     assert ResultsStore(tmp_path).read_meta()["study"] == name
 
+
+
+def test_fig2b_study_is_the_papers_lambda_training_set():
+    # Sec. IV-A: sigma_E^2 from -100 to -60 dBm in 2 dB steps, 100 samples each, R ~ U(0, 3),
+    # w ~ CN(0, 0.01/(K-1) I) (10 dBm on average); Fig. 2a: K = 3, alpha = 2.5, K_R = 30 dB
+    study = registry.get("aauc-fig2b")
+    assert list(study.sweep.values) == list(range(-100, -58, 2)) and study.drops == 100
+    assert list(study.methods) == ["eq10", "model"]
+    rng = seeding.drop_rng(0, "aauc-fig2b", 3, 0)
+    drop, R, w, _ = study.draw(-94.0, rng)
+    sc = drop.scenario
+    assert (sc.K, sc.alpha, sc.kr_db, sc.sigma_e2_dbm) == (3, 2.5, 30.0, -94.0)
+    np.testing.assert_allclose(aauc.angular_matrix(drop) / sc.rho0, [1e-5, 2e-6], rtol=1e-3)
+    assert 0 <= R <= 3 and w.shape == (2,)
+    powers = [np.sum(np.abs(study.draw(-94.0, np.random.default_rng(i))[2]) ** 2)
+              for i in range(400)]
+    assert abs(np.mean(powers) - 0.01) < 5 * np.std(powers) / math.sqrt(400)
+
+
+@pytest.mark.slow
+def test_fig2b_report_gives_the_fitted_lambda_and_mse(tmp_path, reduced):
+    from fastsec.experiments.markdown import report
+
+    table = run("aauc-fig2b", quick=True, drops=2 if reduced else None, workers=1,
+                out=tmp_path)
+    assert table["error"].isna().all()
+    text = report(tmp_path)
+    assert "Fitted λ" in text and "MSE" in text
+    eq10 = table[table["method"] == "eq10"]
+    lam, mse = aauc.secrecy.lambda_least_squares(
+        eq10["secrecy_rate"], eq10["rate"], eq10["leak_w"], eq10["sigma_e2_w"])
+    assert f"λ = {lam:.3f}, MSE = {mse:.4f}" in text
+    assert plot(tmp_path).stat().st_size > 5000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "K"), [("aauc-fig5b", 100), ("aauc-fig5c", 20)])
+def test_fig5bc_draw_one_realisation_of_the_positions(name, K, tmp_path, reduced):
+    if reduced and K == 100:
+        pytest.skip("SCO at K = 100 takes tens of seconds; K = 20 covers the code path")
+    table = run(name, workers=1, out=tmp_path)
+    assert len(table) == 1 and table["error"].isna().all()
+    row = table.iloc[0]
+    assert len(row["users_x_m"]) == K and len(row["helper_share"]) == K - 1
+    assert math.hypot(row["users_x_m"][-1], row["users_y_m"][-1]) == pytest.approx(1000.0)
+    assert sum(row["helper_share"]) == pytest.approx(1.0)
+    ax = figure(tmp_path).axes[0]
+    assert ax.get_xlabel() == "x (m)"
+    assert len(ax.collections) == 4  # helpers, user K, eavesdropper, BS
 
 # Paper 002 Sec. V: stated settings per figure (Scenario field -> value) and legend schemes.
 PI = np.pi

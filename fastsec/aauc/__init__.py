@@ -6,14 +6,17 @@ from fastsec.aauc.scenario import PLACEMENTS, Drop, Scenario
 from fastsec.aauc.secrecy import (
     AverageSecrecyRate,
     LambdaFit,
+    RealisedSecrecy,
     average_secrecy_rate,
     fit_lambda,
     instantaneous_secrecy_rate,
     model_secrecy_rate,
+    realised_secrecy_rate,
 )
 from fastsec.aauc.solve import AAUCResult, solve
 
 __all__ = ["PLACEMENTS", "AAUCResult", "AverageSecrecyRate", "Drop", "DropBatch", "LambdaFit",
-           "Scenario",
+           "RealisedSecrecy", "Scenario",
            "angular_matrix", "average_secrecy_rate", "draw", "draw_at", "draw_batch",
-           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate", "solve"]
+           "fit_lambda", "instantaneous_secrecy_rate", "model_secrecy_rate",
+           "realised_secrecy_rate", "solve"]

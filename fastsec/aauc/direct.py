@@ -4,7 +4,8 @@ Direct transmission multicasts from the BS to all K users in one phase with ‖v
 max–min SNR beamforming by successive conic quadratic programming (ref. [54]: each step
 maximises t subject to 2 Re(conj(g_k^H v*) g_k^H v) − |g_k^H v*|² ≥ t σ² and one norm
 constraint, a once-built DPP problem). Its secrecy rate is
-[log2(1 + min_k SNR_k) − log2(1 + |g_E^H v|²/σ_E²)]^+ with the drop's realised g_E.
+[log2(1 + min_k SNR_k) − log2(1 + |g_E^H v|²/σ_E²)]^+ with the drop's realised g_E
+(:func:`fastsec.aauc.secrecy.realised_secrecy_rate` with one phase and w = 0).
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from fastsec.aauc.problem import P2Data, Solution
 from fastsec.aauc.sco import checked_solve, real_map, sca_single
 
 
-def _rates(data: P2Data, v: np.ndarray) -> tuple[float, float]:
+def _rate(data: P2Data, v: np.ndarray) -> float:
+    """Multicast rate log2(1 + min_k |g_k^H v|²/σ²) [bit/s/Hz]."""
     snr = np.abs(data.g.conj() @ v) ** 2 / data.sigma2
-    rate = float(np.log2(1.0 + snr.min()))
-    leak = float(np.log2(1.0 + abs(np.vdot(data.gs_e, v)) ** 2))
-    return rate, max(rate - leak, 0.0)
+    return float(np.log2(1.0 + snr.min()))
 
 
 def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
@@ -72,10 +72,10 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
 
     unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
     v0 = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
-    v, run = sca_single(v0, step, lambda v: _rates(data, v)[0], iters=iters, tol=tol)
-    rate, secrecy = _rates(data, v)
+    v, run = sca_single(v0, step, lambda v: _rate(data, v), iters=iters, tol=tol)
+    rate = _rate(data, v)
     return Solution(v=v, w=np.zeros(data.n_help, dtype=np.complex128), objective=rate,
-                    secrecy_rate=secrecy, power_w=float(np.real(np.vdot(v, v))),
+                    rate=rate, power_w=float(np.real(np.vdot(v, v))),
                     history=np.array(run.history), iterations=len(run.history) - 1,
                     converged=run.converged, stop_reason=run.stop_reason, solver=solver,
                     extras={})

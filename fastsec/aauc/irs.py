@@ -21,13 +21,12 @@ from fastsec.aauc.sco import checked_solve, log_snr_params, real_map, sca_single
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
-    """(Q2 objective, secrecy rate with the realised h_E) [bit/s/Hz]; c in units of σ."""
+    """(Q2 objective, users' common rate R) [bit/s/Hz] (eq. (45)); c in units of σ."""
     snr = np.abs(data.Hs @ z) ** 2
     snr_k = data.sigma2 * abs(np.vdot(data.hs, c)) ** 2
     rate = float(np.log2(1.0 + min(snr.min(), snr_k)))
     leak_model = np.log2(1.0 + data.sigma2 * eve_leak(data, c))
-    leak = np.log2(1.0 + data.sigma2 * abs(np.vdot(data.hs_e, c)) ** 2)
-    return float(rate - leak_model), float(max(rate - leak, 0.0))
+    return float(rate - leak_model), rate
 
 
 def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
@@ -115,11 +114,11 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
                                 lambda point: _q2(data, basis @ point[0], point[1])[0],
                                 iters=iters, tol=tol)
     z = basis @ beta
-    objective, secrecy = _q2(data, z, c)
+    objective, rate = _q2(data, z, c)
     v = data.v_of(z)
     c_w = np.sqrt(data.sigma2) * c
     u = c_w / (data.g[:-1].conj() @ v)
-    return Solution(v=v, w=c_w, objective=objective, secrecy_rate=secrecy,
+    return Solution(v=v, w=c_w, objective=objective, rate=rate,
                     power_w=float(np.real(np.vdot(v, v))), history=np.array(run.history),
                     iterations=len(run.history) - 1, converged=run.converged,
                     stop_reason=run.stop_reason, solver=solver, extras={"u": u})

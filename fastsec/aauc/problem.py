@@ -22,7 +22,6 @@ import numpy as np
 
 from fastsec._validate import check_array
 from fastsec.aauc.scenario import Drop
-from fastsec.aauc.secrecy import secrecy_given_leak
 from fastsec.errors import ParameterError
 
 
@@ -180,22 +179,17 @@ def p2_objective(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
         Helpers' beamformer [√W].
 
     """
-    snr_users = np.abs(data.Hs @ z) ** 2
-    snr_k = np.abs(np.vdot(data.hs, w)) ** 2
-    rate = 0.5 * np.log2(1.0 + min(snr_users.min(), snr_k))
-    return float(rate - 0.5 * np.log2(1.0 + eve_leak(data, w)))
+    return common_rate(data, z, w) - float(0.5 * np.log2(1.0 + eve_leak(data, w)))
 
 
-def secrecy_rate(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
-    """Instantaneous AAUC secrecy rate [bit/s/Hz] with the realised h_E (paper 000, eq. (6)-(7)).
+def common_rate(data: P2Data, z: np.ndarray, w: np.ndarray) -> float:
+    """Users' common rate R of AAUC [bit/s/Hz] (paper 000, eq. (7), with the factor ½).
 
-    R of eq. (7) from the point, then eq. (6) (``hs_e`` is h_E/σ_E, so σ_E² is 1 in these
-    units).
+    Same arguments as :func:`p2_objective`.
     """
     snr_users = np.abs(data.Hs @ z) ** 2
     snr_k = np.abs(np.vdot(data.hs, w)) ** 2
-    rate = 0.5 * np.log2(1.0 + min(snr_users.min(), snr_k))
-    return float(secrecy_given_leak(rate, abs(np.vdot(data.hs_e, w)) ** 2, 1.0))
+    return float(0.5 * np.log2(1.0 + min(snr_users.min(), snr_k)))
 
 
 def prop2_z(data: P2Data, power_w: float) -> np.ndarray:
@@ -232,8 +226,9 @@ class Solution:
         Helpers' beamformer [√W] (for ``irs``: the reflected amplitudes c of eq. (45)).
     objective : float
         The method's model objective [bit/s/Hz] (P2 for the AAUC methods).
-    secrecy_rate : float
-        Instantaneous secrecy rate with the realised eavesdropper channels [bit/s/Hz].
+    rate : float
+        The users' common rate R [bit/s/Hz] (eq. (7) for AAUC); :func:`fastsec.aauc.solve`
+        turns it into the secrecy rates with the drop's eavesdropper channels.
     power_w : float
         Power used, in the method's own budget definition [W].
     history : ndarray, shape (iterations + 1,), float64
@@ -254,7 +249,7 @@ class Solution:
     v: np.ndarray
     w: np.ndarray
     objective: float
-    secrecy_rate: float
+    rate: float
     power_w: float
     history: np.ndarray
     iterations: int
@@ -270,7 +265,7 @@ def aauc_solution(data: P2Data, z: np.ndarray, w: np.ndarray, *, history: list[f
     """Package an AAUC point (z, w) of P2: v = U z, power (‖v‖² + ‖w‖²)/2 (eq. (11a))."""
     return Solution(
         v=data.v_of(z), w=w, objective=p2_objective(data, z, w),
-        secrecy_rate=secrecy_rate(data, z, w),
+        rate=common_rate(data, z, w),
         power_w=0.5 * float(np.real(np.vdot(z, z) + np.vdot(w, w))),
         history=np.asarray(history, dtype=np.float64), iterations=len(history) - 1,
         converged=converged, stop_reason=stop_reason, solver=solver, extras=extras or {})

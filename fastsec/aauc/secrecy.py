@@ -1,12 +1,16 @@
 """Secrecy-rate models of AAUC (paper 000, Sec. III-IV-A).
 
 - :func:`instantaneous_secrecy_rate`: eq. (6) for a realised eavesdropper channel h_E.
+- :func:`realised_secrecy_rate`: the secrecy rate with what the eavesdropper overhears in
+  every phase (the BS's multicast through g_E as well as the helpers' relay through h_E),
+  the rate the studies report (see ``docs/secrecy.md``).
 - :func:`average_secrecy_rate`: eq. (10), the average of eq. (6) over the eavesdropper's
   position ρ ~ U(0, D_K) on the segment BS-user K (composite Gauss-Legendre quadrature in ρ) and
   over the LoS phases φ_k and NLoS parts δ_k of eq. (9) (Monte Carlo, common samples for every
   ρ and every training point), with its standard error.
 - :func:`model_secrecy_rate`: the angular model Ŝ of eq. (13) with the angular matrix J.
-- :func:`fit_lambda`: the least-squares fit of λ in eq. (14).
+- :func:`fit_lambda`: the least-squares fit of λ in eq. (14) (:func:`lambda_least_squares` on
+  given values of eq. (10)).
 
 Rates are in bit/s/Hz and already include the factor 1/2 of the two phases (R of eq. (7));
 powers are in watts.
@@ -80,6 +84,90 @@ class LambdaFit:
     average: AverageSecrecyRate
     model: np.ndarray
     J: np.ndarray
+
+
+@dataclass(frozen=True)
+class RealisedSecrecy:
+    """Result of :func:`realised_secrecy_rate`; rates in bit/s/Hz, shape of the broadcast inputs.
+
+    Attributes
+    ----------
+    secrecy_rate : ndarray, float64
+        [R − R_E]^+ with R_E counting every path to the eavesdropper.
+    signed : ndarray, float64
+        R − R_E (negative when the eavesdropper decodes more than the users).
+    eq6 : ndarray, float64
+        [R − R_E]^+ with the BS-to-eavesdropper term g_E^H v dropped, as eq. (6) does
+        (it relies on g_E ∥ g_K and g_K^H v = 0).
+    eve_rate : ndarray, float64
+        R_E, the eavesdropper's rate with every path counted.
+
+    """
+
+    secrecy_rate: np.ndarray
+    signed: np.ndarray
+    eq6: np.ndarray
+    eve_rate: np.ndarray
+
+
+def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
+                          ) -> RealisedSecrecy:
+    """Secrecy rate with what the eavesdropper overhears in every phase (paper 000, Sec. II).
+
+    The eavesdropper is a receiver like the users, with noise power σ_E², and the BS and the
+    helpers send the same Gaussian symbol s (Sec. II-B: the helpers forward s).
+
+    - ``phases=2`` (AAUC, two phases of equal length): it hears y₁ = g_E^H v s + n₁ in the
+      multicast phase and y₂ = h_E^H w s + n₂ in the cooperation phase, with independent
+      noises. (y₁, y₂) is two looks at one symbol; maximal-ratio combining is a sufficient
+      statistic and the SNRs add: R_E = ½ log2(1 + (|g_E^H v|² + |h_E^H w|²)/σ_E²).
+    - ``phases=1`` (IRS scheme of Sec. VI and direct transmission: one slot): the BS's and
+      the reflected paths superpose, y = (g_E^H v + h_E^H w) s + n, and
+      R_E = log2(1 + |g_E^H v + h_E^H w|²/σ_E²).
+
+    The secrecy rate is [R − R_E]^+ as in eq. (6) (its min with R_1..R_{K-1} in eq. (5) does
+    not change the clipped value). With g_E^H v = 0 and ``phases=2`` it is eq. (6).
+
+    Parameters
+    ----------
+    R : float or array_like, shape (...)
+        Users' common rate [bit/s/Hz], >= 0 (eq. (7) for AAUC, with the phase factor).
+    v : array_like, shape (..., N), complex
+        BS beamformer [√W].
+    w : array_like, shape (..., K-1), complex
+        Helpers' beamformer [√W] (the reflected amplitudes c for the IRS scheme; zero
+        for direct transmission).
+    g_E : array_like, shape (..., N), complex
+        BS-to-eavesdropper channel (eq. (1)).
+    h_E : array_like, shape (..., K-1), complex
+        Helpers-to-eavesdropper channel (eq. (9)).
+    sigma_e2_w : float or array_like, shape (...)
+        Eavesdropper noise power σ_E² [W], > 0.
+    phases : {1, 2}
+        Equal-length phases the users' rate R is spread over.
+
+    Returns
+    -------
+    RealisedSecrecy
+
+    """
+    R, w, sigma = _check_rate_inputs(R, w, sigma_e2_w)
+    phases = check_int("phases", phases, 1, 2)
+    v, g_E, h_E = (check_array(name, x) for name, x in (("v", v), ("g_E", g_E), ("h_E", h_E)))
+    if g_E.shape[-1] != v.shape[-1] or h_E.shape[-1] != w.shape[-1]:
+        raise ParameterError(f"g_E {g_E.shape} must match v {v.shape} and h_E {h_E.shape} "
+                             f"must match w {w.shape} in the last dimension")
+    bs = np.sum(np.conj(g_E) * v, axis=-1)  # g_E^H v
+    relay = np.sum(np.conj(h_E) * w, axis=-1)  # h_E^H w
+    if phases == 2:
+        snr = (np.abs(bs) ** 2 + np.abs(relay) ** 2) / sigma
+    else:
+        snr = np.abs(bs + relay) ** 2 / sigma
+    eve = np.log2(1.0 + snr) / phases
+    signed = R - eve
+    eq6 = np.maximum(R - np.log2(1.0 + np.abs(relay) ** 2 / sigma) / phases, 0.0)
+    return RealisedSecrecy(secrecy_rate=np.maximum(signed, 0.0), signed=signed, eq6=eq6,
+                           eve_rate=eve)
 
 
 def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
@@ -244,9 +332,37 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     R = np.broadcast_to(np.asarray(R, dtype=float), avg.value.shape)
     sigma = np.broadcast_to(np.asarray(sigma_e2_w, dtype=float), avg.value.shape)
     leak = np.sum(J * np.abs(np.asarray(w)) ** 2, axis=-1)
+    lam, err = lambda_least_squares(avg.value, R, leak, sigma)
+    return LambdaFit(lam=lam, mse=err, average=avg,
+                     model=secrecy_given_leak(R, lam * leak, sigma), J=J)
+
+
+def lambda_least_squares(S, R, leak_w, sigma_e2_w) -> tuple[float, float]:
+    """λ ∈ [0, 1] minimising (1/T) Σ |S_i − Ŝ_i(λ)|² (paper 000, eq. (14)), and that MSE.
+
+    A 1001-point scan of [0, 1] refined by bounded Brent minimisation.
+
+    Parameters
+    ----------
+    S : array_like, shape (T,)
+        Target secrecy rates (eq. (10)) [bit/s/Hz].
+    R : array_like, shape (T,)
+        Common rates R^(i) [bit/s/Hz].
+    leak_w : array_like, shape (T,)
+        w^(i)H J w^(i) [W] (the model's leakage before the factor λ).
+    sigma_e2_w : array_like, shape (T,)
+        σ_E^(i)² [W].
+
+    Returns
+    -------
+    (float, float)
+        The fitted λ and its mean squared error [(bit/s/Hz)²].
+
+    """
+    S, R, leak, sigma = (np.asarray(x, dtype=float) for x in (S, R, leak_w, sigma_e2_w))
 
     def mse(lam: float) -> float:
-        return float(np.mean((avg.value - secrecy_given_leak(R, lam * leak, sigma)) ** 2))
+        return float(np.mean((S - secrecy_given_leak(R, lam * leak, sigma)) ** 2))
 
     grid = np.linspace(0.0, 1.0, 1001)
     i = int(np.argmin([mse(x) for x in grid]))
@@ -254,8 +370,7 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     best = optimize.minimize_scalar(mse, bounds=(lo, hi), method="bounded",
                                     options={"xatol": 1e-8})
     lam = float(best.x) if best.fun <= mse(grid[i]) else float(grid[i])
-    return LambdaFit(lam=lam, mse=mse(lam), average=avg,
-                     model=secrecy_given_leak(R, lam * leak, sigma), J=J)
+    return lam, mse(lam)
 
 
 def secrecy_given_leak(R, leak, sigma):

@@ -24,6 +24,7 @@ from fastsec.aauc.irs import irs
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_data, p2_objective
 from fastsec.aauc.scenario import Drop
 from fastsec.aauc.sco import sco
+from fastsec.aauc.secrecy import RealisedSecrecy, realised_secrecy_rate
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.solvers import resolve_solver
 
@@ -46,8 +47,19 @@ class AAUCResult(ResultMixin):
         Model objective [bit/s/Hz]: P2 with the angular model (eq. (18)) for the AAUC
         methods, Q2 (eq. (45)) for ``irs``, the multicast rate for ``direct``.
     secrecy_rate : float
-        Instantaneous secrecy rate with the drop's realised eavesdropper channels
-        [bit/s/Hz] (eq. (6) for AAUC).
+        Realised secrecy rate [R − R_E]^+ [bit/s/Hz] with the drop's eavesdropper channels,
+        counting what the eavesdropper overhears in every phase: the BS's multicast through
+        g_E and the helpers' relay through h_E
+        (:func:`~fastsec.aauc.secrecy.realised_secrecy_rate`; ``docs/secrecy.md``).
+    secrecy_rate_signed : float
+        R − R_E without the clipping at zero [bit/s/Hz].
+    secrecy_rate_eq6 : float
+        The secrecy rate as eq. (6) counts it [bit/s/Hz]: the BS term g_E^H v dropped
+        (phase-2 leakage only for AAUC, the reflected path only for ``irs``). Direct
+        transmission does not null-steer g_K, so for ``direct`` it equals ``secrecy_rate``.
+    rate : float
+        The users' common rate R [bit/s/Hz] (eq. (7) for AAUC; log2(1 + min SNR) for the
+        one-phase ``irs`` and ``direct``).
     power_w : float
         Power used [W]: (‖v‖² + ‖w‖²)/2 for AAUC (eq. (11a)), ‖v‖² for ``irs``/``direct``.
     power_residual_w : float
@@ -77,6 +89,9 @@ class AAUCResult(ResultMixin):
     w: np.ndarray
     objective: float
     secrecy_rate: float
+    secrecy_rate_signed: float
+    secrecy_rate_eq6: float
+    rate: float
     power_w: float
     power_residual_w: float
     null_residual: float
@@ -102,14 +117,25 @@ def _bfom_one(data: P2Data, **options) -> Solution:
     return _bfom.bfom_batch([data], **options)[0]
 
 
+#: method -> (equal-length phases of its transmission, whether v null-steers g_K so that
+#: eq. (6) drops g_E^H v); see :func:`~fastsec.aauc.secrecy.realised_secrecy_rate`.
+SCHEMES = {"sco": (2, True), "closed_form": (2, True), "asymptotic": (2, True),
+           "bfom": (2, True), "irs": (1, True), "direct": (1, False)}
+
+
+def _realised(data: P2Data, sol: Solution, method: str) -> RealisedSecrecy:
+    """Secrecy rates of a solution with the drop's realised g_E, h_E (σ_E-scaled in ``data``)."""
+    return realised_secrecy_rate(sol.rate, sol.v, sol.w, data.gs_e, data.hs_e, 1.0,
+                                 phases=SCHEMES[method][0])
+
+
 def _hybrid(data: P2Data, **options) -> Solution:
     """Run SCO-based AAUC and direct transmission; keep the better by realised secrecy rate."""
     runs = {"sco": sco(data, **options), "direct": direct(data, **options)}
-    chosen = max(runs, key=lambda name: runs[name].secrecy_rate)
+    rates = {name: float(_realised(data, run, name).secrecy_rate) for name, run in runs.items()}
+    chosen = max(runs, key=rates.__getitem__)
     best = runs[chosen]
-    extras = {**best.extras, "chosen": chosen,
-              "secrecy_rates": {name: run.secrecy_rate for name, run in runs.items()}}
-    return replace(best, extras=extras)
+    return replace(best, extras={**best.extras, "chosen": chosen, "secrecy_rates": rates})
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -156,7 +182,7 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         One of :data:`METHODS`: ``"sco"`` (Sec. IV-B), ``"closed_form"`` (Prop. 2-3),
         ``"asymptotic"`` (eq. (43)), ``"bfom"`` (Sec. V-B), ``"irs"`` (Sec. VI),
         ``"direct"`` (max–min multicast, ref. [54]) or ``"hybrid"`` (better of ``"sco"`` and
-        ``"direct"`` by realised secrecy rate).
+        ``"direct"`` by realised secrecy rate, ``extras["chosen"]``).
     J : array_like, shape (K-1,), float64, optional
         Angular-matrix diagonal (eq. (12)); default ``fastsec.aauc.angular_matrix(drop)``.
     **options
@@ -202,8 +228,12 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
     g_K = drop.g[-1]
     vnorm = np.linalg.norm(sol.v)
     null = abs(np.vdot(g_K, sol.v)) / (np.linalg.norm(g_K) * vnorm) if vnorm > 0 else 0.0
+    scheme = sol.extras.get("chosen", method)
+    secrecy = _realised(data, sol, scheme)
+    eq6 = secrecy.eq6 if SCHEMES[scheme][1] else secrecy.secrecy_rate
     return AAUCResult(
-        v=sol.v, w=sol.w, objective=sol.objective, secrecy_rate=sol.secrecy_rate,
+        v=sol.v, w=sol.w, objective=sol.objective, secrecy_rate=float(secrecy.secrecy_rate),
+        secrecy_rate_signed=float(secrecy.signed), secrecy_rate_eq6=float(eq6), rate=sol.rate,
         power_w=sol.power_w, power_residual_w=sol.power_w - data.pmax, null_residual=null,
         history=sol.history, iterations=sol.iterations, seconds=seconds,
         converged=sol.converged, stop_reason=sol.stop_reason, method=method,

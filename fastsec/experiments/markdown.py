@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from fastsec.errors import ParameterError
+from fastsec.experiments import registry
 from fastsec.experiments.store import ResultsStore
 from fastsec.experiments.summary import summarise
 
@@ -24,7 +26,8 @@ def report(results: str | os.PathLike) -> str:
     A heading naming the study and the figure, a line with the run's settings (drops, seed,
     versions) and one table: a row per sweep value, a column per method (the paper's legend
     entries), each cell ``mean ± half-width of the 95 % CI (n failed)``. For an
-    iteration-history figure the table gives the final iteration's value.
+    iteration-history figure the table gives the final iteration's value. A registered study
+    with ``notes`` adds its lines below the table.
     """
     store = ResultsStore(results)
     meta = store.read_meta()
@@ -61,4 +64,10 @@ def report(results: str | os.PathLike) -> str:
             cells.append(_cell(next(row.itertuples())) if len(row) else "—")
         n = 0 if drops_done is None else int(drops_done.get(point, 0))
         lines.append(f"| {x:g} (n={n}) | " + " | ".join(cells) + " |")
+    try:
+        notes = registry.get(meta["study"]).notes
+    except ParameterError:  # results of a study that is not registered here
+        notes = None
+    if notes is not None and len(table):
+        lines += ["", *notes(table)]
     return "\n".join(lines) + "\n"

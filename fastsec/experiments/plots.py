@@ -95,6 +95,8 @@ def figure(results: str | os.PathLike) -> Figure:
     store = ResultsStore(results)
     meta = store.read_meta()
     spec = meta["plot"]
+    if spec["kind"] == "positions":
+        return _positions(store.read(), spec)
     legend: dict[str, str] = spec["legend"]
     methods = meta["methods"]  # legend order (JSON keys are stored sorted)
     history = spec["kind"] == "history"
@@ -152,6 +154,33 @@ def _check_format(out: Path) -> None:
         raise ParameterError(f"out {out}: the figure's file type must be one of "
                              f"{', '.join('.' + f for f in FORMATS)} (from its suffix), got "
                              f"{out.suffix or 'no suffix'!r}")
+
+
+def _positions(table, spec: dict[str, Any]) -> Figure:
+    """Map of one drop: BS, helpers (marker area ∝ their share of ‖w‖²), user K, eavesdropper."""
+    ok = table[table["error"].isna()].sort_values(["point", "drop"])
+    if ok.empty:
+        raise ParameterError("the results hold no successful row to draw positions from")
+    row = ok.iloc[0]
+    x, y = np.asarray(row["users_x_m"], float), np.asarray(row["users_y_m"], float)
+    share = np.asarray(row["helper_share"], float)
+    fig = Figure(figsize=(5.0, 4.2), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.scatter(x[:-1], y[:-1], s=8 + 400 * share, facecolors="none", edgecolors="C0",
+               label="helping users (area ∝ share of ‖w‖²)")
+    ax.scatter(x[-1:], y[-1:], marker="*", s=160, color="C2", label="user K")
+    ax.scatter([row["eve_x_m"]], [row["eve_y_m"]], marker="x", s=70, color="C3",
+               label="eavesdropper")
+    ax.scatter([0.0], [0.0], marker="^", s=90, color="k", label="BS")
+    ax.set_xlabel(spec["x_label"])
+    ax.set_ylabel(spec["y_label"])
+    ax.set_aspect("equal", adjustable="datalim")
+    if spec["title"]:
+        ax.set_title(spec["title"], fontsize="medium")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig
 
 
 def plot(results: str | os.PathLike, out: str | os.PathLike | None = None) -> Path:

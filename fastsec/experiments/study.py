@@ -29,8 +29,10 @@ from fastsec.errors import ParameterError
 SCALES = ("linear", "log")
 #: Plot kinds: ``"sweep"`` draws the mean of ``y`` against the sweep value per method;
 #: ``"history"`` draws the mean of the list column ``y`` against its index (iteration) per
-#: (method, sweep value).
-PLOT_KINDS = ("sweep", "history")
+#: (method, sweep value); ``"positions"`` draws the node positions of the first drop (list
+#: columns ``users_x_m``, ``users_y_m``, scalars ``eve_x_m``, ``eve_y_m`` and the helpers'
+#: power shares ``helper_share``).
+PLOT_KINDS = ("sweep", "history", "positions")
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class Study:
         The preset this study runs under (set by :func:`~fastsec.experiments.custom.customise`).
     overrides : Mapping[str, Any]
         Scenario fields set on top of the study's settings and preset (``--set``).
+    notes : callable, optional
+        ``notes(table) -> list of str``: Markdown lines that ``fastsec report`` adds below
+        the table (e.g. a fitted parameter computed from all rows).
 
     """
 
@@ -159,6 +164,7 @@ class Study:
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     preset: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    notes: Callable[[Any], list[str]] | None = None
 
     def __post_init__(self) -> None:
         if not self.methods or len(set(self.methods)) != len(self.methods):
