@@ -101,7 +101,7 @@ def draw_fit_sample(x: float, rng: np.random.Generator, settings: Mapping[str, A
     :data:`FIG2A_THETA_DEG`), R ~ U(0, 3) [bit/s/Hz], w ~ CN(0, 0.01/(K-1) I) [√W] and an
     integer key for the Monte-Carlo draws of eq. (10).
     """
-    s = _scenario("sigma_e2_dbm", float(x), tuple(sorted(settings.items())))
+    s = _scenario((("sigma_e2_dbm", float(x)),), tuple(sorted(settings.items())))
     drop = aauc.draw_at(s, rng, np.array(FIG2A_D_M), np.radians(FIG2A_THETA_DEG), FIG2A_D_E_M)
     R = rng.uniform(0.0, _FIT_RATE_MAX)
     w = rng.standard_normal((s.K - 1, 2)).view(np.complex128)[:, 0]
