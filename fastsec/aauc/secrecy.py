@@ -120,10 +120,10 @@ def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
     - ``phases=2`` (AAUC, two phases of equal length): it hears y₁ = g_E^H v s + n₁ in the
       multicast phase and y₂ = h_E^H w s + n₂ in the cooperation phase, with independent
       noises. (y₁, y₂) is two looks at one symbol; maximal-ratio combining is a sufficient
-      statistic and the SNRs add: R_E = ½ log2(1 + (|g_E^H v|² + |h_E^H w|²)/σ_E²).
+      statistic and the SNRs add: ``R_E = ½ log2(1 + (|g_E^H v|² + |h_E^H w|²)/σ_E²)``.
     - ``phases=1`` (IRS scheme of Sec. VI and direct transmission: one slot): the BS's and
       the reflected paths superpose, y = (g_E^H v + h_E^H w) s + n, and
-      R_E = log2(1 + |g_E^H v + h_E^H w|²/σ_E²).
+      ``R_E = log2(1 + |g_E^H v + h_E^H w|²/σ_E²)``.
 
     The secrecy rate is [R − R_E]^+ as in eq. (6) (its min with R_1..R_{K-1} in eq. (5) does
     not change the clipped value). With g_E^H v = 0 and ``phases=2`` it is eq. (6).
