@@ -1,8 +1,11 @@
 """The ``fastsec`` command: list, run, plot and report the paper-figure studies.
 
 Exit codes: 0 success; 1 a run stopped by a failure outside the solvers (a worker process
-died; finished rows are saved); 2 bad arguments, an unknown study, an unusable results
-directory (nothing is written then); 130 interrupted with Ctrl-C (finished rows are saved).
+died; finished rows are saved); 2 a usage or environment error: bad arguments, an unknown
+study, an unusable results directory or missing results (nothing is written then); 130
+interrupted with Ctrl-C, 143 ended by SIGTERM (finished rows are saved). Every error is one
+line on stderr, never a traceback; so is every warning (a damaged results part set aside, a
+run that went serially).
 """
 
 from __future__ import annotations
@@ -10,22 +13,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from fastsec import __version__
-from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
-
-#: One BLAS/OpenMP thread for the command itself (a serial run) as for its workers; set before
-#: NumPy loads, so that it takes effect when run as ``fastsec`` or ``python -m fastsec``.
-#: An explicit setting in the environment wins.
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
-
-from fastsec.experiments import registry  # noqa: E402 - after the thread settings
+from fastsec.errors import FastsecError, ParameterError, ParameterTypeError, RunWarning
+from fastsec.experiments import registry
+from fastsec.experiments.interrupt import Terminated, sigterm_raises
 
 _DESCRIPTION = """\
 Reproduce the figures of the fastsec papers by Monte-Carlo simulation.
@@ -198,32 +196,59 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``fastsec`` with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    args = build_parser().parse_args(argv)
-    try:
-        if args.command == "list":
-            return _list()
-        if args.command == "run":
-            return _run(args)
-        if args.command == "show":
-            from fastsec.experiments.custom import describe
+@contextmanager
+def _one_line_warnings(command: str) -> Iterator[None]:
+    """Print each warning as one line, ``fastsec COMMAND: warning: ...``, on stderr."""
 
-            sys.stdout.write(describe(_custom(args)))
-            return 0
-        if args.command == "plot":
-            return _plot(args)
-        from fastsec.experiments.markdown import report
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+             line: Any = None) -> None:
+        print(f"fastsec {command}: warning: {message}", file=sys.stderr)
 
-        sys.stdout.write(report(args.results))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RunWarning)  # what the command tells, never an error
+        warnings.showwarning = show
+        yield
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        return _list()
+    if args.command == "run":
+        return _run(args)
+    if args.command == "show":
+        from fastsec.experiments.custom import describe
+
+        sys.stdout.write(describe(_custom(args)))
         return 0
-    except (ParameterError, ParameterTypeError) as exc:
-        print(f"fastsec {args.command}: error: {exc}", file=sys.stderr)
+    if args.command == "plot":
+        return _plot(args)
+    from fastsec.experiments.markdown import report
+
+    sys.stdout.write(report(args.results))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``fastsec`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    SIGTERM is handled from here on as Ctrl-C is: the run stops, finished rows are saved.
+    """
+    args = build_parser().parse_args(argv)
+    prefix = f"fastsec {args.command}:"
+    resume = "finished rows are saved, run the same command again to resume"
+    try:
+        with sigterm_raises(override=True), _one_line_warnings(args.command):
+            return _dispatch(args)
+    except (ParameterError, ParameterTypeError, OSError) as exc:
+        # bad input, or the environment refusing (an unwritable or full disk, a lost file)
+        print(f"{prefix} error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"fastsec {args.command}: interrupted; finished rows are saved, run the same "
-              f"command again to resume", file=sys.stderr)
+        print(f"{prefix} interrupted; {resume}", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"{prefix} terminated (SIGTERM); {resume}", file=sys.stderr)
+        return int(exc.code or 143)
     except FastsecError as exc:
-        print(f"fastsec {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prefix} error: {exc}", file=sys.stderr)
         return 1

@@ -40,3 +40,11 @@ class SolverError(FastsecError, RuntimeError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative method stopped on its iteration cap before meeting its tolerance."""
+
+
+class RunWarning(UserWarning):
+    """A study run went on differently than asked, and says how in one line.
+
+    For example: workers could not start and the run went serially, or a damaged results
+    file was set aside and its rows are recomputed.
+    """

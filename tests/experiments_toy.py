@@ -50,8 +50,15 @@ def solve(inst: dict, method: str, delay_s: float = 0.0) -> dict:
             "solver": "numpy", "d_eve_m": inst["d_eve_m"], "history": [0.5 * r, r]}
 
 
+def logged_solve(inst: dict, method: str, log: str, delay_s: float = 0.0) -> dict:
+    """:func:`solve`, first appending one line per call (drop key, method) to the file ``log``."""
+    with open(log, "a") as fh:  # one short O_APPEND write per call: lines never interleave
+        fh.write(f"{inst['key']} {method}\n")
+    return solve(inst, method, delay_s)
+
+
 def make(name: str = "toy", delay_s: float = 0.0, values=(4.0, 8.0), drops: int = 6,
-         history: bool = False, y_range=(None, None)) -> Study:
+         history: bool = False, log: str | None = None, y_range=(None, None)) -> Study:
     legend = {"mrt": "MRT", "null": "Null-space MRT", "flaky": "Flaky MRT"}
     plot = PlotSpec(x_label="Number of antennas N", y_label="Secrecy rate (bit/s/Hz)",
                     legend=legend, x_scale="log", y="history" if history else "secrecy_rate",
@@ -60,5 +67,6 @@ def make(name: str = "toy", delay_s: float = 0.0, values=(4.0, 8.0), drops: int 
     return Study(name=name, reproduces="a toy MISO wiretap figure", drops=drops, quick_drops=2,
                  sweep=Sweep("N", tuple(values), "", quick=tuple(values[:1])),
                  methods=tuple(legend), draw=partial(draw, kr_db=0.0),
-                 solve=partial(solve, delay_s=delay_s), plot=plot,
+                 solve=(partial(solve, delay_s=delay_s) if log is None
+                        else partial(logged_solve, log=log, delay_s=delay_s)), plot=plot,
                  params={"delay_s": delay_s})

@@ -38,8 +38,17 @@ def _one_line_error(err: str) -> None:
     ["run", "toy-cli", "--workers", "0"],
     ["run", "toy-cli", "--seed", "-1"],
     ["run", "toy-cli", "--scheduler", "local:zero"],
+    ["run", "toy-cli", "--seed", "1.5"],
+    ["run", "toy-cli", "--seed", "99999999999999999999999"],
+    ["run", "toy-cli", "--drops", "99999999999999999999"],
+    ["run", "toy-cli", "--workers", "99999999"],
     ["run", "toy-cli", "--out", "afile/sub"],
+    ["run", "toy-cli", "--out", "afile"],
+    ["run", "toy-cli", "--out", "/proc/fastsec-results"],
     ["run", "toy-cli", "--out", "notresults"],
+    ["plot", "missing"],
+    ["report", "missing"],
+    ["plot", "afile"],
     ["run"],
     ["frobnicate"],
     [],
@@ -108,6 +117,27 @@ def test_plot_and_report_of_a_non_results_directory_exit_2(tmp_path, capsys):
         code, _, err = _main(capsys, command, str(tmp_path))
         assert code == 2 and "holds no fastsec results" in err
         _one_line_error(err)
+
+
+@pytest.mark.parametrize("meta", ['{"study": "toy-cli", "se', "[1, 2]", '{"study": "toy-cli"}'])
+def test_plot_and_report_of_an_unreadable_record_exit_2(tmp_path, capsys, meta):
+    (tmp_path / "meta.json").write_text(meta)
+    for command in ("plot", "report"):
+        code, _, err = _main(capsys, command, str(tmp_path))
+        assert code == 2 and "meta.json is unreadable" in err
+        _one_line_error(err)
+
+
+def test_a_damaged_part_is_one_warning_line_and_the_run_heals(tmp_path, capsys, toy_registered):
+    out = tmp_path / "r"
+    assert _main(capsys, "run", "toy-cli", "--out", str(out), "--workers", "1")[0] == 0
+    part = next((out / "parts").glob("*.parquet"))
+    part.write_bytes(part.read_bytes()[:100])
+    code, stdout, err = _main(capsys, "run", "toy-cli", "--out", str(out), "--workers", "1")
+    assert code == 0 and "18 rows" in stdout
+    warning = [line for line in err.replace("\r", "\n").splitlines() if "warning" in line]
+    assert len(warning) == 1 and warning[0].startswith("fastsec run: warning: results ")
+    assert "is unreadable" in warning[0] and "computed again" in warning[0]
 
 
 def test_python_m_fastsec_help_and_list():

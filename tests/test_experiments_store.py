@@ -57,12 +57,12 @@ def test_a_write_that_dies_leaves_no_part_and_initialise_cleans_up(tmp_path, mon
     st.append(_rows([0], [0]))
     good = st.read()
 
-    def dying(self, path, **kwargs):
+    def dying(table, path, **kwargs):
         with open(path, "wb") as fh:
             fh.write(b"PAR1 half a file")
         raise OSError("disk gone")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", dying)
+    monkeypatch.setattr(store_mod.pq, "write_table", dying)
     with pytest.raises(OSError, match="disk gone"):
         st.append(_rows([1], [0]))
     monkeypatch.undo()

@@ -6,7 +6,7 @@ import os
 
 from fastsec.errors import ParameterError
 from fastsec.experiments import registry
-from fastsec.experiments.store import ResultsStore
+from fastsec.experiments.store import META_KEYS, ResultsStore
 from fastsec.experiments.summary import summarise
 
 
@@ -30,7 +30,7 @@ def report(results: str | os.PathLike) -> str:
     with ``notes`` adds its lines below the table.
     """
     store = ResultsStore(results)
-    meta = store.read_meta()
+    meta = store.read_meta(*META_KEYS)
     spec = meta["plot"]
     legend = spec["legend"]
     methods = meta["methods"]  # legend order (JSON keys are stored sorted)

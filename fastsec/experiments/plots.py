@@ -33,7 +33,7 @@ from matplotlib.ticker import (
 )
 
 from fastsec.errors import ParameterError
-from fastsec.experiments.store import ResultsStore, check_writable
+from fastsec.experiments.store import META_KEYS, ResultsStore, check_writable
 from fastsec.experiments.summary import summarise
 
 #: File types ``plot`` writes, by the suffix of ``out``.
@@ -93,7 +93,7 @@ def figure(results: str | os.PathLike) -> Figure:
 
     """
     store = ResultsStore(results)
-    meta = store.read_meta()
+    meta = store.read_meta(*META_KEYS)
     spec = meta["plot"]
     if spec["kind"] == "positions":
         return _positions(store.read(), spec)

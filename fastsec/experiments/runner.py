@@ -5,11 +5,14 @@ missing for each drop. A chunk draws every drop's instance once from its own see
 generator (:mod:`fastsec.experiments.seeding`) and runs the missing methods on it, so the
 rows are bit-identical whichever backend, worker count or order ran them (only the measured
 wall ``seconds`` differ). Finished rows are buffered in the calling process and appended to
-the store at most every ``flush_seconds``; an interruption loses at most the rows not yet
-flushed, and re-running resumes from the store.
+the store at most every ``flush_seconds`` (and when the run stops: on Ctrl-C, on SIGTERM, on
+an error); ``kill -9`` of the run loses at most the rows in flight and not yet flushed, and
+re-running resumes from the store. One run at a time writes into a results directory: a
+second run into it waits for the first, then resumes (every row is computed once).
 
-Workers are long-lived (a process pool or Dask workers), so each imports the study's modules
-and loads its Numba kernels (``cache=True``) once, not once per drop.
+Workers are long-lived (a loky process pool, :mod:`fastsec.experiments.pool`, or Dask
+workers), so each imports the study's modules and loads its Numba kernels (``cache=True``)
+once, not once per drop. They end with their run, however it ends.
 """
 
 from __future__ import annotations
@@ -18,17 +21,16 @@ import dataclasses
 import functools
 import importlib.metadata
 import json
+import logging
 import math
-import multiprocessing
 import os
 import platform
 import re
+import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -37,18 +39,18 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from fastsec._validate import check_bool, check_int
-from fastsec.errors import FastsecError, ParameterError, ParameterTypeError
-from fastsec.experiments import registry
+from fastsec.errors import FastsecError, ParameterError, ParameterTypeError, RunWarning
+from fastsec.experiments import pool, registry
 from fastsec.experiments.custom import customise
-from fastsec.experiments.store import ResultsStore, check_results_dir
+from fastsec.experiments.interrupt import Terminated, sigterm_raises
+from fastsec.experiments.pool import IN_FLIGHT_PER_WORKER
+from fastsec.experiments.store import RESUME_KEYS, ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
 from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
 
 #: Distributions whose versions are recorded in every results record.
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
                      "pyarrow", "dask", "distributed")
-#: Metadata entries that must match for a re-run to resume into an existing directory.
-RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params", "preset", "overrides")
 #: Value of a resume key in a record written before the key existed.
 RESUME_DEFAULTS: dict[str, Any] = {"preset": None, "overrides": {}}
 #: Most drops per chunk: bounds the rows lost with a killed worker.
@@ -57,20 +59,31 @@ MAX_CHUNK = 32
 #: still unplanned, so chunks shrink to single drops towards the end of a run and the
 #: workers finish together even when the last sweep points are the slowest.
 GUIDED_SHARE = 4
-#: Work items queued per worker: enough to keep workers busy, few enough that finished
-#: results never pile up (memory stays flat however many drops a study has).
-IN_FLIGHT_PER_WORKER = 4
-#: Environment of worker processes: one BLAS/OpenMP thread each. The parallelism comes from
-#: the workers, and the solvers' small matrix products run far slower multi-threaded
-#: (closed-form AAUC at N = 100, K = 10: 0.5 ms on one OpenBLAS thread, 47 ms on two).
-#: Dask's nanny sets the same for its workers.
-WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Largest root seed: it is stored as a 64-bit signed integer.
+MAX_SEED = 2**63 - 1
+#: Most drops per point: a drop index is one 32-bit word of its seed
+#: (:func:`fastsec.experiments.seeding.drop_rngs`).
+MAX_DROPS = 2**32
+#: Most worker processes or Dask workers one run asks for.
+MAX_WORKERS = 4096
 #: Seconds to wait for a remote Dask scheduler.
 DASK_CONNECT_TIMEOUT_S = 10
 
 
 class WorkerError(FastsecError, RuntimeError):
-    """A worker process died (killed, out of memory, crashed); finished rows are saved."""
+    """A worker process died (killed, out of memory, crashed); the message says how, if known.
+
+    Finished rows are saved where ``out`` names a results directory (run again to resume);
+    with ``out=None`` they were in a temporary directory, now removed.
+    """
+
+
+def resume_hint(out: str | os.PathLike | None) -> str:
+    """Say what became of a stopped run's finished rows, and how to resume."""
+    if out is None:
+        return ("its rows were in a temporary directory (out=None) and are lost; give an out "
+                "directory to keep finished rows and resume")
+    return f"finished rows are saved in {os.fspath(out)}; run the same command again to resume"
 
 
 def default_workers() -> int:
@@ -143,47 +156,12 @@ def _serial(study: Study, seed: int, chunks: list[Chunk]) -> Iterator[Columns]:
         yield run_chunk(study, seed, c)
 
 
-@contextmanager
-def single_threaded_children() -> Iterator[None]:
-    """Set :data:`WORKER_ENV` (where unset) for processes started inside the block.
-
-    BLAS and OpenMP read these when they load, so they must be in a worker's environment
-    when it starts; the parent's own libraries are already loaded and unaffected.
-    """
-    added = {k: v for k, v in WORKER_ENV.items() if k not in os.environ}
-    os.environ.update(added)
+def _processes(study: Study, seed: int, chunks: list[Chunk], workers: int,
+               out: str | os.PathLike | None) -> Iterator[Columns]:
     try:
-        yield
-    finally:
-        for key in added:
-            os.environ.pop(key, None)
-
-
-def _processes(study: Study, seed: int, chunks: list[Chunk],
-               workers: int) -> Iterator[Columns]:
-    with single_threaded_children():
-        yield from _pool(study, seed, chunks, workers)
-
-
-def _pool(study: Study, seed: int, chunks: list[Chunk], workers: int) -> Iterator[Columns]:
-    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    todo = iter(chunks)
-    pending = {pool.submit(run_chunk, study, seed, c)
-               for c in islice(todo, IN_FLIGHT_PER_WORKER * workers)}
-    try:
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                nxt = next(todo, None)
-                if nxt is not None:
-                    pending.add(pool.submit(run_chunk, study, seed, nxt))
-                yield fut.result()
-    except BrokenProcessPool as exc:
-        raise WorkerError(f"a worker process died ({exc}); finished rows are saved, run the "
-                          f"same command again to resume") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        yield from pool.imap_unordered(run_chunk, ((study, seed, c) for c in chunks), workers)
+    except pool.WorkerDied as exc:
+        raise WorkerError(f"a worker process died: {exc.reason}; {resume_hint(out)}") from None
 
 
 def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any, Any]:
@@ -198,8 +176,11 @@ def _dask_client(scheduler: str | Mapping[str, Any], workers: int) -> tuple[Any,
         else:
             count = scheduler.partition(":")[2]
             spec = {"n_workers": int(count) if count else workers}
+        # dashboard on a free port (8787 may be taken by another cluster); silence_logs: a
+        # cluster closed under running tasks (Ctrl-C, SIGTERM) would log a
+        # warning per cancelled task; errors still show
         spec = {"threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
-                "dashboard_address": None} | spec
+                "dashboard_address": ":0", "silence_logs": logging.ERROR} | spec
         cluster = LocalCluster(**spec)
         return Client(cluster), cluster
     try:
@@ -239,9 +220,17 @@ def _check_scheduler(scheduler: object) -> None:
 
 
 def _check_resume(store: ResultsStore, meta: Mapping[str, Any]) -> None:
+    """Refuse ``store`` if it holds another run; report a lost or unreadable ``meta.json``."""
     if not store.exists():
+        if store.has_parts():
+            warnings.warn(f"results {store.path}: meta.json is missing; it is written again, "
+                          f"and only rows of this run are kept", RunWarning, stacklevel=4)
         return
-    old = store.read_meta()
+    try:
+        old = store.read_meta()
+    except ParameterError as exc:
+        warnings.warn(f"{exc}; only rows of this run are kept", RunWarning, stacklevel=4)
+        return
     differ = [k for k in RESUME_KEYS if old.get(k, RESUME_DEFAULTS.get(k)) != meta[k]]
     if differ:
         raise ParameterError(
@@ -273,20 +262,26 @@ def run(
     study : Study or str
         The study or its registered name (see ``fastsec list``).
     drops : int, optional
-        Drops per sweep point (>= 1); default the paper's count (``study.drops``), or
+        Drops per sweep point (1 to 2**32); default the paper's count (``study.drops``), or
         ``study.quick_drops`` when ``quick``.
     seed : int
-        Root seed (>= 0); with the study name, point and drop index it fixes every draw.
+        Root seed (0 <= seed < 2**63); with the study name, point and drop index it fixes
+        every draw.
     workers : int, optional
-        Worker processes (>= 1); default all cores this process may use. ``1`` without a
-        ``scheduler`` runs serially in this process.
+        Worker processes (1 to 4096); default all cores this process may use. ``1`` without a
+        ``scheduler`` runs serially in this process, and so does a call from where workers
+        cannot start (a script's top level without an ``if __name__ == "__main__":``
+        guard, a program read from standard input), with a one-line
+        :class:`~fastsec.errors.RunWarning`.
     scheduler : str or Mapping, optional
         Run on Dask: a scheduler address (``"tcp://host:8786"``), ``"local"`` /
         ``"local:N"`` (a loopback ``LocalCluster`` of ``workers`` / N single-threaded worker
         processes), or a mapping of ``LocalCluster`` keyword arguments.
     out : str or PathLike, optional
         Results directory (created if missing). A re-run with the same study, seed and quick
-        flag resumes there, skipping finished rows. ``None`` uses a temporary directory.
+        flag resumes there, skipping finished rows; damaged or foreign parts are set aside
+        (one-line :class:`RunWarning`) and their rows computed again. A run into a directory
+        another run is writing waits for it. ``None`` uses a temporary directory.
     quick : bool
         Run the study's quick form (fewer sweep points and drops).
     preset : str, optional
@@ -319,6 +314,12 @@ def run(
     ParameterError, ParameterTypeError
         Bad arguments, an unknown study, an unwritable ``out``, or an ``out`` holding
         another run's results; raised before anything is written.
+    WorkerError
+        A worker process died; says how, if known, and whether the run can resume.
+    fastsec.experiments.interrupt.Terminated
+        SIGTERM arrived (a ``SystemExit`` with status 143): finished rows were saved, as on
+        Ctrl-C (``KeyboardInterrupt``). Where the caller set no SIGTERM handler, one line on
+        stderr says so.
 
     """
     if isinstance(study, str):
@@ -328,38 +329,67 @@ def run(
     study = customise(study, preset, overrides, sweep)
     check_bool("quick", quick)
     drops = (study.quick_drops if quick else study.drops) if drops is None else drops
-    drops = check_int("drops", drops, 1)
-    seed = check_int("seed", seed, 0)
-    workers = default_workers() if workers is None else check_int("workers", workers, 1)
+    drops = check_int("drops", drops, 1, MAX_DROPS)
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    workers = (default_workers() if workers is None
+               else check_int("workers", workers, 1, MAX_WORKERS))
     if chunk is not None:
         chunk = check_int("chunk", chunk, 1)
     _check_scheduler(scheduler)
     meta = metadata(study, drops, seed, quick)
-    if out is None:
-        with tempfile.TemporaryDirectory(prefix="fastsec-") as tmp:
-            return _run(study, meta, ResultsStore(tmp), workers, scheduler, progress, chunk,
-                        flush_seconds)
-    check_results_dir(Path(out))
-    store = ResultsStore(out)
-    _check_resume(store, meta)
-    return _run(study, meta, store, workers, scheduler, progress, chunk, flush_seconds)
+    if out is not None:
+        check_results_dir(Path(out))
+    args = (study, meta, workers, scheduler, progress, chunk, flush_seconds, out)
+    with sigterm_raises() as own_handler:
+        try:
+            if out is None:
+                with tempfile.TemporaryDirectory(prefix="fastsec-") as tmp:
+                    return _run(ResultsStore(tmp), *args)
+            store = ResultsStore(out)
+            with store.lock():
+                _check_resume(store, meta)
+                return _run(store, *args)
+        except Terminated:
+            if own_handler:
+                print(f"fastsec: terminated (SIGTERM); {resume_hint(out)}", file=sys.stderr)
+            raise
 
 
-def _run(study: Study, meta: dict[str, Any], store: ResultsStore, workers: int,
+def _backend(scheduler: str | Mapping[str, Any] | None, workers: int, chunks: list[Chunk]
+             ) -> str:
+    """Return what runs ``chunks``: ``"serial"``, ``"processes"`` or ``"dask"``.
+
+    Where worker processes cannot start from the caller (:func:`pool.spawn_problem`), a run
+    that would start them goes serially, with a one-line :class:`RunWarning`.
+    """
+    remote = isinstance(scheduler, str) and not scheduler.startswith("local")
+    if scheduler is None and (workers == 1 or len(chunks) <= 1):
+        return "serial"
+    problem = None if remote else pool.spawn_problem()
+    if problem is not None:
+        warnings.warn(f"running serially: {problem}", RunWarning, stacklevel=5)
+        return "serial"
+    return "processes" if scheduler is None else "dask"
+
+
+def _run(store: ResultsStore, study: Study, meta: dict[str, Any], workers: int,
          scheduler: str | Mapping[str, Any] | None, progress: bool, chunk: int | None,
-         flush_seconds: float) -> pd.DataFrame:
+         flush_seconds: float, out: str | os.PathLike | None) -> pd.DataFrame:
     points, drops, seed = tuple(meta["sweep"]["values"]), meta["drops"], meta["seed"]
-    done = set(store.read()[["point", "drop", "method"]].itertuples(index=False, name=None))
+    store.initialise(meta)
+    done = set(store.read(heal=True)[["point", "drop", "method"]].itertuples(index=False,
+                                                                          name=None))
     chunks = _plan(study, points, drops, done, workers, chunk)
-    client, cluster = _dask_client(scheduler, workers) if scheduler is not None else (None, None)
+    backend = _backend(scheduler, workers, chunks)
+    client, cluster = (_dask_client(scheduler, workers)
+                       if backend == "dask" and scheduler is not None else (None, None))
     try:
-        store.initialise(meta)
         if client is not None:
             results = _dask(study, seed, chunks, client)
-        elif workers == 1 or len(chunks) <= 1:
+        elif backend == "serial":
             results = _serial(study, seed, chunks)
         else:
-            results = _processes(study, seed, chunks, min(workers, len(chunks)))
+            results = _processes(study, seed, chunks, min(workers, len(chunks)), out)
         _drain(results, store, study.name, sum(len(m) for c in chunks for _, m in c.todo),
                progress, flush_seconds)
     finally:

@@ -3,6 +3,11 @@
 Worker processes unpickle :func:`run_chunk` and the study, so this module imports only
 NumPy-level code: a worker never loads pandas, pyarrow or matplotlib.
 
+Every chunk runs with one BLAS/OpenMP thread (:func:`one_thread`, threadpoolctl), in a worker
+as in a serial run in the caller's process: a multi-threaded matrix product may round
+differently, so the thread count is fixed where the numbers are made, whatever the caller's
+libraries were set to.
+
 A chunk's rows travel as columns (:data:`Columns`, one list per column, the same length):
 building a table from columns costs a fraction of building it from one dict per row, and
 the lists pickle smaller.
@@ -11,11 +16,14 @@ the lists pickle smaller.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
+
+from threadpoolctl import ThreadpoolController
 
 from fastsec.experiments import seeding
 from fastsec.experiments.study import Study
@@ -25,6 +33,20 @@ Columns = dict[str, list[Any]]
 #: What a row holds where ``solve`` failed or returned no such output.
 DEFAULTS = {"secrecy_rate": math.nan, "objective": math.nan, "iterations": None,
             "converged": False, "solver": None}
+
+
+_controller: tuple[int, ThreadpoolController] | None = None
+
+
+def one_thread() -> Any:
+    """Return a context manager running every BLAS/OpenMP library loaded so far on one thread.
+
+    The library scan (about 2 ms) is redone only after new modules were imported.
+    """
+    global _controller
+    if _controller is None or _controller[0] != len(sys.modules):
+        _controller = (len(sys.modules), ThreadpoolController())
+    return _controller[1].limit(limits=1)
 
 
 @dataclass(frozen=True)
@@ -50,26 +72,27 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
     outputs: list[Mapping[str, Any]] = []
     rngs = seeding.drop_rngs(seed, study.name, chunk.point, [drop for drop, _ in chunk.todo])
     clock, solve = time.perf_counter, study.solve
-    for (drop, todo), rng in zip(chunk.todo, rngs, strict=True):
-        instance, draw_error = None, None
-        try:
-            instance = study.draw(chunk.x, rng)
-        except Exception as exc:  # every method's row of this drop records it
-            draw_error = f"{type(exc).__name__} while drawing: {exc}"
-        for method in todo:
-            out: Mapping[str, Any] = {}
-            error = draw_error
-            start = clock()
-            if error is None:
-                try:
-                    out = solve(instance, method)
-                except Exception as exc:  # recorded in the row; the study goes on
-                    error = f"{type(exc).__name__}: {exc}"
-            seconds.append(clock() - start)
-            errors.append(error)
-            outputs.append(out if error is None else {})
-        drops += [drop] * len(todo)
-        methods += todo
+    with one_thread():
+        for (drop, todo), rng in zip(chunk.todo, rngs, strict=True):
+            instance, draw_error = None, None
+            try:
+                instance = study.draw(chunk.x, rng)
+            except Exception as exc:  # every method's row of this drop records it
+                draw_error = f"{type(exc).__name__} while drawing: {exc}"
+            for method in todo:
+                out: Mapping[str, Any] = {}
+                error = draw_error
+                start = clock()
+                if error is None:
+                    try:
+                        out = solve(instance, method)
+                    except Exception as exc:  # recorded in the row; the study goes on
+                        error = f"{type(exc).__name__}: {exc}"
+                seconds.append(clock() - start)
+                errors.append(error)
+                outputs.append(out if error is None else {})
+            drops += [drop] * len(todo)
+            methods += todo
     n = len(methods)
     columns: Columns = {"study": [study.name] * n, "point": [chunk.point] * n,
                         "x": [chunk.x] * n, "drop": drops, "method": methods, "seed": [seed] * n,
