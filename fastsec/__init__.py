@@ -5,9 +5,5 @@ MIMO) and :mod:`fastsec.oam` (paper 002, double-RIS OAM near-field secure commun
 :mod:`fastsec.kernels` holds the Numba hot paths.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("fastsec")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+#: The package version: defined here only (pyproject.toml reads it, CITATION.cff omits it).
+__version__ = "0.1.0"

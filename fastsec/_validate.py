@@ -59,7 +59,7 @@ def check_bool(name: str, value: object) -> bool:
     return bool(value)
 
 
-def check_choice(name: str, value: object, choices: dict | tuple | list) -> object:
+def check_choice(name: str, value: object, choices: dict | tuple | list) -> str:
     """Return ``value`` if it is one of ``choices`` (an unknown value lists the valid ones)."""
     if not isinstance(value, str) or value not in choices:
         raise ParameterError(f"{name} must be one of {sorted(choices)}, got {value!r}")

@@ -11,15 +11,17 @@ run that went serially).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from fastsec import __version__
-from fastsec.errors import FastsecError, ParameterError, RunWarning
+from fastsec.errors import FastsecError, ParameterError, ParameterTypeError, RunWarning
 from fastsec.experiments import registry
 from fastsec.experiments.interrupt import Terminated, sigterm_raises
 
@@ -42,7 +44,7 @@ typical session:
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit code 2) pointing at ``--help``."""
 
-    def error(self, message: str) -> None:  # noqa: D102 - argparse hook
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -99,22 +101,64 @@ def build_parser() -> argparse.ArgumentParser:
                           "'local' / 'local:N' for a Dask cluster on this machine")
     run.add_argument("--seed", type=_seed, default=0, metavar="S",
                      help="root random seed, an integer >= 0 (default: 0)")
+    _custom_arguments(run)
+
+    show = sub.add_parser(
+        "show", help="print a study's scenario, sweep, methods and drop counts",
+        description="Print a study's scenario (every field, those the study sets marked *), "
+                    "its sweep, methods, drops per point and presets; with --preset, --set "
+                    "and --sweep, those of the custom study 'fastsec run' would run.")
+    show.add_argument("study", metavar="STUDY", help="study name (see 'fastsec list')")
+    _custom_arguments(show)
 
     plot = sub.add_parser("plot", help="draw a study's paper figure from its results",
-                          description="Draw the paper's figure (mean ± 95%% confidence "
-                                      "interval over drops, the paper's axes and legend) "
-                                      "from a results directory.")
+                          description="Draw the paper's figure from a results directory: "
+                                      "the mean over drops with a shaded 95% confidence "
+                                      "band, the paper's axes and legend, the number of "
+                                      "drops per point in the caption.")
     plot.add_argument("results", metavar="RESULTS", type=Path,
                       help="a results directory written by 'fastsec run'")
     plot.add_argument("--out", metavar="FILE", type=Path,
                       help="image file; .png, .pdf or .svg (default: RESULTS/STUDY.png)")
 
     rep = sub.add_parser("report", help="print a study's numbers as a Markdown table",
-                         description="Print the figure's numbers (mean ± 95%% confidence "
+                         description="Print the figure's numbers (mean ± 95% confidence "
                                      "interval per sweep point and method) as Markdown.")
     rep.add_argument("results", metavar="RESULTS", type=Path,
                      help="a results directory written by 'fastsec run'")
     return parser
+
+
+def _custom_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", metavar="NAME",
+                        help="run under a named preset of scenario settings ('fastsec show "
+                             "STUDY' lists the study's presets)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        dest="overrides",
+                        help="set a scenario field (repeatable), e.g. --set p_total_dbm=40")
+    parser.add_argument("--sweep", metavar="FIELD=V1,V2,...",
+                        help="replace the study's sweep: its own sweep name (e.g. K_R=0,20) "
+                             "or a numeric scenario field (e.g. N=50,100,200)")
+
+
+def _custom(args: argparse.Namespace):
+    from fastsec.experiments.custom import customise, parse_assignments
+
+    overrides = parse_assignments(args.overrides, "--set")
+    sweep = parse_assignments([args.sweep], "--sweep") if args.sweep else None
+    return customise(registry.get(args.study), args.preset, overrides, sweep)
+
+
+def _default_out(study, args: argparse.Namespace) -> Path:
+    """results/STUDY[-quick][-PRESET][-custom-HASH]: custom runs never share a directory."""
+    name = study.name + ("-quick" if args.quick else "")
+    if study.preset:
+        name += f"-{study.preset}"
+    if args.overrides or args.sweep:
+        key = json.dumps([sorted(study.overrides.items()), study.sweep.name,
+                          list(study.sweep.values)], default=str)
+        name += "-custom-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+    return Path("results") / name
 
 
 def _list() -> int:
@@ -132,8 +176,8 @@ def _list() -> int:
 def _run(args: argparse.Namespace) -> int:
     from fastsec.experiments import runner  # pandas and friends: only for the commands using them
 
-    study = registry.get(args.study)
-    out = args.out or Path("results") / (study.name + ("-quick" if args.quick else ""))
+    study = _custom(args)
+    out = args.out or _default_out(study, args)
     table = runner.run(study, drops=args.drops, seed=args.seed, workers=args.workers,
                        scheduler=args.scheduler, out=out, quick=args.quick, progress=True)
     failed = int(table["error"].notna().sum())
@@ -171,6 +215,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "run":
         return _run(args)
+    if args.command == "show":
+        from fastsec.experiments.custom import describe
+
+        sys.stdout.write(describe(_custom(args)))
+        return 0
     if args.command == "plot":
         return _plot(args)
     from fastsec.experiments.markdown import report
@@ -190,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with sigterm_raises(override=True), _one_line_warnings(args.command):
             return _dispatch(args)
-    except (ParameterError, OSError) as exc:
+    except (ParameterError, ParameterTypeError, OSError) as exc:
         # bad input, or the environment refusing (an unwritable or full disk, a lost file)
         print(f"{prefix} error: {exc}", file=sys.stderr)
         return 2
@@ -199,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Terminated as exc:
         print(f"{prefix} terminated (SIGTERM); {resume}", file=sys.stderr)
-        return int(exc.code)
+        return int(exc.code or 143)
     except FastsecError as exc:
         print(f"{prefix} error: {exc}", file=sys.stderr)
         return 1

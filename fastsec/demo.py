@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     _plot(args.out, SIGMA_E_SWEEP_DBM, exact,
           model_secrecy_rate(R, w, J[0], sigma, s.lam),
           model_secrecy_rate(R, w, J[0], sigma, 1.0), s.lam)
-    print(f"plot of S and S_model vs sigma_E^2 (drop 0) written to {args.out}; "
+    print(f"plot of S and S_model vs sigma_E^2 (drop 0) written to {Path(args.out).resolve()}; "
           f"total {time.perf_counter() - t0:.1f} s")
     return 0
 

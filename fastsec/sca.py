@@ -110,6 +110,6 @@ def sca(runs: Sequence[Ascent], step: Callable[[np.ndarray], Sequence[float]],
         idx = np.flatnonzero([run.running for run in runs])
         if idx.size == 0:
             return
-        for j, (b, value) in enumerate(zip(idx, step(idx), strict=True)):
+        for j, (b, value) in enumerate(zip(idx.tolist(), step(idx), strict=True)):
             if runs[b].judge(value):
                 accept(int(b), j)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from typing import Any
 
 import cvxpy as cp
 
@@ -20,7 +21,7 @@ SOLVER_CHOICES = ("auto", "MOSEK", "CLARABEL", "SCS")
 
 #: Extra settings for a second attempt after a non-optimal status, per solver.
 #: (The third and last attempt uses :data:`_LAST_RESORT` alone.)
-_TIGHTENED = {
+_TIGHTENED: dict[str, dict[str, Any]] = {
     "CLARABEL": {"max_iter": 500, "tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10,
                  "static_regularization_constant": 1e-7},
     "MOSEK": {"mosek_params": {"MSK_DPAR_INTPNT_CO_TOL_REL_GAP": 1e-10}},

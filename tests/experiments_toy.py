@@ -58,11 +58,12 @@ def logged_solve(inst: dict, method: str, log: str, delay_s: float = 0.0) -> dic
 
 
 def make(name: str = "toy", delay_s: float = 0.0, values=(4.0, 8.0), drops: int = 6,
-         history: bool = False, log: str | None = None) -> Study:
+         history: bool = False, log: str | None = None, y_range=(None, None)) -> Study:
     legend = {"mrt": "MRT", "null": "Null-space MRT", "flaky": "Flaky MRT"}
     plot = PlotSpec(x_label="Number of antennas N", y_label="Secrecy rate (bit/s/Hz)",
                     legend=legend, x_scale="log", y="history" if history else "secrecy_rate",
-                    kind="history" if history else "sweep", title="toy")
+                    kind="history" if history else "sweep", title="toy",
+                    y_range=y_range)
     return Study(name=name, reproduces="a toy MISO wiretap figure", drops=drops, quick_drops=2,
                  sweep=Sweep("N", tuple(values), "", quick=tuple(values[:1])),
                  methods=tuple(legend), draw=partial(draw, kr_db=0.0),

@@ -25,6 +25,7 @@ def test_main_prints_table_and_writes_plot(tmp_path, capsys):
     assert demo.main(["--drops", "2", "--seed", "1", "--samples", "50", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "S_eq10" in text and len(text.splitlines()) == 6
+    assert f"written to {out.resolve()};" in text  # the absolute path of the file
     assert out.stat().st_size > 1000
 
 

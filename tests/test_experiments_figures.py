@@ -1,12 +1,11 @@
 """Every registered paper-figure study: the paper's settings, and an end-to-end quick run."""
 
-import dataclasses
 import math
 
 import numpy as np
 import pytest
 
-from fastsec import aauc, oam
+from fastsec import aauc
 from fastsec.experiments import ResultsStore, registry, run, seeding
 from fastsec.experiments.plots import figure, plot
 
@@ -228,36 +227,17 @@ def test_oam_fig2_quick_form_runs_end_to_end_and_plots(tmp_path):
     ax = figure(tmp_path).axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == (study.plot.x_label, study.plot.y_label)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == [f"{study.plot.legend[m]}, P_total = {x:g} dBm"
+    assert legend == [f"{study.plot.legend[m]}, $P_{{total}}$ = {x:g} dBm"
                       for m in study.methods for x in study.sweep.quick]
     assert plot(tmp_path).stat().st_size > 5000
 
 
-# The free-space reading of eq. (9) (β = 1, σ_B² = σ_E² = −20 dBm) as "-paper" studies.
-PAPER_NOISE = oam.PRESETS["free_space"]
-
-
-@pytest.mark.parametrize("name", ["oam-fig2", *sorted(OAM)])
-def test_paper_variant_differs_only_in_the_link_budget(name):
-    default, paper = registry.get(name), registry.get(f"{name}-paper")
-    assert paper.methods == default.methods and paper.sweep == default.sweep
-    for point, x in enumerate(default.sweep.values):
-        rng_a, rng_b = (seeding.drop_rng(0, name, point, 0) for _ in range(2))
-        (s_default, key_a), (s_paper, key_b) = default.draw(x, rng_a), paper.draw(x, rng_b)
-        assert key_a == key_b
-        assert dataclasses.replace(s_default, **PAPER_NOISE) == s_paper
-
-
-def test_no_paper_variant_for_the_ber_figure():
-    assert "oam-fig7-paper" not in registry.names()
-
-
 @pytest.mark.slow
-def test_paper_link_budget_collapses_bobs_rate_to_the_index_bits(tmp_path):
+def test_free_space_preset_collapses_bobs_rate_to_the_index_bits(tmp_path):
     # Free space at −20 dBm: Bob's SINR is about −40 dB, so R_B ≈ log2 G and R_s ≈ log2 G − R_E.
-    table = run("oam-fig5-paper", quick=True, drops=1, workers=1, out=tmp_path)
+    table = run("oam-fig5", quick=True, drops=1, workers=1, out=tmp_path, preset="free_space")
     assert table["error"].isna().all(), table["error"].dropna().tolist()
     proposed = table[table["method"] == "proposed"]
-    s = oam.Scenario()
+    s = oam.Scenario.preset("free_space")
     g_bits = math.log2(oam.sn_pair_count(s.N, s.N_A, s.N_s, s.N_z))
     np.testing.assert_allclose(proposed["R_B"], g_bits, atol=0.05)

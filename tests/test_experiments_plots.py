@@ -18,7 +18,19 @@ def results(tmp_path_factory):
     return out
 
 
-def test_figure_has_the_papers_axes_legend_and_mean_ci(results):
+def _band(ax, i):
+    """(x, low, high) of the i-th shaded band, from its polygon's vertices."""
+    verts = ax.collections[i].get_paths()[0].vertices
+    xs = np.unique(verts[:, 0])
+    return xs, [verts[verts[:, 0] == x, 1].min() for x in xs], \
+        [verts[verts[:, 0] == x, 1].max() for x in xs]
+
+
+def _t_interval(vals):
+    return stats.t.interval(0.95, vals.size - 1, loc=vals.mean(), scale=stats.sem(vals))
+
+
+def test_figure_has_the_papers_axes_legend_mean_and_shaded_ci(results):
     study = make()
     ax = figure(results).axes[0]
     assert ax.get_xlabel() == study.plot.x_label
@@ -26,29 +38,75 @@ def test_figure_has_the_papers_axes_legend_and_mean_ci(results):
     assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(study.plot.legend.values())
     table = ResultsStore(results).read()
-    for container, method in zip(ax.containers, study.methods, strict=True):
-        line, _, (bars,) = container
+    for i, method in enumerate(study.methods):
         ok = table[(table["method"] == method) & table["error"].isna()]
-        for x, y, seg in zip(line.get_xdata(), line.get_ydata(), bars.get_segments(),
-                             strict=True):
+        line = ax.lines[i]
+        xs, lows, highs = _band(ax, i)
+        np.testing.assert_array_equal(xs, line.get_xdata())
+        for x, y, lo_drawn, hi_drawn in zip(xs, line.get_ydata(), lows, highs, strict=True):
             vals = ok.loc[ok["x"] == x, "secrecy_rate"].to_numpy()
-            lo, hi = stats.t.interval(0.95, vals.size - 1, loc=vals.mean(), scale=stats.sem(vals))
+            lo, hi = _t_interval(vals)
             np.testing.assert_allclose(y, vals.mean(), rtol=RTOL)
-            np.testing.assert_allclose([seg[0][1], seg[1][1]], [lo, hi], rtol=RTOL)
+            np.testing.assert_allclose([lo_drawn, hi_drawn], [lo, hi], rtol=RTOL)
 
 
-def test_plot_writes_a_non_empty_png(results, tmp_path):
-    path = plot(results, tmp_path / "fig" / "toy.png")
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+def test_band_is_clipped_to_the_quantitys_range(tmp_path):
+    study = make(values=(4.0, 8.0), drops=5)
+    run(study, seed=1, workers=1, out=tmp_path / "free")
+    table = ResultsStore(tmp_path / "free").read()
+    ok = table[(table["method"] == "null") & table["error"].isna()]  # a rate above 0
+    intervals = [_t_interval(ok.loc[ok["x"] == x, "secrecy_rate"].to_numpy()) for x in (4, 8)]
+    # a range inside the first point's interval (the mechanism a rate's [0, inf) or a BER's
+    # [0, 1] uses): its band is cut on both sides, the other point's band clipped likewise
+    (lo0, hi0), mean0 = intervals[0], sum(intervals[0]) / 2
+    low, high = (lo0 + mean0) / 2, (hi0 + mean0) / 2
+    run(make(values=(4.0, 8.0), drops=5, y_range=(low, high)), seed=1, workers=1,
+        out=tmp_path / "clipped")
+    _, lows, highs = _band(figure(tmp_path / "clipped").axes[0], 1)
+    expected = np.clip(np.array(intervals), low, high)
+    np.testing.assert_allclose(np.c_[lows, highs], expected, rtol=RTOL)
+    assert min(lows) >= low and max(highs) <= high
+
+
+def test_series_differ_in_marker_and_dashes_and_caption_states_n(results):
+    ax = figure(results).axes[0]
+    assert len({line.get_marker() for line in ax.lines}) == len(ax.lines)  # greyscale-proof
+    assert len({line.get_linestyle() for line in ax.lines}) == len(ax.lines)
+    table = ResultsStore(results).read()
+    n = table[table["error"].isna()].groupby(["method", "x"]).size()
+    expected = f"n = {n.min()}" if n.min() == n.max() else f"n = {n.min()}–{n.max()}"
+    title = ax.get_title().replace("\n", " ")
+    assert expected in title and "95 % Student-t CI" in title
+    failed = int(table["error"].notna().sum())
+    assert (f"({failed} failed rows left out)" in title) == (failed > 0)
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [
+    (".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF"), (".svg", b"<?xml")])
+def test_plot_writes_png_pdf_svg_by_suffix(results, tmp_path, suffix, magic):
+    path = plot(results, tmp_path / "fig" / f"toy{suffix}")
+    assert path.read_bytes().startswith(magic) and path.stat().st_size > 5000
+
+
+def test_other_suffixes_are_refused_naming_the_allowed_ones(results, tmp_path):
+    for name in ["toy.jpg", "toy"]:
+        with pytest.raises(ParameterError, match=r"one of \.png, \.pdf, \.svg"):
+            plot(results, tmp_path / name)
+    assert not any(tmp_path.iterdir())
+
+
+def test_default_output_is_a_png_in_the_results(results):
     default = plot(results)
     assert default == results / "toy.png" and default.stat().st_size > 5000
 
 
-def test_history_figure_draws_one_line_per_method_and_point(tmp_path):
+def test_history_figure_draws_one_line_per_method_and_point_on_integer_ticks(tmp_path):
     run(make(values=(4.0, 8.0), drops=3, history=True), seed=0, workers=1, out=tmp_path)
     ax = figure(tmp_path).axes[0]
-    assert len(ax.containers) == 3 * 2
-    np.testing.assert_array_equal(ax.containers[0][0].get_xdata(), [1, 2])  # iterations
+    assert len(ax.lines) == 3 * 2
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2])  # iterations
+    ticks = ax.get_xticks()
+    assert len(ticks) and np.all(ticks == np.round(ticks))
 
 
 def test_plot_of_an_empty_directory_is_a_parameter_error(tmp_path):

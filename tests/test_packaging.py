@@ -32,3 +32,34 @@ def test_regular_install_contains_kernels(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                          env=env, cwd=tmp_path)
     assert Path(out.stdout.strip()).is_relative_to(target.resolve())
+    assert (target / "fastsec" / "py.typed").is_file()  # PEP 561: installed with the package
+
+
+def test_mypy_passes_on_the_package():
+    # the configuration ([tool.mypy] in pyproject.toml) names the files: fastsec and kernels
+    out = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_typed_package_licence_citation_changelog_and_one_version():
+    import tomllib
+
+    import fastsec
+
+    assert (ROOT / "fastsec" / "py.typed").is_file()
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    project = meta["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "fastsec.__version__"}
+    from importlib.metadata import version
+
+    assert version("fastsec") == fastsec.__version__
+    assert project["license"] == {"text": "MIT"}
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert "cff-version: 1.2.0" in citation and "\nversion:" not in citation
+    for title in ("Angle Aware User Cooperation for Secure Massive MIMO in Rician Fading Channel",
+                  "Double-RIS-Assisted Orbital Angular Momentum Near-Field Secure Communications"):
+        assert f'title: "{title}"' in citation
+    assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()

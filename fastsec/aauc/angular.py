@@ -21,6 +21,7 @@ import functools
 import math
 
 import numpy as np
+import numpy.typing as npt
 from numpy.polynomial import chebyshev
 
 from fastsec._validate import check_array, check_int, check_real
@@ -46,11 +47,11 @@ TABLE_SERIES_TERMS = 64
 def angular_matrix(
     drop: Drop | DropBatch | None = None,
     *,
-    D: np.ndarray | None = None,
-    theta: np.ndarray | None = None,
+    D: npt.ArrayLike | None = None,
+    theta: npt.ArrayLike | None = None,
     alpha: float | None = None,
     rho0: float | None = None,
-    beta_rad: float | np.ndarray = 0.0,
+    beta_rad: npt.ArrayLike = 0.0,
     nodes: int = DEFAULT_NODES,
 ) -> np.ndarray:
     """Diagonal J_1..J_{K-1} of the angular matrix (paper 000, eq. (12); 3-D: eq. (16)).
@@ -108,7 +109,7 @@ def angular_matrix(
     single = D.ndim == 1
     D2, theta2 = np.atleast_2d(D), np.atleast_2d(theta)
     if np.ndim(beta_rad) == 0:
-        beta = np.float64(check_real("beta_rad", beta_rad))
+        beta: np.floating | np.ndarray = np.float64(check_real("beta_rad", beta_rad))
     else:
         beta = check_array("beta_rad", beta_rad, shape=(D2.shape[0],), complex_ok=False)
     if np.any(np.abs(beta) >= np.pi / 2):

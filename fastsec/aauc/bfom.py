@@ -180,10 +180,10 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
     # the fast variant drops a step that lowers P4 by more than tol; the paper's keeps it
     runs = [Ascent(value, tol=tol, slack=tol, reject=not paper)
             for value in _p4_value(Hq, beta, c, rho2)]
-    inner_its = [[] for _ in range(nb)]
-    inner_gaps = [[] for _ in range(nb)]
+    inner_its: list[list[int]] = [[] for _ in range(nb)]
+    inner_gaps: list[list[float]] = [[] for _ in range(nb)]
     fallbacks = np.zeros(nb, dtype=np.int64)
-    candidates = []
+    candidates: list[np.ndarray] = []
 
     def step(idx):
         amp = _apply(Hq[idx], beta[idx])
@@ -201,6 +201,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
                         MirrorProxOptions(False, inner_stop == "gap", inner_tol, max_inner), its,
                         gap)
         else:
+            assert gram is not None  # built whenever the paper variant is off
             M = 4.0 * np.real(amp.conj()[:, :, None] * amp[:, None, :] * gram[idx])
             act = active[idx]
             nu = np.zeros((idx.size, m))
@@ -229,7 +230,7 @@ def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
         xn = x / np.linalg.norm(x, axis=1, keepdims=True) * s[:, None]
         new_beta = xn[:, :r] + 1j * xn[:, r:]
         new_p4 = _p4_value(Hq[idx], new_beta, c[idx], rho2[idx])
-        for j, b in enumerate(idx):
+        for j, b in enumerate(idx.tolist()):
             inner_its[b].append(int(its[j]))
             inner_gaps[b].append(float(gap[j]))
         candidates[:] = [new_beta]

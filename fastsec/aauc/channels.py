@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from fastsec._validate import check_array, check_int, check_real
 from fastsec.aauc.scenario import Drop, Scenario
@@ -124,7 +125,7 @@ def draw_batch(scenario: Scenario, rng: np.random.Generator, drops: int) -> Drop
     return DropBatch(s, *out)
 
 
-def draw_at(scenario: Scenario, rng: np.random.Generator, D: np.ndarray, theta: np.ndarray,
+def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, theta: npt.ArrayLike,
             D_E: float, theta_E: float | None = None) -> Drop:
     """Draw the channels of one drop at given positions (no position draws).
 

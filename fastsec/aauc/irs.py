@@ -76,8 +76,9 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
                 cp.sum_squares(cp.multiply(p["leak_w"], c)) <= leak]
         return cp.Problem(cp.Maximize(cp.log(t) - leak), cons), y, c
 
-    names = {"mr": m, "mi": m, "c0": m, "ratio": m, "ar": m, "ai": m, "a2": m, "hr": (),
-             "hi": (), "h0": (), "hratio": (), "leak_w": 2 * m}
+    names: dict[str, int | tuple[int, ...]] = {
+        "mr": m, "mi": m, "c0": m, "ratio": m, "ar": m, "ai": m, "a2": m, "hr": (), "hi": (),
+        "h0": (), "hratio": (), "leak_w": 2 * m}
     if not rebuild:
         params = {k: cp.Parameter(shape, nonneg=k in ("ratio", "hratio", "leak_w"))
                   for k, shape in names.items()}

@@ -20,6 +20,7 @@ solver's tolerance).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import cvxpy as cp
 import numpy as np
@@ -68,8 +69,8 @@ FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 ASCENT_SLACK = 1e-7
 
 
-def sca_single(start, step: Callable, objective: Callable, *, iters: int, tol: float
-               ) -> tuple[object, Ascent]:
+def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, tol: float
+               ) -> tuple[Any, Ascent]:
     """One SCA run of a conic-surrogate method by :func:`fastsec.sca.sca`.
 
     ``step(point)`` solves the surrogate at ``point`` and returns the candidate;
@@ -184,7 +185,8 @@ class Surrogate:
             problem, y = self.problem, self.y
         checked_solve(problem, solver)
         # the solver meets ‖y‖ <= 1 only to its tolerance: project so the budget holds exactly
-        yv = self.scale * y.value / max(1.0, float(np.linalg.norm(y.value)))
+        y_value = np.asarray(y.value)
+        yv = self.scale * y_value / max(1.0, float(np.linalg.norm(y_value)))
         n1 = self.n1
         z_new = self.basis @ (yv[:n1] + 1j * yv[n1:2 * n1])
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
@@ -219,7 +221,7 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     """
     surrogate = Surrogate(data, rebuild=rebuild)
     (z, w), run = sca_single(closed_form_point(data) if start is None else start,
-                             lambda point: surrogate.solve(*point, solver),
+                             lambda point: surrogate.solve(point[0], point[1], solver),
                              lambda point: p2_objective(data, *point), iters=iters, tol=tol)
     return aauc_solution(data, z, w, history=run.history, converged=run.converged,
                          stop_reason=run.stop_reason, solver=solver)

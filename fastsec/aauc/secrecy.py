@@ -120,10 +120,10 @@ def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
     - ``phases=2`` (AAUC, two phases of equal length): it hears y₁ = g_E^H v s + n₁ in the
       multicast phase and y₂ = h_E^H w s + n₂ in the cooperation phase, with independent
       noises. (y₁, y₂) is two looks at one symbol; maximal-ratio combining is a sufficient
-      statistic and the SNRs add: R_E = ½ log2(1 + (|g_E^H v|² + |h_E^H w|²)/σ_E²).
+      statistic and the SNRs add: ``R_E = ½ log2(1 + (|g_E^H v|² + |h_E^H w|²)/σ_E²)``.
     - ``phases=1`` (IRS scheme of Sec. VI and direct transmission: one slot): the BS's and
       the reflected paths superpose, y = (g_E^H v + h_E^H w) s + n, and
-      R_E = log2(1 + |g_E^H v + h_E^H w|²/σ_E²).
+      ``R_E = log2(1 + |g_E^H v + h_E^H w|²/σ_E²)``.
 
     The secrecy rate is [R − R_E]^+ as in eq. (6) (its min with R_1..R_{K-1} in eq. (5) does
     not change the clipped value). With g_E^H v = 0 and ``phases=2`` it is eq. (6).
@@ -171,7 +171,7 @@ def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
 
 
 def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
-    """Secrecy rate [R - ½ log2(1 + |h_E^H w|² / σ_E²)]^+ (paper 000, eq. (6)).
+    """Secrecy rate ``[R - ½ log2(1 + |h_E^H w|² / σ_E²)]^+`` (paper 000, eq. (6)).
 
     Parameters
     ----------
@@ -301,7 +301,7 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
     """Fit λ of the angular model by least squares (paper 000, eq. (14)).
 
     Computes S of eq. (10) for the training set with :func:`average_secrecy_rate`, then
-    minimises (1/T) Σ |S_i - Ŝ_i(λ)|² over λ ∈ [0, 1] (a 1001-point scan refined by bounded
+    minimises ``(1/T) Σ |S_i - Ŝ_i(λ)|²`` over λ ∈ [0, 1] (a 1001-point scan refined by bounded
     Brent minimisation).
 
     Parameters

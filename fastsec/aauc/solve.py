@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from fastsec._results import ResultMixin
 from fastsec._validate import check_bool, check_choice, check_int, check_real
 from fastsec.aauc import bfom as _bfom
 from fastsec.aauc.angular import angular_matrix
@@ -28,9 +29,13 @@ from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.solvers import resolve_solver
 
 
-@dataclass(frozen=True, eq=False)
-class AAUCResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class AAUCResult(ResultMixin):
     """Result of :func:`solve` (contract: DESIGN.md).
+
+    ``repr`` shows the core names shared with :class:`fastsec.oam.OAMResult` (method, secrecy
+    rate, objective, iterations, converged, seconds, solver); ``to_dict()`` returns every
+    field as plain Python (:mod:`fastsec._results`).
 
     Attributes
     ----------
@@ -60,7 +65,7 @@ class AAUCResult:
     power_residual_w : float
         ``power_w − P_max`` [W]; ≤ 0 when the budget holds.
     null_residual : float
-        |g_K^H v| / (‖g_K‖ ‖v‖) (eq. (11b)); rounding-level for every AAUC method.
+        ``|g_K^H v| / (‖g_K‖ ‖v‖)`` (eq. (11b)); rounding-level for every AAUC method.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int
@@ -142,6 +147,8 @@ def _positive_real(name: str, value: object) -> float:
 
 
 def _solver(name: str, value: object) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ParameterTypeError(f"{name} must be a solver name or None, got {value!r}")
     return resolve_solver(value)
 
 

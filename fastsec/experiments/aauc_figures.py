@@ -23,6 +23,7 @@ import numpy as np
 
 from fastsec import aauc
 from fastsec.aauc.secrecy import lambda_least_squares, secrecy_given_leak
+from fastsec.experiments.custom import coerce
 from fastsec.experiments.seeding import method_rng
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
@@ -37,10 +38,8 @@ LEGEND = {
     "eq10": "Numerical integration, eq. (10)",
     "model": "Angular secrecy model, eq. (13), λ = 0.64",
 }
-#: Integer-valued Scenario fields (a sweep value arrives as a float).
-_INTEGER_FIELDS = ("N", "K")
-_RATE_LABEL = "Average secrecy rate (bit/s/Hz)"
-_TIME_LABEL = "Average execution time (s)"
+_RATE_LABEL = "Average secrecy rate [bit/s/Hz]"
+_TIME_LABEL = "Average execution time [s]"
 _PAPER_DROPS = 50
 #: Drops per point of the quick forms (the README's first command runs aauc-fig3a --quick).
 _QUICK_DROPS = 4
@@ -59,22 +58,23 @@ _FIT_DROPS, _FIT_RATE_MAX, _FIT_W_POWER_W, _FIT_MC_SAMPLES = 100, 3.0, 0.01, 200
 _PAPER_LAMBDA = 0.64
 
 
-def draw(x: float, rng: np.random.Generator, field: str, settings: Mapping[str, Any]
-         ) -> tuple[aauc.Drop, np.ndarray]:
-    """Draw one drop of ``Scenario(**settings, field=x)`` and its angular matrix.
+def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
+         settings: Mapping[str, Any]) -> tuple[aauc.Drop, np.ndarray]:
+    """Draw one drop of ``Scenario(**settings, each of fields = x)`` and its angular matrix.
 
     Returns the :class:`~fastsec.aauc.Drop` (paper 000, Sec. VII) and the diagonal of J
     (eq. (12)), computed once here and shared by every method of the drop.
     """
-    value = int(x) if field in _INTEGER_FIELDS else float(x)
-    drop = aauc.draw(_scenario(field, value, tuple(sorted(settings.items()))), rng)
+    point = tuple((name, coerce(aauc.Scenario, name, x)) for name in fields)
+    drop = aauc.draw(_scenario(point, tuple(sorted(settings.items()))), rng)
     return drop, aauc.angular_matrix(drop)
 
 
 @lru_cache(maxsize=64)
-def _scenario(field: str, value: float, settings: tuple[tuple[str, Any], ...]) -> aauc.Scenario:
+def _scenario(point: tuple[tuple[str, Any], ...], settings: tuple[tuple[str, Any], ...]
+              ) -> aauc.Scenario:
     """Return the (frozen) Scenario of one sweep point, built and validated once per process."""
-    return aauc.Scenario(**dict(settings), **{field: value})
+    return aauc.Scenario(**dict(settings), **dict(point))
 
 
 def solve(instance: tuple[aauc.Drop, np.ndarray], method: str) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def draw_fit_sample(x: float, rng: np.random.Generator, settings: Mapping[str, A
     :data:`FIG2A_THETA_DEG`), R ~ U(0, 3) [bit/s/Hz], w ~ CN(0, 0.01/(K-1) I) [√W] and an
     integer key for the Monte-Carlo draws of eq. (10).
     """
-    s = _scenario("sigma_e2_dbm", float(x), tuple(sorted(settings.items())))
+    s = _scenario((("sigma_e2_dbm", float(x)),), tuple(sorted(settings.items())))
     drop = aauc.draw_at(s, rng, np.array(FIG2A_D_M), np.radians(FIG2A_THETA_DEG), FIG2A_D_E_M)
     R = rng.uniform(0.0, _FIT_RATE_MAX)
     w = rng.standard_normal((s.K - 1, 2)).view(np.complex128)[:, 0]
@@ -159,11 +159,12 @@ def _study(name: str, reproduces: str, sweep: Sweep, field: str, methods: tuple[
     plot = PlotSpec(x_label=x_label, y_label=_TIME_LABEL if timing else _RATE_LABEL,
                     legend={m: LEGEND[m] for m in methods},
                     y="seconds" if timing else "secrecy_rate", x_scale=x_scale,
-                    y_scale="log" if timing else "linear", title=title)
+                    y_scale="log" if timing else "linear", title=title, y_range=(0.0, None))
     return Study(name=name, reproduces=reproduces, sweep=sweep, methods=methods,
                  drops=_PAPER_DROPS, quick_drops=_QUICK_DROPS,
-                 draw=partial(draw, field=field, settings=dict(settings)), solve=solve,
-                 plot=plot, params={"field": field, "settings": dict(settings)})
+                 draw=partial(draw, fields=(field,), settings=dict(settings)), solve=solve,
+                 plot=plot, params={"fields": [field], "settings": dict(settings)},
+                 scenario=aauc.Scenario)
 
 
 def _fig2b() -> Study:
@@ -189,8 +190,9 @@ def _positions_study(name: str, figure: str, K: int) -> Study:
                  reproduces=f"Paper 000 Fig. {figure}: one realisation of the Sec. VII-D "
                             f"positions, K = {K}",
                  sweep=Sweep("K", (float(K),)), methods=("sco",), drops=1, quick_drops=1,
-                 draw=partial(draw, field="K", settings=settings), solve=solve_positions,
-                 plot=plot, params={"field": "K", "settings": settings})
+                 draw=partial(draw, fields=("K",), settings=settings), solve=solve_positions,
+                 plot=plot, params={"fields": ["K"], "settings": settings},
+                 scenario=aauc.Scenario)
 
 
 #: Sec. VII-D: Rayleigh fading, eavesdropper off the users' angles, D_K = 1000 m.
@@ -201,31 +203,31 @@ STUDIES = (
     _study("aauc-fig3a", "Paper 000 Fig. 3a: secrecy rate vs Rician K-factor (K = 10, N = 100)",
            Sweep("K_R", (0.0, 10.0, 20.0, 40.0), "dB"), "kr_db",
            ("sco", "closed_form", "bfom", "direct"), {"K": 10, "N": 100},
-           "Rician K-factor K_R (dB)", title="K = 10, N = 100"),
+           "Rician K-factor $K_R$ [dB]", title="$K = 10$, $N = 100$"),
     _study("aauc-fig3b", "Paper 000 Fig. 3b: secrecy rate vs BS antennas N (K = 20, K_R = 30 dB)",
            Sweep("N", (20.0, 100.0, 200.0, 500.0), "", quick=(20.0, 100.0)), "N",
            ("sco", "closed_form"), {"K": 20, "kr_db": 30.0},
-           "Number of antennas N", title="K = 20, K_R = 30 dB"),
+           "Number of antennas $N$", title="$K = 20$, $K_R = 30$ dB"),
     _study("aauc-fig3c", "Paper 000 Fig. 3c: secrecy rate vs users K (N = 100, K_R = 30 dB)",
            Sweep("K", (10.0, 20.0, 50.0, 100.0), "", quick=(10.0, 20.0)), "K",
            ("sco", "closed_form", "bfom"), {"N": 100, "kr_db": 30.0},
-           "Number of users K", title="N = 100, K_R = 30 dB"),
+           "Number of users $K$", title="$N = 100$, $K_R = 30$ dB"),
     _study("aauc-fig4a", "Paper 000 Fig. 4a: execution time vs BS antennas N (K = 20)",
            Sweep("N", (20.0, 100.0, 200.0, 500.0), "", quick=(20.0, 100.0)), "N",
            ("sco", "closed_form"), {"K": 20, "kr_db": 30.0},
-           "Number of antennas N", timing=True, title="K = 20, K_R = 30 dB"),
+           "Number of antennas $N$", timing=True, title="$K = 20$, $K_R = 30$ dB"),
     _study("aauc-fig4b", "Paper 000 Fig. 4b: execution time vs users K (N = 100)",
            Sweep("K", (10.0, 20.0, 50.0, 100.0), "", quick=(10.0, 20.0)), "K",
            ("sco", "closed_form", "bfom"), {"N": 100, "kr_db": 30.0},
-           "Number of users K", timing=True, title="N = 100, K_R = 30 dB"),
+           "Number of users $K$", timing=True, title="$N = 100$, $K_R = 30$ dB"),
     _study("aauc-fig4c", "Paper 000 Fig. 4c: IRS vs AAUC secrecy rate vs common user distance",
            Sweep("D_k", (20.0, 30.0, 40.0, 50.0, 60.0), "m", quick=(20.0, 60.0)),
            "common_distance_m", ("sco", "irs"), {"N": 100, "K": 10, "kr_db": 70.0},
-           "Distance D_k (m)", title="N = 100, K = 10, K_R = 70 dB"),
+           "Distance $D_k$ [m]", title="$N = 100$, $K = 10$, $K_R = 70$ dB"),
     _study("aauc-fig5a", "Paper 000 Fig. 5a: Rayleigh fading, eavesdropper off the users' angles",
            Sweep("K", (20.0, 100.0), "", quick=(20.0,)), "K",
            ("sco", "closed_form", "bfom", "direct", "hybrid"), _FIG5_SETTINGS,
-           "Number of users K", title="N = 100, Rayleigh, D_K = 1000 m"),
+           "Number of users $K$", title="$N = 100$, Rayleigh, $D_K = 1000$ m"),
     _positions_study("aauc-fig5b", "5b", 100),
     _positions_study("aauc-fig5c", "5c", 20),
 )

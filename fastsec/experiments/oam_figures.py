@@ -22,10 +22,10 @@ runs :data:`FIG2_ITERS` AO iterations (stopping early only when one brings no ga
 paper's legend values of P_total are not in its text; the study uses 20, 30 and 40 dBm, the
 range of Figs. 4 and 5, and its quick form only 30 dBm.
 
-Every study that optimises (Figs. 2-6) is also registered under the free-space reading of
-eq. (9) as ``<name>-paper`` (:data:`fastsec.oam.PRESETS` ``"free_space"``: β = 1 with
-σ_B² = σ_E² = −20 dBm), where R_s collapses to ≈ log2 G − R_E. Fig. 7 has none: its sweep
-sets the noise itself.
+Every study runs under any link-budget preset of :data:`fastsec.oam.PRESETS`
+(``fastsec run oam-fig3 --preset NAME``, ``run(..., preset=NAME)``; see
+:mod:`fastsec.experiments.custom`); ``free_space`` is the literal free-space reading of eq. (9)
+(β = 1, σ_B² = σ_E² = −20 dBm), where R_s collapses to ≈ log2 G − R_E.
 
 Fig. 7 (``oam-fig7``) sweeps the SNR at Eve (``eve_ber(..., snr_reference="eve")``: her
 received signal power per antenna over σ²) with a linear MMSE eavesdropper that knows the
@@ -47,11 +47,12 @@ from typing import Any
 import numpy as np
 
 from fastsec import oam
+from fastsec.experiments.custom import coerce
 from fastsec.experiments.seeding import method_rng
 from fastsec.experiments.study import PlotSpec, Study, Sweep
 
-_RATE_LABEL = "Secrecy rate (bit/s/Hz)"
-_PTOTAL_LABEL = "Total power consumption P_total (dBm)"
+_RATE_LABEL = "Secrecy rate $R_s$ [bit/s/Hz]"
+_PTOTAL_LABEL = "Total power consumption $P_{total}$ [dBm]"
 #: Drops per sweep point; the paper does not give its number of runs.
 _DROPS = 20
 #: Random starts per drop (the best is reported), as a practitioner runs a nonconvex method.
@@ -78,12 +79,11 @@ FIG2_STARTS = 1
 def draw(x: float, rng: np.random.Generator, fields: tuple[str, ...],
          settings: Mapping[str, Any]) -> tuple[oam.Scenario, int]:
     """Return ``(Scenario(**settings, each of fields = x), key)``; ``key`` seeds the methods."""
-    value: float | int = int(x) if fields[0] in ("Q1", "Q2") else float(x)
-    scenario = oam.Scenario(**settings, **dict.fromkeys(fields, value))
+    scenario = oam.Scenario(**settings, **{name: coerce(oam.Scenario, name, x) for name in fields})
     return scenario, int(rng.integers(2**63))
 
 
-def _parse(method: str) -> tuple[str, str, dict[str, float]]:
+def _parse(method: str) -> tuple[str, str, dict[str, Any]]:
     """``"scheme[:theta_method][@rho]"`` -> (scheme, theta method, scenario overrides)."""
     name, _, rho = method.partition("@")
     scheme, _, theta = name.partition(":")
@@ -162,7 +162,8 @@ def _study(name: str, reproduces: str, sweep: Sweep, fields: tuple[str, ...],
                  draw=partial(draw, fields=fields, settings=dict(settings)), solve=solve,
                  plot=PlotSpec(x_label=x_label, y_label=_RATE_LABEL, legend=dict(legend),
                                **plot),
-                 params={"fields": list(fields), "settings": dict(settings), "starts": STARTS})
+                 params={"fields": list(fields), "settings": dict(settings), "starts": STARTS},
+                 scenario=oam.Scenario, presets=oam.PRESETS)
 
 
 _FIG2_LEGEND = {"proposed": "RMCG-AO", "proposed:sdr": "SDR-AO"}
@@ -178,57 +179,46 @@ STUDIES = (
           solve=partial(solve_iterations, max_iters=FIG2_ITERS, starts=FIG2_STARTS),
           plot=PlotSpec(x_label="Number of iterations", y_label=_RATE_LABEL, y="rate_per_iteration",
                         kind="history", legend=_FIG2_LEGEND,
-                        title="Q1 = Q2 = 40, ϑ_A,y = π/10, ϑ_B,y = −π/10, ρ = 0.9"),
+                        title=(r"$Q_1 = Q_2 = 40$, $\vartheta_{A,y} = \pi/10$, "
+                               r"$\vartheta_{B,y} = -\pi/10$, $\rho = 0.9$")),
           params={"fields": ["p_total_dbm"], "settings": {"Q1": 40, "Q2": 40},
-                  "max_iters": FIG2_ITERS, "starts": FIG2_STARTS}),
+                  "max_iters": FIG2_ITERS, "starts": FIG2_STARTS},
+          scenario=oam.Scenario, presets=oam.PRESETS),
     _study("oam-fig3", "Paper 002 Fig. 3: secrecy rate vs RIS elements Q1 = Q2 (all schemes)",
            Sweep("Q", (10.0, 20.0, 30.0, 40.0, 50.0, 60.0), "", quick=(20.0, 40.0)),
            ("Q1", "Q2"),
            {"proposed": "Proposed scheme", "pa_ris_mimo": "PA RIS-MIMO",
             "no_an": "PA RIS-OAM without AN", "random_phase": "PA RIS-OAM with random phases"},
-           {"p_total_dbm": 30.0}, "Number of RIS reflecting elements Q1 = Q2",
-           title="P_total = 30 dBm, ρ = 0.9"),
+           {"p_total_dbm": 30.0}, "RIS reflecting elements $Q_1 = Q_2$",
+           title=r"$P_{total} = 30$ dBm, $\rho = 0.9$"),
     _study("oam-fig4", "Paper 002 Fig. 4: secrecy rate vs P_total for ρ = 0.5, 0.7, 0.9 and no AN",
            Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
-           {"proposed@0.5": "Proposed, ρ = 0.5", "proposed@0.7": "Proposed, ρ = 0.7",
-            "proposed@0.9": "Proposed, ρ = 0.9", "no_an": "PA RIS-OAM without AN"},
-           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="Q1 = Q2 = 40"),
+           {"proposed@0.5": r"Proposed, $\rho = 0.5$", "proposed@0.7": r"Proposed, $\rho = 0.7$",
+            "proposed@0.9": r"Proposed, $\rho = 0.9$", "no_an": "PA RIS-OAM without AN"},
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="$Q_1 = Q_2 = 40$"),
     _study("oam-fig5", "Paper 002 Fig. 5: proposed vs DP, SA, SP RIS-OAM (80 elements in all)",
            Sweep("P_total", _PTOTAL_DBM, "dBm", quick=(20.0, 40.0)), ("p_total_dbm",),
            {"proposed": "Proposed scheme", "dp": "DP RIS-OAM", "sa": "SA RIS-OAM",
             "sp": "SP RIS-OAM"},
-           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title="80 RIS elements, ρ = 0.9"),
+           {"Q1": 40, "Q2": 40}, _PTOTAL_LABEL, title=r"80 RIS elements, $\rho = 0.9$"),
     _study("oam-fig6", "Paper 002 Fig. 6: secrecy rate vs Alice's tilt ϑ_A,y, OAM vs ZC",
            Sweep("theta_Ay", tuple(round(k * math.pi / 20, 12) for k in range(11)), "rad",
                  quick=(0.0, round(math.pi / 5, 12))),
            ("tilt_a_y_rad",), {"proposed": "Proposed scheme", "zc": "PA RIS-OAM with ZC"},
-           {"p_total_dbm": 30.0, "tilt_b_y_rad": 0.0}, "Tilt ϑ_A,y (rad)",
-           title="P_total = 30 dBm, ϑ_B,y = 0"),
+           {"p_total_dbm": 30.0, "tilt_b_y_rad": 0.0}, r"Tilt $\vartheta_{A,y}$ [rad]",
+           title=r"$P_{total} = 30$ dBm, $\vartheta_{B,y} = 0$"),
     Study(name="oam-fig7",
           reproduces=("Paper 002 Fig. 7: Eve's QPSK BER (LMMSE receiver, power-carrying mode) "
                       "vs the SNR at Eve"),
           sweep=Sweep("SNR", _SNR_DB, "dB", quick=(0.0, 20.0)), methods=tuple(_FIG7_LEGEND),
           drops=_DROPS, quick_drops=_QUICK_DROPS,
           draw=partial(draw_snr, settings={"p_total_dbm": 30.0}), solve=solve_snr,
-          plot=PlotSpec(x_label="SNR at Eve (dB)", y_label="BER of Eve", y="ber_eve_dominant",
+          plot=PlotSpec(x_label="SNR at Eve [dB]", y_label="BER of Eve", y="ber_eve_dominant",
                         y_scale="log", legend=_FIG7_LEGEND,
-                        title="P_total = 30 dBm, LMMSE Eve, power-carrying mode"),
+                        title=r"$P_{total} = 30$ dBm, LMMSE Eve, power-carrying mode",
+                        y_range=(0.0, 1.0)),
           params={"settings": {"p_total_dbm": 30.0}, "symbols": _BER_SYMBOLS,
                   "starts": STARTS, "receiver": FIG7_RECEIVER,
-                  "snr_reference": FIG7_SNR_REFERENCE}),
+                  "snr_reference": FIG7_SNR_REFERENCE},
+          scenario=oam.Scenario, presets=oam.PRESETS),
 )
-
-
-def paper_preset(study: Study) -> Study:
-    """``study`` under the free-space reading of eq. (9) (preset ``"free_space"``), ``-paper``."""
-    settings = {**study.draw.keywords["settings"], **oam.PRESETS["free_space"]}
-    title = f"{study.plot.title}; free space β = 1, σ² = −20 dBm".lstrip("; ")
-    return dataclasses.replace(
-        study, name=f"{study.name}-paper",
-        reproduces=f"{study.reproduces} [free space β = 1, σ² = −20 dBm]",
-        draw=partial(study.draw, settings=settings),
-        plot=dataclasses.replace(study.plot, title=title),
-        params={**study.params, "settings": settings, "preset": "free_space"})
-
-
-STUDIES = STUDIES + tuple(paper_preset(s) for s in STUDIES if s.name != "oam-fig7")

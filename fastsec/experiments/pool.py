@@ -108,7 +108,7 @@ def spawn_problem() -> str | None:
         return (f"the program was read from {path} (not a file), which worker processes "
                 f"cannot import; save it as a script with an `if __name__ == \"__main__\":` "
                 f"guard to use workers")
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
     while frame is not None and not (frame.f_globals is main.__dict__
                                      and frame.f_code.co_name == "<module>"):
         frame = frame.f_back

@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 from fastsec._validate import check_bool, check_int
 from fastsec.errors import FastsecError, ParameterError, ParameterTypeError, RunWarning
 from fastsec.experiments import pool, registry
+from fastsec.experiments.custom import customise
 from fastsec.experiments.interrupt import Terminated, sigterm_raises
 from fastsec.experiments.pool import IN_FLIGHT_PER_WORKER
 from fastsec.experiments.store import RESUME_KEYS, ResultsStore, check_results_dir
@@ -50,6 +51,8 @@ from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
 #: Distributions whose versions are recorded in every results record.
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
                      "pyarrow", "dask", "distributed")
+#: Value of a resume key in a record written before the key existed.
+RESUME_DEFAULTS: dict[str, Any] = {"preset": None, "overrides": {}}
 #: Most drops per chunk: bounds the rows lost with a killed worker.
 MAX_CHUNK = 32
 #: Guided self-scheduling: each chunk takes at most 1/(GUIDED_SHARE * workers) of the drops
@@ -111,6 +114,8 @@ def metadata(study: Study, drops: int, seed: int, quick: bool) -> dict[str, Any]
                   "values": list(study.sweep.points(quick))},
         "methods": list(study.methods),
         "params": dict(study.params),
+        "preset": study.preset,
+        "overrides": dict(study.overrides),
         "plot": dataclasses.asdict(study.plot) | {"legend": dict(study.plot.legend)},
         "versions": dict(_versions()),
     }
@@ -226,7 +231,7 @@ def _check_resume(store: ResultsStore, meta: Mapping[str, Any]) -> None:
     except ParameterError as exc:
         warnings.warn(f"{exc}; only rows of this run are kept", RunWarning, stacklevel=4)
         return
-    differ = [k for k in RESUME_KEYS if old.get(k) != meta[k]]
+    differ = [k for k in RESUME_KEYS if old.get(k, RESUME_DEFAULTS.get(k)) != meta[k]]
     if differ:
         raise ParameterError(
             f"{store.path} holds results of another run (study {old.get('study')!r}, seed "
@@ -243,6 +248,9 @@ def run(
     out: str | os.PathLike | None = None,
     quick: bool = False,
     *,
+    preset: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    sweep: Mapping[str, Any] | None = None,
     progress: bool = False,
     chunk: int | None = None,
     flush_seconds: float = 1.0,
@@ -276,6 +284,16 @@ def run(
         another run is writing waits for it. ``None`` uses a temporary directory.
     quick : bool
         Run the study's quick form (fewer sweep points and drops).
+    preset : str, optional
+        Run under one of the study's named presets (``study.presets``; for the OAM studies
+        :data:`fastsec.oam.PRESETS`).
+    overrides : Mapping[str, Any], optional
+        Scenario field -> value, set on top of the study's settings and the preset.
+    sweep : Mapping[str, Any], optional
+        ``{FIELD: values}``: replaces the study's sweep (its own sweep name, or a numeric
+        scenario field). ``preset``, ``overrides`` and ``sweep`` are applied by
+        :func:`fastsec.experiments.custom.customise`, recorded in ``meta.json`` and part of
+        what a resumed run must match.
     progress : bool
         Show a progress bar with ETA on stderr.
     chunk : int, optional
@@ -308,6 +326,7 @@ def run(
         study = registry.get(study)
     elif not isinstance(study, Study):
         raise ParameterTypeError(f"study must be a Study or a study name, got {study!r}")
+    study = customise(study, preset, overrides, sweep)
     check_bool("quick", quick)
     drops = (study.quick_drops if quick else study.drops) if drops is None else drops
     drops = check_int("drops", drops, 1, MAX_DROPS)
@@ -362,8 +381,8 @@ def _run(store: ResultsStore, study: Study, meta: dict[str, Any], workers: int,
                                                                           name=None))
     chunks = _plan(study, points, drops, done, workers, chunk)
     backend = _backend(scheduler, workers, chunks)
-    client, cluster = (_dask_client(scheduler, workers) if backend == "dask"
-                       else (None, None))
+    client, cluster = (_dask_client(scheduler, workers)
+                       if backend == "dask" and scheduler is not None else (None, None))
     try:
         if client is not None:
             results = _dask(study, seed, chunks, client)

@@ -54,7 +54,7 @@ META_KEYS = ("study", "reproduces", "seed", "quick", "drops", "sweep", "methods"
              "plot", "versions")
 #: Metadata entries that identify a run: a re-run resumes only where they match, and a part
 #: is this run's only if it carries their :func:`run_tag`.
-RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params")
+RESUME_KEYS = ("study", "seed", "quick", "sweep", "methods", "params", "preset", "overrides")
 _META = "meta.json"
 _PARTS = "parts"
 _LOCK = ".lock"

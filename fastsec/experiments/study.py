@@ -87,6 +87,11 @@ class PlotSpec:
         See :data:`PLOT_KINDS`.
     title : str
         Panel title (the paper's panel letter and setting).
+    y_range : tuple of (float or None)
+        The plotted quantity's range ``(low, high)`` (``None``: unbounded); the confidence
+        band is clipped to it, e.g. ``(0.0, None)`` for a secrecy rate [·]^+ or a time.
+
+    Labels, legend entries and the title may use matplotlib mathtext (``"$K_R$ [dB]"``).
 
     """
 
@@ -98,6 +103,7 @@ class PlotSpec:
     y_scale: str = "linear"
     kind: str = "sweep"
     title: str = ""
+    y_range: tuple[float | None, float | None] = (None, None)
 
     def __post_init__(self) -> None:
         check_choice("x_scale", self.x_scale, SCALES)
@@ -129,6 +135,15 @@ class Study:
         The paper's axes and legend.
     params : Mapping[str, Any]
         JSON-serialisable fixed settings, recorded in the results' metadata.
+    scenario : type, optional
+        The scenario dataclass whose fields ``draw``'s ``settings`` set; ``None``: the study
+        cannot be customised (see :mod:`fastsec.experiments.custom`).
+    presets : Mapping[str, Mapping[str, Any]]
+        Named scenario-field overrides the study may run under (``--preset``).
+    preset : str, optional
+        The preset this study runs under (set by :func:`~fastsec.experiments.custom.customise`).
+    overrides : Mapping[str, Any]
+        Scenario fields set on top of the study's settings and preset (``--set``).
     notes : callable, optional
         ``notes(table) -> list of str``: Markdown lines that ``fastsec report`` adds below
         the table (e.g. a fitted parameter computed from all rows).
@@ -145,6 +160,10 @@ class Study:
     solve: Callable[[Any, str], Mapping[str, Any]]
     plot: PlotSpec
     params: Mapping[str, Any] = field(default_factory=dict)
+    scenario: type | None = None
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    preset: str | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
     notes: Callable[[Any], list[str]] | None = None
 
     def __post_init__(self) -> None:

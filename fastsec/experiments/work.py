@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -65,7 +65,11 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
     ``seconds``, ``error``, the keys of :data:`DEFAULTS` and every other output ``solve``
     returned (``None`` in rows without it).
     """
-    drops, methods, seconds, errors, outputs = [], [], [], [], []
+    drops: list[int] = []
+    methods: list[str] = []
+    seconds: list[float] = []
+    errors: list[str | None] = []
+    outputs: list[Mapping[str, Any]] = []
     rngs = seeding.drop_rngs(seed, study.name, chunk.point, [drop for drop, _ in chunk.todo])
     clock, solve = time.perf_counter, study.solve
     with one_thread():
@@ -76,7 +80,8 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
             except Exception as exc:  # every method's row of this drop records it
                 draw_error = f"{type(exc).__name__} while drawing: {exc}"
             for method in todo:
-                out, error = {}, draw_error
+                out: Mapping[str, Any] = {}
+                error = draw_error
                 start = clock()
                 if error is None:
                     try:

@@ -35,6 +35,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special, stats
 
 from fastsec import units
@@ -97,7 +98,8 @@ class BERResult:
     confidence: float
 
 
-def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db, *,
+def eve_ber(scenario: Scenario, channels: Channels, p: npt.ArrayLike, a: npt.ArrayLike,
+            theta1: npt.ArrayLike, theta2: npt.ArrayLike, snr_db: npt.ArrayLike, *,
             rng: np.random.Generator, symbols: int = 20000, receiver: str = "per_antenna",
             snr_reference: str = "transmit", confidence: float = 0.95) -> BERResult:
     """Eve's (and Bob's) QPSK BER versus transmit SNR by symbol-level Monte Carlo.
@@ -172,13 +174,13 @@ def eve_ber(scenario: Scenario, channels: Channels, p, a, theta1, theta2, snr_db
         eve_pred.append(_q(np.sqrt(sinr_e)).mean())
     bits = 2 * s.N_s * symbols
     z = stats.norm.ppf(0.5 + confidence / 2)
-    eve_modes, bob_err = np.array(eve_err), np.array(bob_err)
-    eve_err = eve_modes.sum(axis=1)
+    eve_modes, bob_n = np.array(eve_err), np.array(bob_err)
+    eve_n = eve_modes.sum(axis=1)
     return BERResult(
         snr_db=snr_db, sigma2_w=np.array([sc.sigma_e2_w for sc in scenes]),
-        eve_ber=eve_err / bits, eve_ci=_wilson(eve_err, bits, z),
+        eve_ber=eve_n / bits, eve_ci=_wilson(eve_n, bits, z),
         eve_ber_modes=eve_modes / (2 * symbols),
-        bob_ber=bob_err / bits, bob_ci=_wilson(bob_err, bits, z),
+        bob_ber=bob_n / bits, bob_ci=_wilson(bob_n, bits, z),
         eve_ber_gaussian=np.array(eve_pred),
         bob_ber_gaussian=np.array([_q(np.sqrt(r.sinr_B)).mean() for r in predictions]),
         bits=bits, receiver=receiver, snr_reference=snr_reference, confidence=confidence)

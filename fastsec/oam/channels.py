@@ -131,6 +131,7 @@ def channels_batch(scenarios: Sequence[Scenario]) -> Channels:
             if name == "H_R1R2":
                 out[name][:] = np.eye(s0.Q1)
             continue
+        assert rx_name is not None and beta_name is not None  # only the transmitter may be
         rx = np.ascontiguousarray([getattr(g, rx_name) for g in geoms])
         tx = np.ascontiguousarray([getattr(g, tx_name) for g in geoms])
         beta = np.array([getattr(s, beta_name) for s in scenarios])

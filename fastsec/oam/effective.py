@@ -110,7 +110,7 @@ def secrecy(lk: Link, p, a, theta1, theta2) -> tuple[float, float]:
     validated public form.
     """
     r = rates(lk, p, a, theta1, theta2, 0.0)
-    return r.R_s, r.ris2_power_w
+    return float(r.R_s), float(r.ris2_power_w)
 
 
 def incident(lk: Link, theta1: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fastsec import solvers
+from fastsec._results import ResultMixin
 from fastsec._validate import check_bool, check_choice, check_int, check_real, renamed_options
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.oam import ao as _ao
@@ -116,9 +117,14 @@ METHODS = ("rmcg", "sdr")
 THETA_MODES = ("tolerance", "step")
 
 
-@dataclass(frozen=True, eq=False)
-class OAMResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class OAMResult(ResultMixin):
     """Outcome of :func:`optimize` (best of the random starts).
+
+    ``repr`` shows the core names shared with :class:`fastsec.aauc.AAUCResult`;
+    ``to_dict()`` returns every field, ``secrecy_rate`` and ``objective`` as plain Python
+    (:mod:`fastsec._results`). ``secrecy_rate`` and ``objective`` are both R_s of eq. (19)
+    at the solution [bit/s/Hz]: P1 (eq. (20)) maximises the secrecy rate itself.
 
     Attributes
     ----------
@@ -127,7 +133,7 @@ class OAMResult:
     a : ndarray, shape (Q2,), float64
         RIS2 amplification.
     theta1, theta2 : ndarray, shape (Q1,) / (Q2,), complex128
-        RIS phases, |θ| = 1.
+        RIS phases, ``|θ| = 1``.
     rates : Rates
         Rates at the solution (:func:`fastsec.oam.secrecy_rate`).
     history : ndarray, shape (iterations + 1,), float64
@@ -163,7 +169,7 @@ class OAMResult:
         Constraint residuals of P1 at the solution (all ``<= 0`` when feasible):
         ``power_sum`` (Σp - ρP_T) [W], ``power_floor`` (p_th - min p) [W], ``ris2_budget``
         (RIS2 power - P_R2 [W]; 0 for a passive surface, which has none), ``a_low``
-        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (max ||θ| - 1|).
+        (-min a), ``a_high`` (max a - a_max), ``unit_modulus`` (``max ||θ| - 1|``).
 
     """
 
@@ -188,6 +194,19 @@ class OAMResult:
     theta_iterations: int
     solver: str
     residuals: dict
+
+    DERIVED = ("secrecy_rate", "objective")
+    REPR_FIRST = ("scheme",)
+
+    @property
+    def secrecy_rate(self) -> float:
+        """Secrecy rate R_s = R_B - R_E at the solution [bit/s/Hz] (eq. (19))."""
+        return float(self.rates.R_s)
+
+    @property
+    def objective(self) -> float:
+        """Objective of P1 (eq. (20a)) at the solution: R_s [bit/s/Hz]."""
+        return self.secrecy_rate
 
 
 @dataclass(frozen=True)
@@ -298,6 +317,7 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         finals.append(run.rs)
         if best is None or run.rs > best.rs:
             best = run
+    assert best is not None  # starts >= 1
     rates = ef.rates(lk, best.p, best.a, best.theta1, best.theta2, s.p_r2_w)
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,

@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from fastsec._validate import check_array
 from fastsec.errors import ParameterError, ParameterTypeError
@@ -101,7 +102,8 @@ def stream_matrices(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndar
     return tx, rx, s.signal_modes.copy()
 
 
-def secrecy_rate(scenario: Scenario, channels: Channels, p, a, theta1, theta2) -> Rates:
+def secrecy_rate(scenario: Scenario, channels: Channels, p: npt.ArrayLike, a: npt.ArrayLike,
+                 theta1: npt.ArrayLike, theta2: npt.ArrayLike) -> Rates:
     """Per-mode SINRs, R_B, R_E, R_s and RIS2 power of candidates (paper 002, eq. (14)-(19)).
 
     Each of ``p, a, theta1, theta2`` is either one vector or a batch of B rows; unbatched
@@ -118,9 +120,9 @@ def secrecy_rate(scenario: Scenario, channels: Channels, p, a, theta1, theta2) -
     a : array_like, shape ([B,] Q2), float
         RIS2 amplification factors, 0 <= a <= a_max.
     theta1 : array_like, shape ([B,] Q1), complex
-        RIS1 phases, |θ| = 1 (Θ1 = diag(θ1^H)).
+        RIS1 phases, ``|θ| = 1`` (Θ1 = diag(θ1^H)).
     theta2 : array_like, shape ([B,] Q2), complex
-        RIS2 phases, |θ| = 1 (Θ2 = diag(θ2^H)).
+        RIS2 phases, ``|θ| = 1`` (Θ2 = diag(θ2^H)).
 
     Returns
     -------

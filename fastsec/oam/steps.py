@@ -200,7 +200,7 @@ def power_step(
                                ("r", ris_gain[i]), ("ris", headroom[i]), ("p_th", p_th)):
                 params[key].value = value
             solvers.solve(problem, name)
-            sol[i] = np.maximum(var.value, p_th)  # solver round-off below the floor
+            sol[i] = np.maximum(np.asarray(var.value), p_th)  # solver round-off below the floor
             iters[i] = problem.solver_stats.num_iters or 0
     else:
         sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
@@ -321,7 +321,8 @@ def amplification_step(
                                ("a_max", a_max)):
                 params[key].value = value
             solvers.solve(problem, name)
-            sol[i] = np.clip(var.value, 0.0, a_max)  # solver round-off outside [0, a_max]
+            # solver round-off outside [0, a_max]
+            sol[i] = np.clip(np.asarray(var.value), 0.0, a_max)
             iters[i] = problem.solver_stats.num_iters or 0
     else:
         sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)

@@ -218,6 +218,6 @@ def sco_cvx(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
         constraints = [t <= lin_users, t <= lin_k,
                        cp.sum_squares(zv) + cp.sum_squares(wv) <= 2 * data.pmax]
         cp.Problem(cp.Maximize(objective), constraints).solve(solver=solver)
-        z, w = zv.value, wv.value
+        z, w = np.asarray(zv.value), np.asarray(wv.value)
         history.append(p2_objective(data, z, w))
     return np.array(history)

@@ -65,8 +65,8 @@ def secrecy_rate_reference(scenario: Scenario, ch: Channels, p, a, theta1, theta
         terms = sinr_terms_reference(scenario, ch, *row)
         r_b.append(np.log2(1 + terms["sinr_B"]).sum() + scenario.index_bits)
         r_e.append(np.log2(1 + terms["sinr_E"]).sum())
-    r_b, r_e = np.array(r_b), np.array(r_e)
-    return r_b, r_e, r_b - r_e
+    rb, re = np.array(r_b), np.array(r_e)
+    return rb, re, rb - re
 
 
 def cophased_phases(scenario: Scenario, ch: Channels, a, iters: int = 20, mode_index: int = 0):

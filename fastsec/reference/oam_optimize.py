@@ -102,7 +102,7 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, iters: int = 15,
                            ("p_th", s.p_th_w)):
             params[key].value = value
         solvers.solve(problem, name)
-        p = np.maximum(var.value, s.p_th_w)
+        p = np.maximum(np.asarray(var.value), s.p_th_w)
         # a-step: P5 rebuilt and solved by cvxpy
         t = ef.amplification_terms(lk, v, theta2, p)
         F, D, g, _ = _k.a_surrogate(t["chi"][None], t["kappa2"][None], p[None],
@@ -113,7 +113,7 @@ def reference_ao(scenario: Scenario, rng: np.random.Generator, iters: int = 15,
                            ("a_max", s.a_max)):
             params[key].value = value
         solvers.solve(problem, name)
-        a = np.clip(var.value, 0.0, s.a_max)
+        a = np.clip(np.asarray(var.value), 0.0, s.a_max)
         # θ1-step by pymanopt, RIS2 budget restored by rescaling a, kept if R_s does not drop
         before = rate(p, a, theta1, theta2)
         new = pymanopt_theta(ef.theta1_data(lk, p, a, theta2), theta1, gtol, min_step,
