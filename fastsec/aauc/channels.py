@@ -80,6 +80,20 @@ class DropBatch:
     def __len__(self) -> int:
         return self.D.shape[0]
 
+    @classmethod
+    def from_drops(cls, drops: list[Drop]) -> DropBatch:
+        """Stack drops of one scenario (equal :class:`Scenario`) into a batch."""
+        if not drops or not all(isinstance(d, Drop) for d in drops):
+            raise ParameterTypeError("drops must be a non-empty list of fastsec.aauc.Drop")
+        s = drops[0].scenario
+        if any(d.scenario != s for d in drops):
+            raise ParameterError("drops must share one Scenario")
+        fields = ("D", "theta", "D_E", "theta_E", "g", "h_K", "h_E", "g_E")
+        scalar = ("D_E", "theta_E")
+        return cls(s, *(np.array([getattr(d, name) for d in drops], dtype=np.float64)
+                        if name in scalar else np.stack([getattr(d, name) for d in drops])
+                        for name in fields))
+
     def __getitem__(self, i: int) -> Drop:
         i = check_int("i", i, -len(self), len(self) - 1)
         return Drop(scenario=self.scenario, D=self.D[i].copy(), theta=self.theta[i].copy(),

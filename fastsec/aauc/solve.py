@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -151,8 +152,9 @@ def _solver(name: str, value: object) -> str:
 _CVX_OPTIONS = {"iters": _positive_int, "tol": _positive_real, "solver": _solver,
                 "rebuild": check_bool}
 
-#: method name -> (function of P2Data, {option: validator}).
-METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
+#: method name -> (function of P2Data, {option: validator}); the closed forms map to the
+#: batch function of the compiled kernel instead (:data:`KERNEL_MODES`).
+METHODS: dict[str, tuple[Callable[..., Any], dict[str, Callable]]] = {
     "sco": (sco, _CVX_OPTIONS),
     "closed_form": (closed_form_drops, {}),
     "asymptotic": (closed_form_drops, {}),
@@ -167,7 +169,7 @@ METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
 }
 
 
-def check_options(method: str, options: Mapping[str, object]) -> dict[str, object]:
+def check_options(method: str, options: Mapping[str, object]) -> dict[str, Any]:
     """Check ``method`` and its ``options`` (see :func:`solve`); return the checked options."""
     check_choice("method", method, METHODS)
     allowed = METHODS[method][1]
