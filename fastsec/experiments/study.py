@@ -29,7 +29,7 @@ Two optional callables make a study faster without changing its numbers:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,7 +178,7 @@ class Study:
     preset: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     notes: Callable[[Any], list[str]] | None = None
-    solve_batch: Callable[[list[Any], str], list[Mapping[str, Any]]] | None = None
+    solve_batch: Callable[[list[Any], str], Sequence[Mapping[str, Any]]] | None = None
     warm: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
