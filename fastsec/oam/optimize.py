@@ -448,10 +448,11 @@ class _AORun:
         return True
 
     def _solve_steps(self) -> None:
-        history, substeps, substep_power, self.bounds = [self.rs], [], [], []
+        history, substeps, substep_power = [self.rs], [], []
+        self._bound_rows: list[list[float]] = []
         for _ in range(self.opts.iters):
             previous = self.rs
-            self.bounds.append([np.nan, np.nan])
+            self._bound_rows.append([np.nan, np.nan])
             for name, step in (("p", self._p_step), ("a", self._a_step),
                                ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
                 if name in self.spec.optimised:
@@ -466,7 +467,7 @@ class _AORun:
         self.history = np.array(history)
         self.substeps = np.array(substeps).reshape(-1, 4)
         self.substep_power = np.array(substep_power).reshape(-1, 4)
-        self.bounds = np.array(self.bounds).reshape(-1, 2)
+        self.bounds = np.array(self._bound_rows).reshape(-1, 2)
 
     def _p_step(self) -> None:
         s = self.s
@@ -492,8 +493,9 @@ class _AORun:
         o = self.opts
         if self.method == "sdr":
             self.theta_iterations += 1
-            new, self.bounds[-1][which] = sdr_theta_step(data, theta, self.rng, o.randomizations,
-                                                         o.exact, o.sdr_solver)
+            new, bound = sdr_theta_step(data, theta, self.rng, o.randomizations, o.exact,
+                                        o.sdr_solver)
+            self._bound_rows[-1][which] = bound
             return new
         new, iterations, nonfinite = _ao.theta_rcg(data, theta, self._kernel_options())
         if nonfinite:
