@@ -21,7 +21,7 @@ import pytest
 from experiments_toy import make, solve
 
 from fastsec.errors import RunWarning
-from fastsec.experiments import ResultsStore, run
+from fastsec.experiments import ResultsStore, run, runner
 from fastsec.experiments.runner import WorkerError
 from fastsec.experiments.study import Study
 
@@ -145,6 +145,22 @@ def test_a_torn_temporary_file_of_a_killed_writer_is_ignored_and_removed(many_pa
 
 
 # ------------------------------------------------------------------ killed and concurrent runs
+
+
+def test_each_finished_chunk_is_stored_before_the_next_is_asked_for(tmp_path, monkeypatch):
+    # kill -9 may land between any two chunks: by then every finished chunk must be on disk
+    out, on_disk = tmp_path / "r", []
+    serial = runner._serial
+
+    def watched(study, seed, chunks):
+        for columns in serial(study, seed, chunks):
+            yield columns  # resumes only when the run asks for the next chunk
+            on_disk.append(len(ResultsStore(out).read()))
+
+    monkeypatch.setattr(runner, "_serial", watched)
+    run(make(values=VALUES, drops=4), seed=9, workers=1, out=out, chunk=1)
+    methods = len(make(values=VALUES, drops=4).methods)
+    assert on_disk == [methods * (i + 1) for i in range(3 * 4)]
 
 
 def _live_in_group(pgid: int) -> list[str]:
