@@ -140,9 +140,11 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     theta : array_like, shape (K,)
         User azimuths θ_k [rad], finite.
     D_E : float
-        Eavesdropper distance [m], >= 0.
+        Eavesdropper distance [m], > 0.
     theta_E : float, optional
-        Eavesdropper azimuth [rad]; default θ_K (on the segment BS-user K).
+        Eavesdropper azimuth [rad]; default θ_K (on the segment BS-user K). No helping user
+        may stand at user K's or the eavesdropper's position (eq. (9)'s path loss is
+        infinite at distance 0).
 
     Returns
     -------
@@ -155,8 +157,9 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     if np.any(D <= 0.0):
         raise ParameterError(f"D must be > 0 m, got min {D.min()}")
     theta = check_array("theta", theta, shape=(K,), complex_ok=False)
-    D_E = check_real("D_E", D_E, 0.0)
+    D_E = check_real("D_E", D_E, 0.0, low_open=True)
     theta_E = float(theta[-1]) if theta_E is None else check_real("theta_E", theta_E)
+    _check_apart(D, theta, D_E, theta_E)
     g = np.empty((K, N), dtype=np.complex128)
     g_E = np.empty(N, dtype=np.complex128)
     h_K = np.empty(K - 1, dtype=np.complex128)
@@ -166,6 +169,21 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
                      (g, h_K, h_E, g_E), np.empty((2, K)))
     return Drop(scenario=scenario, D=D, theta=theta, D_E=D_E, theta_E=theta_E, g=g, h_K=h_K,
                 h_E=h_E, g_E=g_E)
+
+
+def _check_apart(D: np.ndarray, theta: np.ndarray, D_E: float, theta_E: float) -> None:
+    """Raise unless every helping user is apart from user K and from the eavesdropper.
+
+    The user-to-user links of eq. (9) have path loss ϱ0 d^-α, infinite at d = 0.
+    """
+    helpers = D[:-1] * np.exp(1j * theta[:-1])
+    for name, at in (("user K", D[-1] * np.exp(1j * theta[-1])),
+                     ("the eavesdropper", D_E * np.exp(1j * theta_E))):
+        gap = np.abs(helpers - at)
+        if np.any(gap <= 0.0):
+            k = int(np.argmin(gap)) + 1
+            raise ParameterError(f"D, theta: helping user {k} is at the position of {name} "
+                                 f"(distance 0 m); positions must be distinct")
 
 
 def _check_scenario_rng(scenario: object, rng: object) -> None:
