@@ -384,7 +384,8 @@ def secrecy_given_leak(R: np.ndarray, leak: np.ndarray, sigma: np.ndarray) -> np
     return np.maximum(R - 0.5 * np.log2(1.0 + leak / sigma), 0.0)
 
 
-def _check_rate_inputs(R, w, sigma_e2_w, width: int | None = None):
+def _check_rate_inputs(R: ArrayLike, w: ArrayLike, sigma_e2_w: ArrayLike, width: int | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check and return (R, w, σ_E²); scalars stay 0-d (check_array returns >= 1-d)."""
     R = check_array("R", R, complex_ok=False).reshape(np.shape(R))
     if np.any(R < 0):
