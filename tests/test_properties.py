@@ -133,9 +133,15 @@ def test_aauc_draw_at_given_positions_is_finite_and_keeps_them(sc, seed, data):
     D = np.array(data.draw(st.lists(st.floats(1.0, 500.0), min_size=k, max_size=k)))
     theta = np.array(data.draw(st.lists(st.floats(-math.pi, math.pi), min_size=k, max_size=k)))
     D_E = data.draw(reals(0.5, 500.0))
+    # coinciding positions are rejected (test below); J is documented as inf for a helper
+    # exactly on the BS-user K segment (eq. (12) diverges): keep positions apart by 1 mm
     helpers = D[:-1] * np.exp(1j * theta[:-1])
-    assume(np.all(np.abs(helpers - D[-1] * np.exp(1j * theta[-1])) > 0.0))
-    assume(np.all(np.abs(helpers - D_E * np.exp(1j * theta[-1])) > 0.0))
+    user_k = D[-1] * np.exp(1j * theta[-1])
+    assume(np.all(np.abs(helpers - user_k) > 1e-3))
+    assume(np.all(np.abs(helpers - D_E / D[-1] * user_k) > 1e-3))
+    along = np.real(helpers * np.conj(user_k)) / abs(user_k)
+    assume(np.all((along < 0) | (along > abs(user_k)) | (np.abs(helpers.imag * user_k.real
+           - helpers.real * user_k.imag) / abs(user_k) > 1e-3)))
     drop = aauc.draw_at(sc, np.random.default_rng(seed), D, theta, D_E)
     np.testing.assert_array_equal(drop.D, D)
     assert drop.theta_E == theta[-1] and drop.g.shape == (k, int(sc.N))
@@ -146,6 +152,7 @@ def test_aauc_draw_at_given_positions_is_finite_and_keeps_them(sc, seed, data):
 @given(st.sampled_from([("D", {"D": [0.0, 10.0, 10.0]}), ("D", {"D": [10.0, 10.0]}),
                         ("theta", {"theta": [0.0, math.nan, 1.0]}), ("D_E", {"D_E": 0.0}),
                         ("D, theta", {"D": [30.0, 20.0, 30.0], "theta": [1.0, 0.5, 1.0]}),
+                        ("D, theta", {"D": [1.0, 5.0, 1.0], "theta": [0.0, 0.5, 1e-300]}),
                         ("theta_E", {"theta_E": math.inf}), ("rng", {"rng": 3})]))
 def test_aauc_draw_at_rejects_bad_positions_by_name(case):
     name, bad = case

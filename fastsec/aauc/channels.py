@@ -159,7 +159,7 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     theta = check_array("theta", theta, shape=(K,), complex_ok=False)
     D_E = check_real("D_E", D_E, 0.0, low_open=True)
     theta_E = float(theta[-1]) if theta_E is None else check_real("theta_E", theta_E)
-    _check_apart(D, theta, D_E, theta_E)
+    _check_apart(scenario, D, theta, D_E, theta_E)
     g = np.empty((K, N), dtype=np.complex128)
     g_E = np.empty(N, dtype=np.complex128)
     h_K = np.empty(K - 1, dtype=np.complex128)
@@ -171,19 +171,26 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
                 h_E=h_E, g_E=g_E)
 
 
-def _check_apart(D: np.ndarray, theta: np.ndarray, D_E: float, theta_E: float) -> None:
-    """Raise unless every helping user is apart from user K and from the eavesdropper.
+def _check_apart(scenario: Scenario, D: np.ndarray, theta: np.ndarray, D_E: float,
+                 theta_E: float) -> None:
+    """Raise unless every link of eq. (1)-(2), (9) has a finite path loss ϱ0 d^-α.
 
-    The user-to-user links of eq. (9) have path loss ϱ0 d^-α, infinite at d = 0.
+    The links: BS to each user and to the eavesdropper (D, D_E), each helping user to user
+    K and to the eavesdropper. Positions that coincide (d = 0) or nearly (d^-α overflows)
+    are rejected, naming the link.
     """
     helpers = D[:-1] * np.exp(1j * theta[:-1])
+    links = [("D (BS to user k)", D), ("D_E (BS to the eavesdropper)", np.array([D_E]))]
     for name, at in (("user K", D[-1] * np.exp(1j * theta[-1])),
                      ("the eavesdropper", D_E * np.exp(1j * theta_E))):
-        gap = np.abs(helpers - at)
-        if np.any(gap <= 0.0):
-            k = int(np.argmin(gap)) + 1
-            raise ParameterError(f"D, theta: helping user {k} is at the position of {name} "
-                                 f"(distance 0 m); positions must be distinct")
+        links.append((f"D, theta (helping user k to {name})", np.abs(helpers - at)))
+    for name, d in links:
+        with np.errstate(divide="ignore", over="ignore"):
+            loss = scenario.rho0 * d ** -float(scenario.alpha)
+        if not np.all(np.isfinite(loss)):
+            k = int(np.argmax(~np.isfinite(loss))) + 1
+            raise ParameterError(f"{name}: distance {d[k - 1]:.3g} m at k = {k} makes the "
+                                 f"path loss rho0 d^-alpha infinite; positions must be apart")
 
 
 def _check_scenario_rng(scenario: object, rng: object) -> None:
