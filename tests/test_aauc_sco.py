@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from aauc_drops import make_drop
 from fastsec.kernels.aauc import sco as kernel
-from fastsec.kernels.optim import ascent, log_qcqp
+from fastsec.kernels.optim import ascent, ball_log
 from scipy.optimize import nnls
 
 from fastsec import solvers
@@ -238,14 +238,14 @@ def test_compiled_surrogate_step_equals_cvxpy(small):
     _, _, data = small
     zs, ws = asymptotic_point(data)
     basis, hq = row_space(data.Hs)
-    d, f, P, G, e, x = kernel.surrogate(hq, data.hs, data.je, 2 * data.pmax,
-                                        basis.conj().T @ zs, ws)
-    _, ok = log_qcqp.solve(d, f, 1.0, P, G, e, x, 1e-10)
+    A, d, r_t, c = kernel.surrogate(hq, data.hs, data.je, 2 * data.pmax,
+                                    basis.conj().T @ zs, ws)
+    x, _, _, ok = ball_log.solve(A, d, r_t, c, 1e-10)
     assert ok
     r, m = hq.shape[1], data.n_help
     scale = np.sqrt(2 * data.pmax)
     z1 = basis @ (scale * (x[:r] + 1j * x[r:2 * r]))
-    w1 = scale * (x[2 * r:2 * r + m] + 1j * x[2 * r + m:-1])
+    w1 = scale * (x[2 * r:2 * r + m] + 1j * x[2 * r + m:])
     z2, w2 = Surrogate(data).solve(zs, ws, "CLARABEL")
     # eq. (23)'s value as the paper writes it: the kernel's maximiser is as good as cvxpy's
     ours, ref = _surrogate_bits(data, z1, w1, zs, ws), _surrogate_bits(data, z2, w2, zs, ws)

@@ -1,13 +1,13 @@
 """Compiled SCO of paper 000 (Sec. IV-B, eq. (21)-(23)): the surrogate P2[n+1] and its loop.
 
 The surrogate is the convex program of :mod:`fastsec.aauc.sco` (same scaling, same rows),
-written as a problem of :mod:`fastsec.kernels.optim.log_qcqp` in the real variable
+written as a problem of :mod:`fastsec.kernels.optim.ball_log` in the real variable
 
-    x = [Re y_β, Im y_β, Re y_w, Im y_w, t],   y_β = β / √(2 P_max),  y_w = w / √(2 P_max),
+    y = [Re y_β, Im y_β, Re y_w, Im y_w],   y_β = β / √(2 P_max),  y_w = w / √(2 P_max),
 
-where β are the coordinates of z in the helpers' row space (z = Q β, exact:
-:func:`fastsec.aauc.problem.row_space`), so n = 2 r + 2 (K-1) + 1 with r = min(K-1, N-1).
-Rows (m = K + 1):
+and t > 0, where β are the coordinates of z in the helpers' row space (z = Q β, exact:
+:func:`fastsec.aauc.problem.row_space`), so y has 2 r + 2 (K-1) entries, r = min(K-1, N-1).
+Constraints:
 
 - users k < K: ``ratio_k t <= lin_k(y_β)``, the first-order expansion of 1 + |h_k^H β|²
   (eq. (21)-(22)) divided by its value a_k at the expansion point, ``ratio_k = a / a_k``
@@ -15,10 +15,11 @@ Rows (m = K + 1):
 - the relay row, the same for 1 + |h_K^H w|²/σ²;
 - the power budget ``||y||² <= 1`` (eq. (11a)).
 
-The objective is ``-log t + sum d |y_w|²`` with ``d = 2 P_max λ J / σ_E² / (1 + λ w*^H J w*/σ_E²)``,
-the eavesdropper term linearised at w* (eq. (21)). :func:`sco_drop` runs the whole SCA loop
-of one drop on it, judging each candidate by the true P2 objective with
-:func:`fastsec.kernels.optim.ascent.judge` (the rule every SCA method uses).
+The objective is ``log t - sum d |y_w|²`` with ``d = 2 P_max λ J / σ_E² / (1 + λ w*^H J w*/σ_E²)``,
+the eavesdropper term linearised at w* (eq. (21)). With no helpers (``hs`` empty) the same
+kernel runs direct transmission's max–min multicast steps (ref. [54]): users' rows only, budget
+P_max. :func:`sco_drop` runs the whole SCA loop of one drop, judging each candidate by the
+true objective with :func:`fastsec.kernels.optim.ascent.judge` (the rule every SCA method uses).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._jit import jit
-from ..optim import ascent, log_qcqp
+from ..optim import ascent, ball_log
 
 #: Options of :func:`sco_drop`: ``iters`` (int, cap on SCA steps), ``tol`` (relative gain at
 #: which the run has converged), ``slack`` (relative fall still counted as no descent),
@@ -39,14 +40,10 @@ SCAOptions = namedtuple("SCAOptions", ["iters", "tol", "slack", "gap_rel"])
 #: Result of :func:`sco_drop`: final ``beta`` (r,) and ``w`` (K-1,) [√W], ``history``
 #: (P2 objective [bit/s/Hz] at the start and after every kept step), ``stop`` (a stop code of
 #: :mod:`fastsec.kernels.optim.ascent`), ``ipm_iterations`` (total primal-dual iterations)
-#: and ``ipm_failures`` (surrogates whose solver stopped before its tolerance; their last
-#: strictly feasible iterate was judged as the candidate).
+#: and ``ipm_failures`` (surrogates whose solver stopped before its tolerance; the point it
+#: had, scaled into the budget, was judged as the candidate).
 SCOResult = namedtuple("SCOResult",
                        ["beta", "w", "history", "stop", "ipm_iterations", "ipm_failures"])
-
-#: Shrink factor of the expansion point that makes the surrogate's start strictly feasible.
-START_SHRINK = 0.99
-
 
 @jit
 def p2_value(hq, hs, je, beta, w):
@@ -87,39 +84,35 @@ def p2_value(hq, hs, je, beta, w):
 
 @jit
 def surrogate(hq, hs, je, budget, beta, w):
-    """Arrays of P2[n+1] expanded at (β, w) and a strictly feasible start (module docstring).
+    """Arrays of P2[n+1] expanded at (β, w) (module docstring).
 
     ``budget`` [W] is the power of the ball ‖z‖² + ‖w‖² <= budget (2 P_max for AAUC, eq.
     (11a); P_max for direct transmission, where ``hs`` is empty and the relay row absent).
 
     Returns
     -------
-    d, f : ndarray, shape (n,)
-    P, G : ndarray, shape (rows, n)
-    e : ndarray, shape (rows,)
-        The problem of :func:`fastsec.kernels.optim.log_qcqp.solve` (``omega = 1``).
-    x0 : ndarray, shape (n,)
-        The expansion point shrunk by :data:`START_SHRINK` (if on the budget) with
-        t halfway to the tightest row: strictly feasible.
+    A : ndarray, shape (rows, n - 1)
+    d : ndarray, shape (n - 1,)
+    r, c : ndarray, shape (rows,)
+        The problem of :func:`fastsec.kernels.optim.ball_log.solve` in y (t is its own
+        variable there): ``r_i t <= a_i^T y + c_i``, ``||y||² <= 1``, maximise
+        ``log t - sum d y²``.
 
     """
-    mu, r = hq.shape
+    mu, rdim = hq.shape
     mw = hs.shape[0]
     relay = 1 if mw > 0 else 0
-    n = 2 * r + 2 * mw + 1
-    last = n - 1
-    ball = mu + relay
+    n = 2 * rdim + 2 * mw
     scale = math.sqrt(budget)
+    A = np.zeros((mu + relay, n))
     d = np.zeros(n)
-    f = np.zeros(n)
-    P = np.zeros((ball + 1, n))
-    G = np.zeros((ball + 1, n))
-    e = np.empty(ball + 1)
+    r = np.empty(mu + relay)
+    c = np.empty(mu + relay)
     amps = np.empty(mu, dtype=np.complex128)
     a_min = np.inf
     for j in range(mu):
         acc = 0j
-        for k in range(r):
+        for k in range(rdim):
             acc += hq[j, k] * beta[k]
         amps[j] = acc
         a_min = min(a_min, 1.0 + acc.real ** 2 + acc.imag ** 2)
@@ -131,47 +124,24 @@ def surrogate(hq, hs, je, budget, beta, w):
     a_k = 1.0 + amp_k.real ** 2 + amp_k.imag ** 2
     if relay:
         a_min = min(a_min, a_k)
-    # users: ratio_j t - 2 Re(conj(amp_j) h_j^T β)/a_j <= (2 - a_j)/a_j
+    # users: ratio_j t <= 2 Re(conj(amp_j) h_j^T β)/a_j + (2 - a_j)/a_j
     for j in range(mu):
         a_j = 1.0 + amps[j].real ** 2 + amps[j].imag ** 2
-        for k in range(r):
-            c = np.conj(amps[j]) * hq[j, k] * (2.0 * scale / a_j)
-            G[j, k] = -c.real
-            G[j, r + k] = c.imag
-        G[j, last] = a_min / a_j
-        e[j] = (2.0 - a_j) / a_j
+        for k in range(rdim):
+            coef = np.conj(amps[j]) * hq[j, k] * (2.0 * scale / a_j)
+            A[j, k] = coef.real
+            A[j, rdim + k] = -coef.imag
+        r[j] = a_min / a_j
+        c[j] = (2.0 - a_j) / a_j
     if relay:  # the relay row, the same in w with coefficients conj(h_K)
         for k in range(mw):
-            c = np.conj(amp_k) * np.conj(hs[k]) * (2.0 * scale / a_k)
-            G[mu, 2 * r + k] = -c.real
-            G[mu, 2 * r + mw + k] = c.imag
-            d[2 * r + k] = d[2 * r + mw + k] = budget * je[k] / (1.0 + leak)
-        G[mu, last] = a_min / a_k
-        e[mu] = (2.0 - a_k) / a_k
-    for k in range(last):  # the power budget ||y||² <= 1
-        P[ball, k] = 1.0
-    e[ball] = 1.0
-    x0 = np.empty(n)
-    for k in range(r):
-        x0[k] = beta[k].real / scale
-        x0[r + k] = beta[k].imag / scale
-    for k in range(mw):
-        x0[2 * r + k] = w[k].real / scale
-        x0[2 * r + mw + k] = w[k].imag / scale
-    norm = 0.0
-    for k in range(last):
-        norm += x0[k] * x0[k]
-    shrink = START_SHRINK / max(math.sqrt(norm), START_SHRINK)
-    t0 = np.inf
-    for k in range(last):
-        x0[k] *= shrink
-    for i in range(ball):
-        value = e[i]
-        for k in range(last):
-            value -= G[i, k] * x0[k]
-        t0 = min(t0, value / G[i, last])
-    x0[last] = 0.5 * t0
-    return d, f, P, G, e, x0
+            coef = np.conj(amp_k) * np.conj(hs[k]) * (2.0 * scale / a_k)
+            A[mu, 2 * rdim + k] = coef.real
+            A[mu, 2 * rdim + mw + k] = -coef.imag
+            d[2 * rdim + k] = d[2 * rdim + mw + k] = budget * je[k] / (1.0 + leak)
+        r[mu] = a_min / a_k
+        c[mu] = (2.0 - a_k) / a_k
+    return A, d, r, c
 
 
 @jit
@@ -211,8 +181,8 @@ def sco_drop(hq, hs, je, budget, beta0, w0, options):
     beta_new = np.empty(r, dtype=np.complex128)
     w_new = np.empty(m, dtype=np.complex128)
     for _ in range(options.iters):
-        d, f, P, G, e, x = surrogate(hq, hs, je, budget, beta, w)
-        its, ok = log_qcqp.solve(d, f, 1.0, P, G, e, x, options.gap_rel)
+        A, d, rr, c = surrogate(hq, hs, je, budget, beta, w)
+        x, _, its, ok = ball_log.solve(A, d, rr, c, options.gap_rel)
         ipm_iterations += its
         ipm_failures += 0 if ok else 1
         for k in range(r):
