@@ -128,7 +128,7 @@ def test_rayleigh_has_no_los_mean(rng):
         (lambda s, r: draw_at(s, r, [1.0, 2.0, 3.0], [0.0, np.nan, 0.0], 1.0), ValueError,
          "theta must be finite"),
         (lambda s, r: draw_at(s, r, [1.0, 2.0, 3.0], [0.0, 0.0, 0.0], -1.0), ValueError,
-         r"D_E must be in \[0, inf\]"),
+         r"D_E must be in \(0, inf\]"),
         (lambda s, r: draw_batch(s, r, 2)[2], ValueError, r"i must be in \[-2, 1\]"),
     ],
 )

@@ -21,7 +21,7 @@ import pytest
 from experiments_toy import make, solve
 
 from fastsec.errors import RunWarning
-from fastsec.experiments import ResultsStore, run
+from fastsec.experiments import ResultsStore, run, runner
 from fastsec.experiments.runner import WorkerError
 from fastsec.experiments.study import Study
 
@@ -29,6 +29,10 @@ TESTS = Path(__file__).parent
 VALUES = (4.0, 8.0, 16.0)
 #: Seconds a killed run's workers and helpers may take to end.
 GRACE_S = 10.0
+#: Seconds per toy solve in the killed runs: long enough that a run signalled after a
+#: quarter of its rows (≈ 1 s of work) is still running when the signal lands, even when the
+#: test's polling is slowed by a loaded machine.
+DELAY_S = 0.03
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
@@ -147,6 +151,22 @@ def test_a_torn_temporary_file_of_a_killed_writer_is_ignored_and_removed(many_pa
 # ------------------------------------------------------------------ killed and concurrent runs
 
 
+def test_each_finished_chunk_is_stored_before_the_next_is_asked_for(tmp_path, monkeypatch):
+    # kill -9 may land between any two chunks: by then every finished chunk must be on disk
+    out, on_disk = tmp_path / "r", []
+    serial = runner._serial
+
+    def watched(study, seed, chunks):
+        for columns in serial(study, seed, chunks):
+            yield columns  # resumes only when the run asks for the next chunk
+            on_disk.append(len(ResultsStore(out).read()))
+
+    monkeypatch.setattr(runner, "_serial", watched)
+    run(make(values=VALUES, drops=4), seed=9, workers=1, out=out, chunk=1)
+    methods = len(make(values=VALUES, drops=4).methods)
+    assert on_disk == [methods * (i + 1) for i in range(3 * 4)]
+
+
 def _live_in_group(pgid: int) -> list[str]:
     """Command lines of the live (not zombie) processes of process group ``pgid``."""
     live = []
@@ -176,7 +196,7 @@ from experiments_toy import make
 from fastsec.experiments import run
 
 if __name__ == "__main__":
-    run(make(delay_s=0.01, values={values!r}, drops={drops}, log={log!r}), seed=9,
+    run(make(delay_s={delay}, values={values!r}, drops={drops}, log={log!r}), seed=9,
         workers={workers}, scheduler={scheduler!r}, out={out!r}, chunk=2, flush_seconds=0.05)
 """
 
@@ -185,8 +205,8 @@ def _script(tmp_path: Path, drops: int, workers: int = 2, scheduler: str | None 
             name: str = "study.py") -> Path:
     script = tmp_path / name
     script.write_text(textwrap.dedent(_SCRIPT.format(
-        tests=str(TESTS), values=VALUES, drops=drops, workers=workers, scheduler=scheduler,
-        out=str(tmp_path / "r"), log=str(tmp_path / "calls.log"))))
+        tests=str(TESTS), delay=DELAY_S, values=VALUES, drops=drops, workers=workers,
+        scheduler=scheduler, out=str(tmp_path / "r"), log=str(tmp_path / "calls.log"))))
     return script
 
 
@@ -227,7 +247,7 @@ def _signal_midway(proc: subprocess.Popen, out: Path, rows: int, sig: int) -> st
 
 
 def _check_resumes(out: Path, drops: int, interrupted: pd.DataFrame) -> None:
-    resumed = run(make(delay_s=0.01, values=VALUES, drops=drops), seed=9, workers=1, out=out)
+    resumed = run(make(delay_s=DELAY_S, values=VALUES, drops=drops), seed=9, workers=1, out=out)
     _same(resumed, _reference(drops))
     kept = resumed.merge(interrupted, on=["point", "drop", "method"], suffixes=("", "_old"))
     assert len(kept) == len(interrupted)
@@ -262,7 +282,7 @@ from fastsec import cli
 from fastsec.experiments import registry
 
 if __name__ == "__main__":
-    registry.register(make(name="toy", delay_s=0.01, values={values!r}, drops={drops}))
+    registry.register(make(name="toy", delay_s={delay}, values={values!r}, drops={drops}))
     raise SystemExit(cli.main(["run", "toy", "--out", {out!r}, "--workers", "2",
                                "--seed", "9"]))
 """
@@ -272,8 +292,8 @@ if __name__ == "__main__":
 def test_sigterm_to_the_command_exits_143_with_one_line_and_no_process_left(tmp_path, reduced):
     drops = 20 if reduced else 40
     script = tmp_path / "cli.py"
-    script.write_text(textwrap.dedent(_CLI.format(tests=str(TESTS), values=VALUES, drops=drops,
-                                                  out=str(tmp_path / "r"))))
+    script.write_text(textwrap.dedent(_CLI.format(tests=str(TESTS), delay=DELAY_S, values=VALUES,
+                                                  drops=drops, out=str(tmp_path / "r"))))
     proc = _start([sys.executable, str(script)])
     err = _signal_midway(proc, tmp_path / "r", len(VALUES) * drops * 3 // 4, signal.SIGTERM)
     assert proc.returncode == 143

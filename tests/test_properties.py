@@ -126,6 +126,80 @@ def test_aauc_solve_rejects_bad_arguments_by_name(case):
         aauc.solve(drop, method, **kwargs)
 
 
+@FAST
+@given(aauc_scenarios(), st.integers(0, 2**32), st.data())
+def test_aauc_draw_at_given_positions_is_finite_and_keeps_them(sc, seed, data):
+    k = int(sc.K)
+    D = np.array(data.draw(st.lists(st.floats(1.0, 500.0), min_size=k, max_size=k)))
+    theta = np.array(data.draw(st.lists(st.floats(-math.pi, math.pi), min_size=k, max_size=k)))
+    D_E = data.draw(reals(0.5, 500.0))
+    # coinciding positions are rejected (test below); J is documented as inf for a helper
+    # exactly on the BS-user K segment (eq. (12) diverges): keep positions apart by 1 mm
+    helpers = D[:-1] * np.exp(1j * theta[:-1])
+    user_k = D[-1] * np.exp(1j * theta[-1])
+    assume(np.all(np.abs(helpers - user_k) > 1e-3))
+    assume(np.all(np.abs(helpers - D_E / D[-1] * user_k) > 1e-3))
+    along = np.real(helpers * np.conj(user_k)) / abs(user_k)
+    assume(np.all((along < 0) | (along > abs(user_k)) | (np.abs(helpers.imag * user_k.real
+           - helpers.real * user_k.imag) / abs(user_k) > 1e-3)))
+    drop = aauc.draw_at(sc, np.random.default_rng(seed), D, theta, D_E)
+    np.testing.assert_array_equal(drop.D, D)
+    assert drop.theta_E == theta[-1] and drop.g.shape == (k, int(sc.N))
+    assert _finite(drop.g, drop.h_K, drop.h_E, drop.g_E, aauc.angular_matrix(drop))
+
+
+@FAST
+@given(st.sampled_from([("D", {"D": [0.0, 10.0, 10.0]}), ("D", {"D": [10.0, 10.0]}),
+                        ("theta", {"theta": [0.0, math.nan, 1.0]}), ("D_E", {"D_E": 0.0}),
+                        ("D, theta", {"D": [30.0, 20.0, 30.0], "theta": [1.0, 0.5, 1.0]}),
+                        ("D, theta", {"D": [1.0, 5.0, 1.0], "theta": [0.0, 0.5, 1e-300]}),
+                        ("theta_E", {"theta_E": math.inf}), ("rng", {"rng": 3})]))
+def test_aauc_draw_at_rejects_bad_positions_by_name(case):
+    name, bad = case
+    args = {"rng": np.random.default_rng(0), "D": [10.0, 20.0, 30.0],
+            "theta": [0.0, 0.5, 1.0], "D_E": 15.0} | bad
+    with pytest.raises(BAD, match=name):
+        aauc.draw_at(aauc.Scenario(N=4, K=3), **args)
+
+
+@settings(max_examples=5, deadline=None, derandomize=True)
+@given(aauc_scenarios(), st.integers(0, 2**32), reals(0.0, 8.0), reals(0.1, 10.0))
+def test_aauc_average_secrecy_rate_lies_between_zero_and_the_rate(sc, seed, R, scale):
+    rng = np.random.default_rng(seed)
+    drop = aauc.draw(sc, rng)
+    w = rng.standard_normal((int(sc.K) - 1, 2)) @ [1, 1j]
+    w *= float(scale) * np.sqrt(sc.pmax_w) / np.linalg.norm(w)
+    avg = aauc.average_secrecy_rate(drop, R, w, rng=rng, samples=64, rho_panels=2)
+    assert _finite(avg.value, avg.stderr) and np.all(avg.stderr >= 0.0)
+    assert np.all(avg.value >= 0.0) and np.all(avg.value <= float(R) * (1 + 1e-12))
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(aauc_scenarios(), st.integers(0, 2**32), ints(2, 6))
+def test_aauc_fit_lambda_stays_in_the_unit_interval(sc, seed, T):
+    rng = np.random.default_rng(seed)
+    drop = aauc.draw(sc, rng)
+    k = int(sc.K) - 1
+    w = np.sqrt(sc.pmax_w / k) * np.exp(2j * np.pi * rng.random((int(T), k)))
+    fit = aauc.fit_lambda(drop, rng.uniform(0.5, 4.0, int(T)), w,
+                          sc.sigma_e2_w * rng.uniform(0.1, 10.0, int(T)), rng=rng, samples=64,
+                          rho_panels=2)
+    assert 0.0 <= fit.lam <= 1.0 and math.isfinite(fit.mse) and fit.mse >= 0.0
+    assert fit.model.shape == (int(T),) and _finite(fit.model)
+
+
+@FAST
+@given(st.sampled_from([("samples", {"samples": 1}), ("rho_panels", {"rho_panels": 0}),
+                        ("rng", {"rng": None}), ("R", {"R": -1.0}),
+                        ("sigma_e2_w", {"sigma_e2_w": 0.0})]))
+def test_aauc_average_secrecy_rate_rejects_bad_arguments_by_name(case):
+    name, bad = case
+    drop = aauc.draw(aauc.Scenario(N=4, K=3), np.random.default_rng(0))
+    args = {"R": 1.0, "w": np.ones(2) * 0.1, "rng": np.random.default_rng(1)} | bad
+    with pytest.raises(BAD, match=name):
+        aauc.average_secrecy_rate(drop, **args)
+
+
 # ------------------------------------------------------------------------------------ OAM
 
 

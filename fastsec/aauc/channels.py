@@ -140,9 +140,11 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     theta : array_like, shape (K,)
         User azimuths θ_k [rad], finite.
     D_E : float
-        Eavesdropper distance [m], >= 0.
+        Eavesdropper distance [m], > 0.
     theta_E : float, optional
-        Eavesdropper azimuth [rad]; default θ_K (on the segment BS-user K).
+        Eavesdropper azimuth [rad]; default θ_K (on the segment BS-user K). No helping user
+        may stand at user K's or the eavesdropper's position (eq. (9)'s path loss is
+        infinite at distance 0).
 
     Returns
     -------
@@ -155,8 +157,9 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
     if np.any(D <= 0.0):
         raise ParameterError(f"D must be > 0 m, got min {D.min()}")
     theta = check_array("theta", theta, shape=(K,), complex_ok=False)
-    D_E = check_real("D_E", D_E, 0.0)
+    D_E = check_real("D_E", D_E, 0.0, low_open=True)
     theta_E = float(theta[-1]) if theta_E is None else check_real("theta_E", theta_E)
+    _check_apart(scenario, D, theta, D_E, theta_E)
     g = np.empty((K, N), dtype=np.complex128)
     g_E = np.empty(N, dtype=np.complex128)
     h_K = np.empty(K - 1, dtype=np.complex128)
@@ -166,6 +169,28 @@ def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, thet
                      (g, h_K, h_E, g_E), np.empty((2, K)))
     return Drop(scenario=scenario, D=D, theta=theta, D_E=D_E, theta_E=theta_E, g=g, h_K=h_K,
                 h_E=h_E, g_E=g_E)
+
+
+def _check_apart(scenario: Scenario, D: np.ndarray, theta: np.ndarray, D_E: float,
+                 theta_E: float) -> None:
+    """Raise unless every link of eq. (1)-(2), (9) has a finite path loss ϱ0 d^-α.
+
+    The links: BS to each user and to the eavesdropper (D, D_E), each helping user to user
+    K and to the eavesdropper. Positions that coincide (d = 0) or nearly (d^-α overflows)
+    are rejected, naming the link.
+    """
+    helpers = D[:-1] * np.exp(1j * theta[:-1])
+    links = [("D (BS to user k)", D), ("D_E (BS to the eavesdropper)", np.array([D_E]))]
+    for name, at in (("user K", D[-1] * np.exp(1j * theta[-1])),
+                     ("the eavesdropper", D_E * np.exp(1j * theta_E))):
+        links.append((f"D, theta (helping user k to {name})", np.abs(helpers - at)))
+    for name, d in links:
+        with np.errstate(divide="ignore", over="ignore"):
+            loss = scenario.rho0 * d ** -float(scenario.alpha)
+        if not np.all(np.isfinite(loss)):
+            k = int(np.argmax(~np.isfinite(loss))) + 1
+            raise ParameterError(f"{name}: distance {d[k - 1]:.3g} m at k = {k} makes the "
+                                 f"path loss rho0 d^-alpha infinite; positions must be apart")
 
 
 def _check_scenario_rng(scenario: object, rng: object) -> None:

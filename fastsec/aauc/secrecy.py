@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize
 
 from fastsec._validate import check_array, check_int, check_real
@@ -110,7 +111,8 @@ class RealisedSecrecy:
     eve_rate: np.ndarray
 
 
-def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
+def realised_secrecy_rate(R: ArrayLike, v: ArrayLike, w: ArrayLike, g_E: ArrayLike,
+                          h_E: ArrayLike, sigma_e2_w: ArrayLike, *, phases: int = 2
                           ) -> RealisedSecrecy:
     """Secrecy rate with what the eavesdropper overhears in every phase (paper 000, Sec. II).
 
@@ -170,7 +172,8 @@ def realised_secrecy_rate(R, v, w, g_E, h_E, sigma_e2_w, *, phases: int = 2
                            eve_rate=eve)
 
 
-def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
+def instantaneous_secrecy_rate(R: ArrayLike, w: ArrayLike, h_E: ArrayLike,
+                               sigma_e2_w: ArrayLike) -> np.ndarray:
     """Secrecy rate ``[R - ½ log2(1 + |h_E^H w|² / σ_E²)]^+`` (paper 000, eq. (6)).
 
     Parameters
@@ -199,7 +202,8 @@ def instantaneous_secrecy_rate(R, w, h_E, sigma_e2_w) -> np.ndarray:
     return secrecy_given_leak(R, leak, sigma)
 
 
-def model_secrecy_rate(R, w, J, sigma_e2_w, lam) -> np.ndarray:
+def model_secrecy_rate(R: ArrayLike, w: ArrayLike, J: ArrayLike, sigma_e2_w: ArrayLike,
+                       lam: float) -> np.ndarray:
     """Angular secrecy model Ŝ = [R - ½ log2(1 + λ w^H J w / σ_E²)]^+ (paper 000, eq. (13)).
 
     Parameters
@@ -230,7 +234,8 @@ def model_secrecy_rate(R, w, J, sigma_e2_w, lam) -> np.ndarray:
     return secrecy_given_leak(R, lam * np.sum(J * np.abs(w) ** 2, axis=-1), sigma)
 
 
-def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Generator,
+def average_secrecy_rate(drop: Drop, R: ArrayLike, w: ArrayLike,
+                         sigma_e2_w: ArrayLike | None = None, *, rng: np.random.Generator,
                          samples: int = 2000, rho_panels: int = 32) -> AverageSecrecyRate:
     """Average secrecy rate S(R, w | σ_E) of paper 000, eq. (10), with its standard error.
 
@@ -296,8 +301,8 @@ def average_secrecy_rate(drop: Drop, R, w, sigma_e2_w=None, *, rng: np.random.Ge
                               rho_nodes=rho.size)
 
 
-def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
-               samples: int = 2000, rho_panels: int = 32) -> LambdaFit:
+def fit_lambda(drop: Drop, R: ArrayLike, w: ArrayLike, sigma_e2_w: ArrayLike, *,
+               rng: np.random.Generator, samples: int = 2000, rho_panels: int = 32) -> LambdaFit:
     """Fit λ of the angular model by least squares (paper 000, eq. (14)).
 
     Computes S of eq. (10) for the training set with :func:`average_secrecy_rate`, then
@@ -337,7 +342,8 @@ def fit_lambda(drop: Drop, R, w, sigma_e2_w, *, rng: np.random.Generator,
                      model=secrecy_given_leak(R, lam * leak, sigma), J=J)
 
 
-def lambda_least_squares(S, R, leak_w, sigma_e2_w) -> tuple[float, float]:
+def lambda_least_squares(S: ArrayLike, R: ArrayLike, leak_w: ArrayLike,
+                         sigma_e2_w: ArrayLike) -> tuple[float, float]:
     """λ ∈ [0, 1] minimising (1/T) Σ |S_i − Ŝ_i(λ)|² (paper 000, eq. (14)), and that MSE.
 
     A 1001-point scan of [0, 1] refined by bounded Brent minimisation.
@@ -373,12 +379,13 @@ def lambda_least_squares(S, R, leak_w, sigma_e2_w) -> tuple[float, float]:
     return lam, mse(lam)
 
 
-def secrecy_given_leak(R, leak, sigma):
+def secrecy_given_leak(R: np.ndarray, leak: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """[R - ½ log2(1 + leak/σ²)]^+ (eq. (6) with leak = |h_E^H w|²), unchecked."""
     return np.maximum(R - 0.5 * np.log2(1.0 + leak / sigma), 0.0)
 
 
-def _check_rate_inputs(R, w, sigma_e2_w, width: int | None = None):
+def _check_rate_inputs(R: ArrayLike, w: ArrayLike, sigma_e2_w: ArrayLike, width: int | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check and return (R, w, σ_E²); scalars stay 0-d (check_array returns >= 1-d)."""
     R = check_array("R", R, complex_ok=False).reshape(np.shape(R))
     if np.any(R < 0):
