@@ -71,8 +71,7 @@ FIG7_SNR_REFERENCE = "eve"
 _FIG2_PTOTAL_DBM = (20.0, 30.0, 40.0)
 #: AO iterations of Fig. 2 (its x-axis).
 FIG2_ITERS = 10
-#: Starts per drop of Fig. 2: one, since the figure traces one AO run per algorithm (and an
-#: SDR-AO start costs about 30 s at Q1 = Q2 = 40).
+#: Starts per drop of Fig. 2: one, since the figure traces one AO run per algorithm.
 FIG2_STARTS = 1
 
 

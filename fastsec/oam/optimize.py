@@ -163,6 +163,12 @@ class OAMResult(ResultMixin):
         How often a θ1-step was undone because the rescaled point had a lower R_s.
     theta_iterations : int
         Total RCG iterations (``method="rmcg"``) or SDPs solved (``"sdr"``).
+    sdr_bounds : ndarray, shape (iterations, 2), float64
+        ``method="sdr"``: the optimal value of each relaxed θ1/θ2 program, an upper bound
+        [bit/s/Hz] of that step's surrogate θ-subproblem (``R_B - R_E`` for θ1, ``R_B`` for
+        θ2, without ``log2 G``; :mod:`fastsec.oam.sdr`), certified by the dual bound of the
+        Burer–Monteiro solver (the cvxpy solver's value with ``exact=True``). NaN where no
+        program was solved (``method="rmcg"``, or a step the scheme does not optimise).
     solver : str
         Solver of the p- and a-steps (``"primal-dual-ipm"`` or the cvxpy solver).
     residuals : dict
@@ -192,6 +198,7 @@ class OAMResult(ResultMixin):
     a_rescales: int
     theta1_rejections: int
     theta_iterations: int
+    sdr_bounds: np.ndarray
     solver: str
     residuals: dict
 
@@ -257,10 +264,12 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     starts : int
         Random starts; the one with the highest final R_s is returned.
     exact : bool
-        Solve P4/P5 with cvxpy instead of the fast interior-point kernels.
+        Solve P4/P5 with cvxpy instead of the fast interior-point kernels, and with
+        ``method="sdr"`` the relaxed SDP with cvxpy instead of Burer–Monteiro (the reference
+        paths).
     solver : str
-        cvxpy solver for ``exact=True`` and for ``method="sdr"`` (where ``"auto"`` is MOSEK
-        when licensed, else SCS: :func:`fastsec.oam.sdr.sdr_solver`).
+        cvxpy solver for ``exact=True`` (for the SDP, ``"auto"`` is MOSEK when licensed, else
+        SCS: :func:`fastsec.oam.sdr.sdr_solver`).
     gtol : float
         RCG stop: Riemannian gradient norm below ``gtol`` times its starting value, in (0, 1).
     max_inner : int
@@ -328,8 +337,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         scheme=scheme, method=method, scenario=s,
         starts_rs=np.array(finals), a_rescales=best.a_rescales,
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
-        solver=best.solver, residuals=residuals(s, rates, best.p, best.a, best.theta1,
-                                                best.theta2))
+        sdr_bounds=best.bounds, solver=best.solver,
+        residuals=residuals(s, rates, best.p, best.a, best.theta1, best.theta2))
 
 
 def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
@@ -430,6 +439,7 @@ class _AORun:
             raise ParameterError(_NONFINITE_THETA)
         self.history, self.substeps, self.substep_power = (out.history, out.substeps,
                                                            out.substep_power)
+        self.bounds = np.full((len(out.history) - 1, 2), np.nan)
         self.rs = float(out.history[-1])
         self.converged = bool(out.converged)
         self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, out.counters)
@@ -439,8 +449,10 @@ class _AORun:
 
     def _solve_steps(self) -> None:
         history, substeps, substep_power = [self.rs], [], []
+        self._bound_rows: list[list[float]] = []
         for _ in range(self.opts.iters):
             previous = self.rs
+            self._bound_rows.append([np.nan, np.nan])
             for name, step in (("p", self._p_step), ("a", self._a_step),
                                ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
                 if name in self.spec.optimised:
@@ -455,6 +467,7 @@ class _AORun:
         self.history = np.array(history)
         self.substeps = np.array(substeps).reshape(-1, 4)
         self.substep_power = np.array(substep_power).reshape(-1, 4)
+        self.bounds = np.array(self._bound_rows).reshape(-1, 2)
 
     def _p_step(self) -> None:
         s = self.s
@@ -476,11 +489,14 @@ class _AORun:
                                  exact=self.exact_steps, solver=self._step_solver)
         self.a = res.solution[0]
 
-    def _theta_solve(self, data, theta) -> np.ndarray:
+    def _theta_solve(self, data, theta, which: int) -> np.ndarray:
         o = self.opts
         if self.method == "sdr":
             self.theta_iterations += 1
-            return sdr_theta_step(data, theta, self.rng, o.randomizations, o.sdr_solver)
+            new, bound = sdr_theta_step(data, theta, self.rng, o.randomizations, o.exact,
+                                        o.sdr_solver)
+            self._bound_rows[-1][which] = bound
+            return new
         new, iterations, nonfinite = _ao.theta_rcg(data, theta, self._kernel_options())
         if nonfinite:
             raise ParameterError(_NONFINITE_THETA)
@@ -489,7 +505,7 @@ class _AORun:
 
     def _theta1_step(self) -> None:
         s, lk = self.s, self.lk
-        new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1)
+        new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1, 0)
         rescaled, kept = _ao.theta1_accept(self._problem(), self.p, self.a, self.theta1,
                                            self.theta2, self.rs, new, empty_fields(lk.arrays),
                                            np.empty(s.Q2), np.empty(s.N_s), np.empty(s.N_s))
@@ -498,4 +514,5 @@ class _AORun:
 
     def _theta2_step(self) -> None:
         v = ef.incident(self.lk, self.theta1)
-        self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2)
+        self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2,
+                                        1)

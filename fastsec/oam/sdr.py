@@ -13,17 +13,32 @@ minorizer, tight there), leaving the concave program::
     s.t.   X ⪰ 0,  X_qq = 1,
 
 (``N_l``, ``D_l``: values at the current point; each term is scaled by ``1 / D_l`` for
-conditioning), solved by cvxpy. The program is built once per shape as a DPP problem
-(:func:`relaxation`) and re-solved with new parameters at every step; it is dominated by the
-solver, not by cvxpy's compilation: at Q = 40 the real lifting of the Hermitian 41 x 41 cone
-is an 82 x 82 PSD cone whose dense 3403 x 3403 KKT block costs Clarabel about 1 s per
-interior-point iteration (cvxpy's compilation is ~1 % of a step), so without MOSEK the step
-uses SCS (:data:`SCS_SETTINGS`; about 6x faster per step at Q = 40), cold started so that a
-step does not depend on earlier solves.
+conditioning).
+
+**Default solver** (:func:`relax`): a Burer–Monteiro factorisation ``X = Y Y^H`` on the
+complex oblique manifold, rank raised from 1 until the dual certificate holds
+(:mod:`fastsec.kernels.oam.sdr`, :mod:`fastsec.kernels.optim.burer_monteiro`), started at
+the current point. It returns a certified upper bound of the relaxed optimum (a dual bound,
+valid whatever the accuracy of ``Y``).
+
+**Exact path** (``exact=True``, the reference): cvxpy. The program is built once per shape
+as a DPP problem (:func:`relaxation`) and re-solved with new parameters at every step; it is
+dominated by the solver, not by cvxpy's compilation: at Q = 40 the real lifting of the
+Hermitian 41 x 41 cone is an 82 x 82 PSD cone whose dense 3403 x 3403 KKT block costs
+Clarabel about 1 s per interior-point iteration (cvxpy's compilation is ~1 % of a step), so
+without MOSEK the step uses SCS (:data:`SCS_SETTINGS`; about 6x faster per step at Q = 40),
+cold started so that a step does not depend on earlier solves. Its bound is the solver's
+optimal value (to the solver's tolerance).
+
+**Upper bound.** The relaxed program is a concave minorizer of the θ objective, tight at the
+current θ, maximised over a superset of the rank-1 points, so its optimum bounds the
+*surrogate* θ-subproblem (the minorizer maximised over unit-modulus θ) from above; it is
+reported in bit/s/Hz of the θ objective (``R_B - R_E`` for θ1, ``R_B`` for θ2, both without
+``log2 G``), as ``rate(θ) + (v* - v(θ̄ θ̄^H)) / ln 2`` (:class:`Relaxed`).
 
 Gaussian randomisation then draws ``ξ ~ CN(0, X)``, takes ``θ = exp(j arg(ξ_q / ξ_{Q+1}))``,
 and the best candidate by the true objective (the current θ among them, so the step never
-increases the cost) is returned.
+increases the cost) is returned. Both solvers draw the same numbers from ``rng``.
 """
 
 from __future__ import annotations
@@ -36,12 +51,27 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec import solvers
+from fastsec.errors import SolverError
 from fastsec.kernels.oam.objectives import secrecy_terms
+from fastsec.kernels.oam.sdr import sdr_relaxation
+from fastsec.kernels.optim.burer_monteiro import BM_NONFINITE, BM_STATUS
+from fastsec.units import LN2
 
 #: SCS settings of the SDR θ-step (``solver="SCS"``, the default without MOSEK): the relaxed
 #: optimum to about 1e-6 relative (3e-7 measured at Q = 40 against Clarabel), far below what
 #: Gaussian randomisation resolves.
 SCS_SETTINGS = {"eps_abs": 1e-6, "eps_rel": 1e-6, "max_iters": 100_000}
+
+#: Stopping rules of the Burer–Monteiro solver: Riemannian CG to a gradient norm ``1e-8``
+#: times its start (step floor, iteration cap per rank), and the certified gap (nat) at most
+#: ``1e-9 (1 + |φ|)``: far below what Gaussian randomisation resolves.
+BM_GTOL = 1e-8
+BM_MIN_STEP = 1e-14
+BM_MAX_INNER = 5000
+BM_GAP_TOL = 1e-9
+#: Coordinates whose weight (:func:`fastsec.kernels.oam.sdr.coordinate_weights`) is below
+#: this fraction of the largest are left uncoupled in ``X`` (module docstring).
+UNCOUPLED_WEIGHT = 1e-6
 
 
 def lifted_forms(data: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -122,10 +152,13 @@ def sdr_solver(solver: str = "auto") -> str:
     return solvers.resolve_solver(solver)
 
 
-def solve_relaxation(data: tuple, theta: np.ndarray, solver: str = "auto") -> np.ndarray:
-    """Solve the relaxed SDP at ``theta``; returns ``X``, shape (Q+1, Q+1), complex128.
+def solve_relaxation(data: tuple, theta: np.ndarray, solver: str = "auto"
+                     ) -> tuple[np.ndarray, float]:
+    """Solve the relaxed SDP at ``theta`` with cvxpy (the exact path).
 
-    Raises :class:`~fastsec.errors.SolverError` when the solver fails (after one retry).
+    Returns ``(X, value)``: ``X`` (Q+1, Q+1), complex128, and the optimal value of the
+    relaxed objective [nat]. Raises :class:`~fastsec.errors.SolverError` when the solver fails
+    (after one retry).
     """
     logs, linear = relaxation_coefficients(data, theta)
     name = sdr_solver(solver)
@@ -134,13 +167,62 @@ def solve_relaxation(data: tuple, theta: np.ndarray, solver: str = "auto") -> np
     with sdp.lock:
         sdp.logs.value = _real_coefficients(logs)
         sdp.linear.value = _real_coefficients(linear)
-        solvers.solve(sdp.problem, name, **settings)
-        return np.array(sdp.X.value)
+        value = solvers.solve(sdp.problem, name, **settings)
+        return np.array(sdp.X.value), value
+
+
+@dataclass(frozen=True)
+class Relaxed:
+    """The relaxed program of one SDR θ-step, solved.
+
+    Attributes
+    ----------
+    X : ndarray, shape (Q+1, Q+1), complex128
+        Relaxed solution (``Y Y^H`` on the default path).
+    bound : float
+        Upper bound [bit/s/Hz] of the surrogate θ-subproblem (module docstring): certified
+        (dual) on the default path, the solver's optimal value on the exact path.
+    rank : int
+        Rank of the factor ``Y`` (default path) or ``Q + 1`` (exact path).
+    iterations : int
+        Riemannian CG iterations (default path) or the cvxpy solver's.
+
+    """
+
+    X: np.ndarray
+    bound: float
+    rank: int
+    iterations: int
+
+
+def relax(data: tuple, theta: np.ndarray, exact: bool = False, solver: str = "auto"
+          ) -> Relaxed:
+    """Solve the relaxed program at ``theta``: Burer–Monteiro, or cvxpy when ``exact``."""
+    grad = np.empty_like(theta)
+    rate = -secrecy_terms(theta, data, 0, grad, False)  # θ objective, maximised form
+    if exact:
+        X, value = solve_relaxation(data, theta, solver)
+        logs, linear = relaxation_coefficients(data, theta)
+        lifted = np.append(theta, 1.0)
+        at = np.real(np.einsum("p,lpq,q->l", lifted.conj(), logs, lifted))
+        start = float(np.sum(np.log(at)) - np.real(lifted.conj() @ linear @ lifted))
+        iters = relaxation(theta.shape[0] + 1, logs.shape[0]).problem.solver_stats.num_iters
+        return Relaxed(X, rate + (value - start) / LN2, X.shape[0], int(iters or 0))
+    Y, weights, gain, iterations, status = sdr_relaxation(*data, theta, BM_GTOL, BM_MIN_STEP,
+                                                          BM_MAX_INNER, BM_GAP_TOL)
+    if status == BM_NONFINITE:
+        raise SolverError("the relaxed θ program became non-finite", solver="burer-monteiro",
+                          status=BM_STATUS[status])
+    X = np.eye(theta.shape[0] + 1, dtype=np.complex128)  # negligible coordinates: uncoupled
+    coupled = np.flatnonzero(weights > UNCOUPLED_WEIGHT * weights.max())
+    X[np.ix_(coupled, coupled)] = Y[coupled] @ Y[coupled].conj().T
+    return Relaxed(X, rate + gain / LN2, Y.shape[1], int(iterations))
 
 
 def sdr_theta_step(data: tuple, theta: np.ndarray, rng: np.random.Generator,
-                   randomizations: int, solver: str = "auto") -> np.ndarray:
-    """One SDR θ-step from ``theta`` (module docstring); returns the new θ, shape (Q,).
+                   randomizations: int, exact: bool = False, solver: str = "auto"
+                   ) -> tuple[np.ndarray, float]:
+    """One SDR θ-step from ``theta`` (module docstring).
 
     Parameters
     ----------
@@ -152,18 +234,22 @@ def sdr_theta_step(data: tuple, theta: np.ndarray, rng: np.random.Generator,
         Draws the Gaussian randomisations.
     randomizations : int
         Number of Gaussian draws.
+    exact : bool
+        Solve the relaxed program with cvxpy (``solver``) instead of Burer–Monteiro.
     solver : str
-        cvxpy solver (:func:`sdr_solver`).
+        cvxpy solver of the exact path (:func:`sdr_solver`).
 
     Returns
     -------
-    ndarray, shape (Q,), complex128
+    theta : ndarray, shape (Q,), complex128
         The best of the current θ, the principal eigenvector's phases and the draws.
+    bound : float
+        :attr:`Relaxed.bound` [bit/s/Hz].
 
     """
-    X = solve_relaxation(data, theta, solver)
-    n = X.shape[0]
-    eigval, eigvec = np.linalg.eigh(X)
+    relaxed = relax(data, theta, exact, solver)
+    n = relaxed.X.shape[0]
+    eigval, eigvec = np.linalg.eigh(relaxed.X)
     root = eigvec * np.sqrt(np.maximum(eigval, 0.0))
     draws = (rng.standard_normal((randomizations, n))
              + 1j * rng.standard_normal((randomizations, n))) / np.sqrt(2)
@@ -175,4 +261,4 @@ def sdr_theta_step(data: tuple, theta: np.ndarray, rng: np.random.Generator,
         cost = secrecy_terms(cand, data, 0, grad, False)
         if cost < best_cost:
             best, best_cost = cand, cost
-    return best
+    return best, relaxed.bound

@@ -7,4 +7,5 @@
 - :mod:`~fastsec.kernels.oam.steps`: the p-step P4 (eq. (24)-(31)) and the a-step P5
   (eq. (32)-(39)).
 - :mod:`~fastsec.kernels.oam.ao`: Algorithm 1 (RMCG-AO) as one kernel.
+- :mod:`~fastsec.kernels.oam.sdr`: the SDR θ-step's relaxed program (Fig. 2's SDR-AO).
 """

@@ -1,8 +1,10 @@
 """Generic optimisation kernels; they know neither paper.
 
-- :mod:`~fastsec.kernels.optim.rcg`: the complex-circle manifold (unit-modulus vectors) and
-  Riemannian conjugate gradient on it (Polak–Ribière+, projection transport, normalisation
-  retraction, Armijo backtracking).
+- :mod:`~fastsec.kernels.optim.rcg`: the complex-circle and complex oblique manifolds
+  (unit-modulus vectors, matrices with unit-norm rows) and Riemannian conjugate gradient on
+  them (Polak–Ribière+, projection transport, normalisation retraction, Armijo backtracking).
+- :mod:`~fastsec.kernels.optim.burer_monteiro`: smooth convex programs over
+  ``{X ⪰ 0, diag X = 1}`` by low-rank factorisation with a dual certificate.
 - :mod:`~fastsec.kernels.optim.mirror_prox`: the ball-simplex saddle problem (pieces linear in
   x plus one concave quadratic), by KL/Euclidean mirror-prox and by an exact active-set method.
 - :mod:`~fastsec.kernels.optim.interior_point`: the primal-dual interior-point method for

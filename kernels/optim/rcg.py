@@ -100,6 +100,52 @@ def retract(theta, v, step, out):
         out[q] = complex(re * inv, im * inv)
 
 
+@jit
+def _circle_project(theta, v, out, block):
+    """:func:`tangent_project` in the geometry signature of :func:`riemannian_cg`."""
+    tangent_project(theta, v, out)
+
+
+@jit
+def _circle_retract(theta, v, step, out, block):
+    """:func:`retract` in the geometry signature of :func:`riemannian_cg`."""
+    retract(theta, v, step, out)
+
+
+@jit
+def oblique_project(y, v, out, block):
+    """Tangent projection on the complex oblique manifold (rows of unit norm).
+
+    ``y`` holds an ``n x block`` complex matrix row by row (shape ``(n * block,)``), each
+    row of unit norm; ``out = v - Re(<y_i, v_i>) y_i`` row by row (``out`` may alias
+    ``v``). With ``block = 1`` this is :func:`tangent_project`.
+    """
+    for i in range(y.shape[0] // block):
+        lo = i * block
+        r = y[lo].real * v[lo].real + y[lo].imag * v[lo].imag
+        for j in range(lo + 1, lo + block):
+            r += y[j].real * v[j].real + y[j].imag * v[j].imag
+        for j in range(lo, lo + block):
+            out[j] = v[j] - r * y[j]
+
+
+@jit
+def oblique_retract(y, v, step, out, block):
+    """Retraction on the complex oblique manifold: each row of ``y + step v`` normalised.
+
+    Layout of :func:`oblique_project`; with ``block = 1`` this is :func:`retract`.
+    """
+    for i in range(y.shape[0] // block):
+        lo = i * block
+        norm2 = 0.0
+        for j in range(lo, lo + block):
+            out[j] = y[j] + step * v[j]
+            norm2 += out[j].real * out[j].real + out[j].imag * out[j].imag
+        inv = 1.0 / math.sqrt(norm2)
+        for j in range(lo, lo + block):
+            out[j] = complex(out[j].real * inv, out[j].imag * inv)
+
+
 # ---------------------------------------------------------------------------------- problem
 @jit
 def rate_ratio(theta, data, b, grad, need_grad):
@@ -208,6 +254,18 @@ def _add_rows(W, proj, weight, out):
 def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
     """Minimise ``cost`` over the complex circle manifold, one run per batch instance.
 
+    :func:`riemannian_cg` with the circle's geometry (:func:`tangent_project`,
+    :func:`retract`); parameters and returns are those of :func:`riemannian_cg`.
+    """
+    return riemannian_cg(cost_grad, _circle_project, _circle_retract, 1, data, theta0, gtol,
+                         min_step, max_iter, trace)
+
+
+@jit(inline="always")
+def riemannian_cg(cost_grad, project, retract_, block, data, theta0, gtol, min_step, max_iter,
+                  trace):
+    """Minimise ``cost`` over a product of spheres, one run per batch instance.
+
     Polak--Ribiere+ conjugate gradient (Paper 002, eq. (47)) with projection transport
     (eq. (48)), normalisation retraction (eq. (49)) and Armijo backtracking.
 
@@ -216,6 +274,12 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
     cost_grad : jitted function ``(theta, data, b, grad, need_grad) -> float``
         Objective of instance ``b``; when ``need_grad`` it also writes its real Euclidean
         gradient (see the module docstring) into ``grad``.
+    project, retract_ : jitted functions
+        The manifold's tangent projection ``(x, v, out, block)`` (also the vector transport)
+        and retraction ``(x, v, step, out, block)``: the circle's (:func:`rcg_minimize`) or
+        the oblique manifold's (:func:`oblique_project`, :func:`oblique_retract`).
+    block : int
+        Entries per unit-norm row (1 on the circle).
     data : tuple of arrays
         Problem data, every array with a leading batch axis of length ``n``.
     theta0 : ndarray, shape (n, Q), complex128
@@ -262,7 +326,7 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
     for b in range(n):
         x[:] = theta0[b]
         f = cost_grad(x, data, b, g, True)
-        tangent_project(x, g, g)
+        project(x, g, g, block)
         gg = inner(g, g)
         gnorm = math.sqrt(gg)
         gstop = gtol * gnorm
@@ -295,13 +359,13 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
             alpha = 1.0 / dnorm if math.isnan(alpha_next) else alpha_next
             # each trial also computes the gradient: it shares the cost's projections, and
             # the accepted trial (most often the first) then needs no second evaluation
-            retract(x, d, alpha, x_new)
+            retract_(x, d, alpha, x_new, block)
             f_new = cost_grad(x_new, data, b, g_new, True)
             evaluations = 1
             while (f_new > f + ARMIJO_SUFFICIENT_DECREASE * alpha * df
                    and evaluations <= ARMIJO_MAX_BACKTRACKS):
                 alpha *= ARMIJO_CONTRACTION
-                retract(x, d, alpha, x_new)
+                retract_(x, d, alpha, x_new, block)
                 f_new = cost_grad(x_new, data, b, g_new, True)
                 evaluations += 1
             if not f_new <= f:  # no decrease (or NaN): reject the step
@@ -315,14 +379,14 @@ def rcg_minimize(cost_grad, data, theta0, gtol, min_step, max_iter, trace):
             step = alpha * dnorm
             # keep pace after one backtrack, otherwise try twice as far next time
             alpha_next = alpha if evaluations == 2 else 2.0 * alpha
-            tangent_project(x_new, g_new, g_new)
+            project(x_new, g_new, g_new, block)
             gg_new = inner(g_new, g_new)
             # Polak-Ribiere+: beta = max(0, <g_new, g_new - T(g)> / <g, g>), eq. (47)-(48)
-            tangent_project(x_new, g, g_old)
+            project(x_new, g, g_old, block)
             beta = (gg_new - inner(g_new, g_old)) / gg
             if beta < 0.0:
                 beta = 0.0
-            tangent_project(x_new, d, d)
+            project(x_new, d, d, block)
             for q in range(nq):
                 d[q] = -g_new[q] + beta * d[q]
             x[:] = x_new

@@ -3,9 +3,11 @@
 Run with ``pytest -m benchmark tests/benchmarks/test_oam_optimize.py
 --benchmark-columns=mean,rounds``. Groups: ``oam-theta-Q{Q}`` (one θ1 subproblem to the same
 relative tolerance), ``oam-ao-Q40`` (Algorithm 1, Q1 = Q2 = 40, at most 15 AO iterations)
-``oam-ao-sdr-Q{Q}`` (RMCG-AO beside SDR-AO, Fig. 2; final R_s in ``extra_info``) and
-``oam-sdr-step-Q{Q}`` (one SDR relaxation: the once-built DPP problem with the default SCS
-and with Clarabel, beside the former term-by-term problem rebuilt per call with Clarabel).
+``oam-ao-sdr-Q{Q}`` (RMCG-AO beside one SDR-AO start as Fig. 2 runs it, with the default
+Burer–Monteiro relaxation and with ``exact=True`` (cvxpy, SCS); final R_s in ``extra_info``) and
+``oam-sdr-step-Q{Q}`` (one SDR relaxation: Burer–Monteiro, the once-built DPP problem with the
+default SCS and with Clarabel, and the former term-by-term problem rebuilt per call with
+Clarabel).
 """
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from fastsec.kernels.oam.objectives import rcg_secrecy
 
 from fastsec.oam import Scenario, channels, optimize
-from fastsec.oam.sdr import solve_relaxation
+from fastsec.oam.sdr import relax, solve_relaxation
 from fastsec.reference.instances import theta1_instance
 from fastsec.reference.oam_optimize import pymanopt_theta, reference_ao, sdr_relaxation_reference
 
@@ -81,14 +83,17 @@ def test_ao_rmcg_beside_sdr(benchmark, q):
     benchmark.extra_info["R_s"] = float(res.rates.R_s)
 
 
-@pytest.mark.parametrize("solver", ["auto", "CLARABEL"])
+@pytest.mark.parametrize("exact", [False, True])
 @pytest.mark.parametrize("q", SDR_Q)
-def test_ao_sdr(benchmark, q, solver):
+def test_ao_sdr(benchmark, q, exact):
+    """One SDR-AO start as Fig. 2 runs it (10 AO iterations): Burer–Monteiro beside cvxpy."""
     s = Scenario(Q1=q, Q2=q)
+    optimize(Scenario(Q1=4, Q2=4), method="sdr", rng=np.random.default_rng(0), iters=1,
+             exact=exact)  # compile / build
     benchmark.group = f"oam-ao-sdr-Q{q}"
     res = benchmark.pedantic(lambda: optimize(s, method="sdr", rng=np.random.default_rng(0),
-                                              iters=AO_ITERS, solver=solver),
-                             rounds=1, iterations=1)
+                                              iters=10, tol=0.0, exact=exact),
+                             rounds=1 if exact else 3, iterations=1)
     benchmark.extra_info["R_s"] = float(res.rates.R_s)
     benchmark.extra_info["iterations"] = res.iterations
 
@@ -96,6 +101,15 @@ def test_ao_sdr(benchmark, q, solver):
 @pytest.fixture(scope="module", params=SDR_Q)
 def sdr_problem(request):
     return request.param, *theta1_instance(request.param)
+
+
+def test_sdr_step_burer_monteiro(benchmark, sdr_problem):
+    q, data, theta = sdr_problem
+    relax(data, theta)  # compile
+    benchmark.group = f"oam-sdr-step-Q{q}"
+    out = benchmark(relax, data, theta)
+    benchmark.extra_info["rank"] = out.rank
+    benchmark.extra_info["bound"] = out.bound
 
 
 @pytest.mark.parametrize("solver", ["auto", "CLARABEL"])
