@@ -5,8 +5,9 @@ include compiling its kernels (3000x the median). The runner now warms every met
 per process before timing (``Study.warm``), so the slowest row of a method stays within 5x the
 median of the method's rows, whatever the cache holds. The quick forms have two sweep points
 with equal drop counts, so the median lies between the two points' times and the slower
-point's rows are below twice it; 5x leaves room for a shared machine's scheduling noise,
-while compilation is 100x or more.
+point's rows are below twice it; 5x leaves room for noise, and a row may also exceed it by
+one scheduling delay of a busy shared machine (NOISE_S, 50 ms: sub-millisecond closed-form rows
+are otherwise at its mercy), while compiling a kernel family costs seconds.
 """
 
 import os
@@ -15,6 +16,9 @@ import sys
 
 import pandas as pd
 import pytest
+
+#: One scheduling delay on a busy 2-core machine [s]; compilation costs 1 s or more.
+NOISE_S = 0.05
 
 
 @pytest.mark.slow
@@ -29,4 +33,4 @@ def test_timing_rows_exclude_compilation_with_a_cold_cache(study, tmp_path):
     assert table["error"].isna().all()
     for method, rows in table.groupby("method"):
         seconds = rows["seconds"].to_numpy()
-        assert seconds.max() <= 5.0 * pd.Series(seconds).median(), (method, seconds)
+        assert seconds.max() <= 5.0 * pd.Series(seconds).median() + NOISE_S, (method, seconds)

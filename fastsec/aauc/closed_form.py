@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from scipy.linalg import eigh
 
@@ -66,7 +67,8 @@ def asymptotic_point(data: P2Data) -> tuple[np.ndarray, np.ndarray]:
 KERNEL_MODES = {"closed_form": _k.CLOSED_FORM, "asymptotic": _k.ASYMPTOTIC}
 
 #: Drops from which :func:`closed_form_drops` uses the multi-threaded kernel (a parallel
-#: launch costs tens of microseconds, more than a few drops' arithmetic).
+#: launch costs tens of microseconds, more than a few drops' arithmetic); it is never used
+#: (nor compiled) on one Numba thread, as in the study workers.
 PARALLEL_MIN_DROPS = 8
 
 
@@ -102,7 +104,8 @@ def closed_form_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.nd
     w = np.empty(h_K.shape, dtype=np.complex128)
     stats = np.empty((B, _k.STATS))
     s = scenario
-    kernel = _k.closed_form_drops_parallel if B >= PARALLEL_MIN_DROPS else _k.closed_form_drops
+    parallel = B >= PARALLEL_MIN_DROPS and numba.get_num_threads() > 1
+    kernel = _k.closed_form_drops_parallel if parallel else _k.closed_form_drops
     kernel(KERNEL_MODES[method], g, h_K, h_E, g_E, J,
            (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w, s.pmax_w),
            v, w, stats)
