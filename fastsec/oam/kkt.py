@@ -89,8 +89,8 @@ def kkt_blocks(s: Scenario, lk: ef.Link, optimised, p, a, theta1, theta2) -> dic
     """Return the per-block residuals (module docstring) of the blocks in ``optimised``."""
     grads = gradients(s, lk, p, a, theta1, theta2)
     rates = ef.rates(lk, p, a, theta1, theta2, s.p_r2_w)
-    scale = 1.0 + abs(rates.R_s)
-    budget_active = s.active_ris and rates.ris2_power_w >= s.p_r2_w * (1 - ACTIVE_TOL)
+    scale = 1.0 + abs(float(rates.R_s))
+    budget_active = s.active_ris and float(rates.ris2_power_w) >= s.p_r2_w * (1 - ACTIVE_TOL)
     out = {}
     if "p" in optimised:
         normals = []

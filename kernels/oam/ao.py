@@ -37,7 +37,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS, jit
+from .._jit import jit
 from ..optim.rcg import STOP_NONFINITE
 from .effective import (
     amplification_terms,
@@ -292,7 +292,7 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                       theta_rcg_step, np.empty((0, 2)))
 
 
-@numba.njit(**{**JIT_OPTIONS, "parallel": True})
+@jit(parallel=True)
 def rmcg_ao_starts(problem, options, p, a, theta1, theta2):
     """:func:`rmcg_ao` from each of S starting points, in parallel (``prange`` over starts).
 
