@@ -9,6 +9,7 @@ import numpy as np
 from fastsec.aauc import Scenario, angular_matrix, draw, solve
 from fastsec.aauc.bfom import bfom_batch
 from fastsec.aauc.problem import p2_data
+from fastsec.reference import aauc as reference
 
 
 def _drop(n, k, seed=7, **scenario):
@@ -16,25 +17,47 @@ def _drop(n, k, seed=7, **scenario):
     return drop, angular_matrix(drop)
 
 
-class SCO:
-    """SCO-based AAUC (Sec. IV-B): once-built DPP surrogate vs rebuilt every iteration."""
+#: The SCO paths of :class:`SCO`: solve() options.
+SCO_PATHS = {"compiled": {}, "dpp": {"exact": True}, "rebuilt": {"exact": True, "rebuild": True}}
 
-    params = ([20, 100, 200], [10, 20, 50], [False, True])
-    param_names = ["N", "K", "rebuild"]
+
+class SCO:
+    """SCO-based AAUC (Sec. IV-B): compiled surrogate vs cvxpy once-built (DPP) vs rebuilt.
+
+    I = 20 iterations each (tol=1e-12 keeps every path from stopping early).
+    """
+
+    params = ([20, 64, 100, 200], [10, 20, 50], list(SCO_PATHS))
+    param_names = ["N", "K", "path"]
     timeout = 300
 
-    def setup(self, n, k, rebuild):
+    def setup(self, n, k, path):
         self.drop, self.J = _drop(n, k)
-        self.result = solve(self.drop, "sco", J=self.J, rebuild=rebuild)
+        self.result = solve(self.drop, "sco", J=self.J, tol=1e-12, **SCO_PATHS[path])
 
-    def time_sco(self, n, k, rebuild):
-        solve(self.drop, "sco", J=self.J, rebuild=rebuild)
+    def time_sco(self, n, k, path):
+        solve(self.drop, "sco", J=self.J, tol=1e-12, **SCO_PATHS[path])
 
-    def track_iterations(self, n, k, rebuild):
+    def track_iterations(self, n, k, path):
         return self.result.iterations
 
-    def track_objective(self, n, k, rebuild):
+    def track_objective(self, n, k, path):
         return self.result.objective
+
+
+class SCOReference:
+    """Independent once-built DPP cvxpy SCO (``reference.sco_cvx_dpp``), I = 20: the baseline
+    of the compiled path at the sizes where :class:`SCO` times it."""
+
+    params = ([20, 64, 100], [10, 20])
+    param_names = ["N", "K"]
+    timeout = 300
+
+    def setup(self, n, k):
+        self.data = p2_data(*_drop(n, k))
+
+    def time_sco_cvx_dpp(self, n, k):
+        reference.sco_cvx_dpp(self.data, 20)
 
 
 class ClosedForm:

@@ -14,6 +14,9 @@ candidates of the runs still going, judges each with its run's :class:`Ascent` a
   ``"tolerance"`` (converged) when it gained at most ``tol`` (relative, same scale);
 * after ``iters`` steps a run stops with ``"iterations"``.
 
+The rule itself is :func:`fastsec.kernels.optim.ascent.judge`, which compiled SCA loops (e.g.
+:func:`fastsec.kernels.aauc.sco.sco_drop`) call too, so it is written once.
+
 The loop knows neither paper: :mod:`fastsec.aauc.sco`, :mod:`~fastsec.aauc.direct`,
 :mod:`~fastsec.aauc.irs` (one run each) and :mod:`~fastsec.aauc.bfom` (a batch of drops)
 supply their steps.
@@ -25,10 +28,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from fastsec.kernels.optim import ascent as _rule
+
 #: Stop reasons of an iterative method, shared by both papers' results.
 TOLERANCE = "tolerance"
 ITERATIONS = "iterations"
 NO_ASCENT = "no_ascent"
+#: Indexed by the stop codes of :mod:`fastsec.kernels.optim.ascent`.
 STOP_REASONS = (TOLERANCE, ITERATIONS, NO_ASCENT)
 
 
@@ -70,18 +76,13 @@ class Ascent:
 
     def judge(self, value: float) -> bool:
         """Judge a candidate's objective; return whether the candidate is kept."""
-        last = self.history[-1]
-        scale = max(1.0, abs(last))
-        if value < last - self.slack * scale:
-            if self.reject:
-                self._stop(NO_ASCENT)
-                return False
+        keep, stop = _rule.judge(self.history[-1], float(value), self.tol, self.slack,
+                                 self.reject)
+        if keep:
             self.history.append(value)
-            return True
-        self.history.append(value)
-        if value - last <= self.tol * scale:
-            self._stop(TOLERANCE)
-        return True
+        if stop != _rule.RUNNING:
+            self._stop(STOP_REASONS[stop])
+        return bool(keep)
 
     def _stop(self, reason: str) -> None:
         self.stop_reason = reason

@@ -41,9 +41,13 @@ def test_direct_reaches_the_sdr_optimum_for_three_users(rng):
 def test_direct_monotone_and_rebuilt_equal(rng):
     drop, J = make_drop(rng, N=16, K=5)
     data = p2_data(drop, J)
-    a, b = direct(data, iters=6, tol=1e-12), direct(data, iters=6, tol=1e-12, rebuild=True)
+    a = direct(data, iters=6, tol=1e-12, exact=True)
+    b = direct(data, iters=6, tol=1e-12, exact=True, rebuild=True)
+    c = direct(data, iters=6, tol=1e-12)  # the compiled kernel: same iterates
     assert np.all(np.diff(a.history) >= -1e-7 * a.history[1:])
     np.testing.assert_allclose(a.history, b.history, rtol=1e-6)
+    np.testing.assert_allclose(c.history, a.history, rtol=1e-6)
+    assert (a.solver, c.solver) == ("CLARABEL", "numba")
 
 
 def test_hybrid_picks_the_better_mode(rng):

@@ -3,7 +3,9 @@
 Direct transmission multicasts from the BS to all K users in one phase with ‖v‖² ≤ P_max:
 max–min SNR beamforming by successive conic quadratic programming (ref. [54]: each step
 maximises t subject to 2 Re(conj(g_k^H v*) g_k^H v) − |g_k^H v*|² ≥ t σ² and one norm
-constraint, a once-built DPP problem). Its secrecy rate is
+constraint, a once-built DPP problem with ``exact=True``; by default the same step in the
+compiled kernel of SCO, :func:`fastsec.aauc.sco.compiled_sca`, with no helpers and v in the
+row space of the users' channels). Its secrecy rate is
 [log2(1 + min_k SNR_k) − log2(1 + |g_E^H v|²/σ_E²)]^+ with the drop's realised g_E
 (:func:`fastsec.aauc.secrecy.realised_secrecy_rate` with one phase and w = 0).
 """
@@ -13,8 +15,8 @@ from __future__ import annotations
 import cvxpy as cp
 import numpy as np
 
-from fastsec.aauc.problem import P2Data, Solution
-from fastsec.aauc.sco import checked_solve, real_map, sca_single
+from fastsec.aauc.problem import P2Data, Solution, row_space
+from fastsec.aauc.sco import checked_solve, compiled_sca, real_map, sca_single
 
 
 def _rate(data: P2Data, v: np.ndarray) -> float:
@@ -23,15 +25,15 @@ def _rate(data: P2Data, v: np.ndarray) -> float:
     return float(np.log2(1.0 + snr.min()))
 
 
-def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
-           rebuild: bool = False) -> Solution:
+def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = False,
+           solver: str = "CLARABEL", rebuild: bool = False) -> Solution:
     """Max–min multicast beamforming to all K users by SCA (ref. [54]); one phase.
 
     Parameters
     ----------
     data : P2Data
         Arrays of the drop.
-    iters, tol, solver, rebuild :
+    iters, tol, exact, solver, rebuild :
         As in :func:`fastsec.aauc.sco.sco`; ``tol`` applies to the multicast rate.
 
     Returns
@@ -44,6 +46,31 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
     """
     scale = np.sqrt(data.pmax)
     gs = data.g.conj() / np.sqrt(data.sigma2)  # row k: g_k^H / σ
+    unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
+    v0 = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
+    if exact:
+        v, run = _direct_cvxpy(gs, scale, v0, data, iters, tol, solver, rebuild)
+        history, converged, stop_reason, extras = (run.history, run.converged,
+                                                   run.stop_reason, {})
+    else:
+        basis, hq = row_space(gs)
+        none = np.empty(0)
+        out = compiled_sca(hq, none, none, data.pmax, basis.conj().T @ v0, none,
+                           iters=iters, tol=tol)
+        v = basis @ out["beta"]
+        history, converged, stop_reason, extras = (out["history"], out["converged"],
+                                                   out["stop_reason"], out["extras"])
+        solver = "numba"
+    rate = _rate(data, v)
+    return Solution(v=v, w=np.zeros(data.n_help, dtype=np.complex128), objective=rate,
+                    rate=rate, power_w=float(np.real(np.vdot(v, v))),
+                    history=np.array(history), iterations=len(history) - 1,
+                    converged=converged, stop_reason=stop_reason, solver=solver,
+                    extras=extras)
+
+
+def _direct_cvxpy(gs, scale, v0, data, iters, tol, solver, rebuild):
+    """Run the reference path of :func:`direct`: each step a DPP cvxpy problem."""
     a_r, a_i = real_map(scale * gs)
     n_users, n = gs.shape
 
@@ -70,12 +97,4 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "C
         yv = y.value / max(1.0, float(np.linalg.norm(y.value)))
         return scale * (yv[:n] + 1j * yv[n:])
 
-    unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
-    v0 = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
-    v, run = sca_single(v0, step, lambda v: _rate(data, v), iters=iters, tol=tol)
-    rate = _rate(data, v)
-    return Solution(v=v, w=np.zeros(data.n_help, dtype=np.complex128), objective=rate,
-                    rate=rate, power_w=float(np.real(np.vdot(v, v))),
-                    history=np.array(run.history), iterations=len(run.history) - 1,
-                    converged=run.converged, stop_reason=run.stop_reason, solver=solver,
-                    extras={})
+    return sca_single(v0, step, lambda v: _rate(data, v), iters=iters, tol=tol)

@@ -12,9 +12,13 @@ same convex program as eq. (23), rewritten so that Clarabel is robust:
   at the expansion point (:func:`log_snr_params`);
 - the eavesdropper term, linearised as in eq. (21), keeps its slack O(1).
 
-``rebuild=True`` builds the same problem from constants at every iteration, which is what a
-CVX user writes; it is the reference for tests and benchmarks (same iterates to the
-solver's tolerance).
+That cvxpy path is the reference (``exact=True``). By default the same surrogate is solved by
+the compiled kernel :func:`fastsec.kernels.aauc.sco.sco_drop` (a primal-dual interior-point
+method on the same rows, the whole SCA loop of a drop in one call; :func:`compiled_sca`).
+
+``rebuild=True`` (with ``exact=True``) builds the same problem from constants at every
+iteration, which is what a CVX user writes; it is the reference for tests and benchmarks
+(same iterates to the solver's tolerance).
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from fastsec.aauc.problem import (
     p2_objective,
     row_space,
 )
-from fastsec.sca import Ascent, sca
+from fastsec.kernels.aauc import sco as _k
+from fastsec.sca import STOP_REASONS, TOLERANCE, Ascent, sca
 
 
 def real_map(m: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -67,6 +72,36 @@ FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 #: A step may lower the objective by this much (relative) before SCO declares "no_ascent":
 #: the conic solver's own tolerance (1e-8) with a decade of headroom.
 ASCENT_SLACK = 1e-7
+
+
+#: Relative duality gap of each compiled surrogate solve (the interior-point stop): two
+#: decades below Clarabel's 1e-8, so the compiled path is at least as exact as the reference.
+GAP_REL = 1e-10
+
+
+def compiled_sca(hq: np.ndarray, hs: np.ndarray, je: np.ndarray, budget: float,
+                 beta0: np.ndarray, w0: np.ndarray, *, iters: int, tol: float) -> dict:
+    """Run :func:`fastsec.kernels.aauc.sco.sco_drop` and unpack its result.
+
+    Returns
+    -------
+    dict
+        ``beta``, ``w``, ``history``, ``converged``, ``stop_reason`` and ``extras``
+        (``ipm_iterations``: primal-dual iterations in all; ``ipm_failures``: surrogates
+        whose solver stopped short of its tolerance, their last strictly feasible iterate
+        judged as the candidate).
+
+    """
+    res = _k.sco_drop(hq, np.ascontiguousarray(hs, dtype=np.complex128),
+                      np.ascontiguousarray(je, dtype=np.float64), float(budget),
+                      np.ascontiguousarray(beta0, dtype=np.complex128),
+                      np.ascontiguousarray(w0, dtype=np.complex128),
+                      _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL))
+    reason = STOP_REASONS[res.stop]
+    return {"beta": res.beta, "w": res.w, "history": res.history.tolist(),
+            "converged": reason == TOLERANCE, "stop_reason": reason,
+            "extras": {"ipm_iterations": int(res.ipm_iterations),
+                       "ipm_failures": int(res.ipm_failures)}}
 
 
 def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, tol: float
@@ -192,8 +227,9 @@ class Surrogate:
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
 
 
-def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
-        rebuild: bool = False, start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
+def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = False,
+        solver: str = "CLARABEL", rebuild: bool = False,
+        start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
     """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).
 
     Parameters
@@ -204,10 +240,13 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
         Maximum SCO iterations I.
     tol : float
         Stop when the P2 objective gains less than ``tol · max(1, |objective|)`` [bit/s/Hz].
+    exact : bool
+        Solve each surrogate with cvxpy and ``solver`` (the reference) instead of the
+        compiled kernel (``solver`` of the result ``"numba"``).
     solver : str
-        cvxpy solver name (resolved by :func:`fastsec.solvers.resolve_solver`).
+        cvxpy solver name (resolved by :func:`fastsec.solvers.resolve_solver`); ``exact`` only.
     rebuild : bool
-        Rebuild the surrogate from constants every iteration (reference path).
+        Rebuild the surrogate from constants every iteration (reference path); ``exact`` only.
     start : (z, w) or None
         Starting point; default the closed-form point (Prop. 2-3, feasible), so SCO never
         ends below the closed form.
@@ -216,12 +255,21 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLAR
     -------
     Solution
         ``history`` is non-decreasing (to solver tolerance). If a step lowers the objective by
-        more than ``tol`` the previous iterate is kept and ``stop_reason`` is ``"no_ascent"``.
+        more than :data:`ASCENT_SLACK` the previous iterate is kept and ``stop_reason`` is
+        ``"no_ascent"``. The compiled path's ``extras`` are those of :func:`compiled_sca`.
 
     """
+    z0, w0 = closed_form_point(data) if start is None else start
+    if not exact:
+        basis, hq = row_space(data.Hs)
+        run = compiled_sca(hq, data.hs, data.je, 2.0 * data.pmax, basis.conj().T @ z0, w0,
+                           iters=iters, tol=tol)
+        return aauc_solution(data, basis @ run["beta"], run["w"], history=run["history"],
+                             converged=run["converged"], stop_reason=run["stop_reason"],
+                             solver="numba", extras=run["extras"])
     surrogate = Surrogate(data, rebuild=rebuild)
-    (z, w), run = sca_single(closed_form_point(data) if start is None else start,
-                             lambda point: surrogate.solve(point[0], point[1], solver),
-                             lambda point: p2_objective(data, *point), iters=iters, tol=tol)
-    return aauc_solution(data, z, w, history=run.history, converged=run.converged,
-                         stop_reason=run.stop_reason, solver=solver)
+    (z, w), ascent = sca_single((z0, w0),
+                                lambda point: surrogate.solve(point[0], point[1], solver),
+                                lambda point: p2_objective(data, *point), iters=iters, tol=tol)
+    return aauc_solution(data, z, w, history=ascent.history, converged=ascent.converged,
+                         stop_reason=ascent.stop_reason, solver=solver)

@@ -154,10 +154,14 @@ def _solver(name: str, value: object) -> str:
 
 _CVX_OPTIONS = {"iters": _positive_int, "tol": _positive_real, "solver": _solver,
                 "rebuild": check_bool}
+#: Methods whose surrogate runs in the compiled kernel by default, cvxpy with ``exact=True``.
+_COMPILED_OPTIONS = {**_CVX_OPTIONS, "exact": check_bool}
+#: Options that only the cvxpy path (``exact=True``) reads.
+_EXACT_ONLY = ("solver", "rebuild")
 
 #: method name -> (function of P2Data, {option: validator}).
 METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
-    "sco": (sco, _CVX_OPTIONS),
+    "sco": (sco, _COMPILED_OPTIONS),
     "closed_form": (_closed(closed_form_point), {}),
     "asymptotic": (_closed(asymptotic_point), {}),
     "bfom": (_bfom_one, {
@@ -165,9 +169,9 @@ METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
         "iters": _positive_int, "tol": _positive_real,
         "inner_stop": lambda n, v: check_choice(n, v, _bfom.INNER_STOPS),
         "inner_tol": _positive_real, "max_inner": _positive_int}),
-    "direct": (direct, _CVX_OPTIONS),
+    "direct": (direct, _COMPILED_OPTIONS),
     "irs": (irs, _CVX_OPTIONS),
-    "hybrid": (_hybrid, _CVX_OPTIONS),
+    "hybrid": (_hybrid, _COMPILED_OPTIONS),
 }
 
 
@@ -188,7 +192,10 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
     **options
         Method options; unknown names or out-of-range values raise before any work.
         ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
-        I = 20 by default), ``tol`` (1e-6), ``solver`` ("auto"), ``rebuild`` (False).
+        I = 20 by default), ``tol`` (1e-6). ``sco``, ``direct``, ``hybrid`` solve their
+        surrogates in a compiled kernel (``solver`` ``"numba"``) unless ``exact=True``
+        (cvxpy, the reference), which alone takes ``solver`` ("auto") and ``rebuild``
+        (False); ``irs`` always uses cvxpy with ``solver`` and ``rebuild``.
         ``bfom``: ``variant`` ("fast" or "paper"), ``iters`` (outer, default
         ``sco_iters``), ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner`` (see
         :func:`fastsec.aauc.bfom.bfom_batch`).
@@ -213,7 +220,12 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         raise ParameterError(f"unknown option(s) {unknown} for method {method!r}; "
                              f"valid: {sorted(allowed)}")
     checked = {name: allowed[name](name, value) for name, value in options.items()}
-    if method in ("sco", "irs", "direct", "hybrid"):
+    if "exact" in allowed and not checked.get("exact", False):
+        given = sorted(set(checked) & set(_EXACT_ONLY))
+        if given:
+            raise ParameterError(f"option(s) {given} of method {method!r} apply to its cvxpy "
+                                 "path only: pass exact=True as well")
+    elif "solver" in allowed:
         checked.setdefault("solver", resolve_solver("auto"))
     if not isinstance(drop, Drop):
         raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")

@@ -12,6 +12,8 @@ They follow the paper's formulas literally and share no code with the kernels:
   repeated operation by operation in NumPy (same arguments, same in-place outputs).
 - :func:`secrecy_average_numpy`: the eq. (10) kernel's inner sums with NumPy/BLAS.
 - :func:`sco_cvx`: SCO written as a CVX user writes it (benchmark reference).
+- :func:`sco_cvx_dpp`: the same problem built once with cvxpy parameters (DPP), independent
+  of :mod:`fastsec.aauc.sco`'s scaled form (benchmark reference of the compiled SCO).
 """
 
 from __future__ import annotations
@@ -218,6 +220,38 @@ def sco_cvx(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
         constraints = [t <= lin_users, t <= lin_k,
                        cp.sum_squares(zv) + cp.sum_squares(wv) <= 2 * data.pmax]
         cp.Problem(cp.Maximize(objective), constraints).solve(solver=solver)
+        z, w = np.asarray(zv.value), np.asarray(wv.value)
+        history.append(p2_objective(data, z, w))
+    return np.array(history)
+
+
+def sco_cvx_dpp(data: P2Data, iters: int, solver: str = "CLARABEL") -> np.ndarray:
+    """SCO with P2[n+1] (eq. (21)-(23)) built once as a DPP problem, as a CVX user would.
+
+    The problem of :func:`sco_cvx` (z ∈ C^{N-1}, w ∈ C^{K-1} as the paper states them,
+    unscaled), with the expansion point's amplitudes and the eavesdropper's linearisation
+    weight as cvxpy parameters; each iteration writes them and re-solves. Started from the
+    closed-form point, ``iters`` iterations. Returns the P2 objective after each iteration,
+    shape (iters + 1,) [bit/s/Hz]. Benchmarks only.
+    """
+    m, n1 = data.Hs.shape
+    zv, wv, t = cp.Variable(n1, complex=True), cp.Variable(m, complex=True), cp.Variable()
+    a, b = cp.Parameter(m, complex=True), cp.Parameter(complex=True)
+    a2, b2 = cp.Parameter(m), cp.Parameter()
+    weight = cp.Parameter(nonneg=True)  # 1 / (2 ln 2 (1 + λ w*^H J w*/σ_E²))
+    lin_users = 2 * cp.real(cp.multiply(cp.conj(a), data.Hs @ zv)) - a2
+    lin_k = 2 * cp.real(cp.conj(b) * (data.hs.conj() @ wv)) - b2
+    eve = cp.sum(cp.multiply(data.je, cp.square(cp.abs(wv))))
+    problem = cp.Problem(cp.Maximize(cp.log(1 + t) / (2 * LN2) - weight * eve),
+                         [t <= lin_users, t <= lin_k,
+                          cp.sum_squares(zv) + cp.sum_squares(wv) <= 2 * data.pmax])
+    z, w = closed_form_point(data)
+    history = [p2_objective(data, z, w)]
+    for _ in range(iters):
+        a.value, b.value = data.Hs @ z, np.vdot(data.hs, w)
+        a2.value, b2.value = np.abs(a.value) ** 2, abs(b.value) ** 2
+        weight.value = 1.0 / (2 * LN2 * (1 + eve_leak(data, w)))
+        problem.solve(solver=solver)
         z, w = np.asarray(zv.value), np.asarray(wv.value)
         history.append(p2_objective(data, z, w))
     return np.array(history)

@@ -3,4 +3,6 @@
 - :mod:`~fastsec.kernels.aauc.channels`: Rician ULA channel draws, eq. (1)-(2), (9).
 - :mod:`~fastsec.kernels.aauc.quadrature`: the angular matrix J, eq. (12), (16).
 - :mod:`~fastsec.kernels.aauc.secrecy`: the numerical average secrecy rate, eq. (10).
+- :mod:`~fastsec.kernels.aauc.sco`: the SCO surrogate P2[n+1], eq. (21)-(23), and the whole
+  SCA loop of one drop (also direct transmission's max–min steps).
 """

@@ -9,4 +9,8 @@
   x plus one concave quadratic), by KL/Euclidean mirror-prox and by an exact active-set method.
 - :mod:`~fastsec.kernels.optim.interior_point`: the primal-dual interior-point method for
   small smooth convex problems, driven by one problem oracle.
+- :mod:`~fastsec.kernels.optim.ball_log`: that method on the dual of "maximise log t minus a
+  diagonal quadratic over a ball with linear rows" (m + 1 unknowns for m rows).
+- :mod:`~fastsec.kernels.optim.ascent`: the monotone-ascent rule of successive convex
+  approximation, shared by the Python driver and the compiled loops.
 """

@@ -7,7 +7,10 @@ Groups put each fastsec path next to what it replaces:
   Numba kernel vs its plain-NumPy twin.
 - ``bfom-drop-N100-K100``: whole BFOM-AAUC per drop (fast and paper variants) vs SCO with
   the problem rebuilt every iteration.
-- ``sco-drop-N100-K50``: SCO once-built DPP vs rebuilt (identical iterates).
+- ``sco-drop-N64-K10``: SCO with the compiled surrogate (default) vs the product's once-built
+  DPP cvxpy path (``exact=True``) vs an independent once-built DPP cvxpy SCO
+  (``reference.sco_cvx_dpp``), I = 20 each (tol=1e-12 keeps them from stopping early).
+- ``sco-drop-N100-K50``: SCO compiled vs once-built DPP vs rebuilt (identical iterates).
 - ``closed-form-N500-K20``: closed form vs SCO (once-built and rebuilt), I = 20.
 
 The BFOM and closed-form groups also hold ``reference.sco_cvx``: SCO as a CVX user writes it
@@ -99,7 +102,37 @@ def test_bfom_drop_reference_sco_rebuilt(benchmark, drop_100_100):
     benchmark.group = "bfom-drop-N100-K100"
     drop, J = drop_100_100
     benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": True,
-                                                          "tol": 1e-12}, rounds=1)
+                                                          "exact": True, "tol": 1e-12},
+                       rounds=1)
+
+
+#: The three SCO paths: solve() options.
+SCO_PATHS = {"compiled": {}, "dpp": {"exact": True}, "rebuilt": {"exact": True, "rebuild": True}}
+
+
+@pytest.fixture(scope="module")
+def drop_64_10():
+    return _drop(64, 10)
+
+
+@pytest.mark.parametrize("path", ["compiled", "dpp"])
+def test_sco_drop_64_10(benchmark, drop_64_10, path):
+    benchmark.group = "sco-drop-N64-K10"
+    drop, J = drop_64_10
+    solve(drop, "sco", J=J, iters=1)  # compile
+    res = benchmark.pedantic(solve, args=(drop, "sco"),
+                             kwargs={"J": J, "tol": 1e-12, **SCO_PATHS[path]}, rounds=5)
+    assert res.iterations == 20
+
+
+def test_sco_drop_64_10_reference_dpp(benchmark, drop_64_10):
+    benchmark.group = "sco-drop-N64-K10"
+    drop, J = drop_64_10
+    history = benchmark.pedantic(reference.sco_cvx_dpp, args=(p2_data(drop, J), 20),
+                                 rounds=5)
+    ours = solve(drop, "sco", J=J, tol=1e-12)
+    # the same iterates as the compiled path, to the solvers' tolerances
+    np.testing.assert_allclose(ours.history, history, rtol=1e-6)
 
 
 @pytest.fixture(scope="module")
@@ -107,12 +140,12 @@ def drop_100_50():
     return _drop(100, 50)
 
 
-@pytest.mark.parametrize("rebuild", [False, True])
-def test_sco_drop(benchmark, drop_100_50, rebuild):
+@pytest.mark.parametrize("path", list(SCO_PATHS))
+def test_sco_drop(benchmark, drop_100_50, path):
     benchmark.group = "sco-drop-N100-K50"
     drop, J = drop_100_50
-    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": rebuild,
-                                                          "tol": 1e-12}, rounds=3)
+    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "tol": 1e-12,
+                                                          **SCO_PATHS[path]}, rounds=3)
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +159,13 @@ def test_closed_form(benchmark, drop_500_20):
     benchmark(solve, drop, "closed_form", J=J)
 
 
-@pytest.mark.parametrize("rebuild", [False, True])
-def test_closed_form_reference_sco(benchmark, drop_500_20, rebuild):
+@pytest.mark.parametrize("path", list(SCO_PATHS))
+def test_closed_form_reference_sco(benchmark, drop_500_20, path):
     benchmark.group = "closed-form-N500-K20"
     drop, J = drop_500_20
     # the paper's I = 20 SCO iterations (tol=1e-12 keeps it from stopping early)
     benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "tol": 1e-12,
-                                                          "rebuild": rebuild}, rounds=3)
+                                                          **SCO_PATHS[path]}, rounds=3)
 
 
 @pytest.mark.parametrize(("group", "fixture"), [("bfom-drop-N100-K100", "drop_100_100"),
