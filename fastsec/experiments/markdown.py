@@ -20,14 +20,30 @@ def _cell(row) -> str:
     return text + (f" ({row.failed} failed)" if row.failed else "")
 
 
+def _kkt_lines(table, methods: list[str], legend: dict) -> list[str]:
+    """Return a line with the median and largest ``kkt_residual`` per method (if rows have it)."""
+    if "kkt_residual" not in table.columns:
+        return []
+    parts = []
+    for method in methods:
+        values = table.loc[table["method"] == method, "kkt_residual"].dropna()
+        if len(values):
+            parts.append(f"{legend[method]} {values.median():.2g} (max {values.max():.2g})")
+    if not parts:
+        return []
+    return ["", "Distance from stationarity (`kkt_residual`, scale-free, 0 at a KKT point), "
+                "median (max) over rows: " + "; ".join(parts) + "."]
+
+
 def report(results: str | os.PathLike) -> str:
     """Return the Markdown report of the results directory ``results``.
 
     A heading naming the study and the figure, a line with the run's settings (drops, seed,
     versions) and one table: a row per sweep value, a column per method (the paper's legend
     entries), each cell ``mean ± half-width of the 95 % CI (n failed)``. For an
-    iteration-history figure the table gives the final iteration's value. A registered study
-    with ``notes`` adds its lines below the table.
+    iteration-history figure the table gives the final iteration's value. Where the rows
+    carry ``kkt_residual`` (a result's distance from stationarity) a line gives its median and
+    largest value per method. A registered study with ``notes`` adds its lines below.
     """
     store = ResultsStore(results)
     meta = store.read_meta(*META_KEYS)
@@ -64,6 +80,7 @@ def report(results: str | os.PathLike) -> str:
             cells.append(_cell(next(row.itertuples())) if len(row) else "—")
         n = 0 if drops_done is None else int(drops_done.get(point, 0))
         lines.append(f"| {x:g} (n={n}) | " + " | ".join(cells) + " |")
+    lines += _kkt_lines(table, methods, legend)
     try:
         notes = registry.get(meta["study"]).notes
     except ParameterError:  # results of a study that is not registered here
