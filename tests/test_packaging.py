@@ -63,3 +63,25 @@ def test_typed_package_licence_citation_changelog_and_one_version():
                   "Double-RIS-Assisted Orbital Angular Momentum Near-Field Secure Communications"):
         assert f'title: "{title}"' in citation
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_every_public_function_is_fully_annotated():
+    # array arguments as numpy.typing.ArrayLike or ndarray, options as Any: py.typed promises it
+    import inspect
+
+    import fastsec.aauc
+    import fastsec.experiments
+    import fastsec.oam
+
+    bare = []
+    for module in (fastsec.aauc, fastsec.oam, fastsec.experiments):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not inspect.isfunction(obj):
+                continue
+            sig = inspect.signature(obj)
+            bare += [f"{module.__name__}.{name}({p})" for p, v in sig.parameters.items()
+                     if v.annotation is inspect.Parameter.empty]
+            if sig.return_annotation is inspect.Signature.empty:
+                bare.append(f"{module.__name__}.{name} -> ?")
+    assert not bare, bare

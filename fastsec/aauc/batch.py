@@ -139,7 +139,7 @@ def _item(value: Any, i: int) -> Any:
 
 
 def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
-                **options) -> AAUCBatchResult:
+                **options: Any) -> AAUCBatchResult:
     """Solve every drop of a batch with one AAUC method or baseline (paper 000).
 
     Parameters

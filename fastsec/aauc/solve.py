@@ -215,7 +215,7 @@ def closed_form_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndar
 _NO_EXTRAS: Mapping = MappingProxyType({})
 
 
-def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AAUCResult:
+def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) -> AAUCResult:
     """Solve one drop with an AAUC method or baseline (paper 000).
 
     Parameters

@@ -33,6 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -245,11 +246,12 @@ RENAMED_OPTIONS = {"max_iters": "iters", "rcg_max_iter": "max_inner"}
 _DEFAULTS = {"iters": 30, "max_inner": 1000}
 
 
-def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg", rng=None, *,
+def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
+             rng: np.random.Generator | None = None, *,
              iters: int | None = None, tol: float = 1e-6, theta_mode: str = "tolerance",
              starts: int = 1, exact: bool = False, solver: str = "auto", gtol: float = 1e-6,
              max_inner: int | None = None, min_step: float = 1e-10, randomizations: int = 50,
-             channels: Channels | None = None, **renamed) -> OAMResult:
+             channels: Channels | None = None, **renamed: Any) -> OAMResult:
     """Maximise the secrecy rate by RMCG-AO (Paper 002, Algorithm 1) or a baseline.
 
     Parameters
