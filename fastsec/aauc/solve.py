@@ -21,6 +21,7 @@ from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
 from fastsec.aauc.direct import direct
 from fastsec.aauc.irs import irs
+from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_data, p2_objective
 from fastsec.aauc.scenario import Drop
 from fastsec.aauc.sco import sco
@@ -66,6 +67,13 @@ class AAUCResult(ResultMixin):
         ``power_w − P_max`` [W]; ≤ 0 when the budget holds.
     null_residual : float
         ``|g_K^H v| / (‖g_K‖ ‖v‖)`` (eq. (11b)); rounding-level for every AAUC method.
+    kkt_residual : float
+        How far the returned point is from a KKT point of the problem the method solves
+        (P2 for the AAUC methods, closed forms included; Q2 for ``irs``; the max–min multicast
+        for ``direct``; the chosen mode's for ``hybrid``): the smallest stacked norm of the
+        stationarity and complementarity residuals over the multipliers, scale-free, 0 at a
+        KKT point and O(1) where nothing cancels (:mod:`fastsec.aauc.kkt`,
+        :mod:`fastsec.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int
@@ -95,6 +103,7 @@ class AAUCResult(ResultMixin):
     power_w: float
     power_residual_w: float
     null_residual: float
+    kkt_residual: float
     history: np.ndarray
     iterations: int
     seconds: float
@@ -247,6 +256,7 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         v=sol.v, w=sol.w, objective=sol.objective, secrecy_rate=float(secrecy.secrecy_rate),
         secrecy_rate_signed=float(secrecy.signed), secrecy_rate_eq6=float(eq6), rate=sol.rate,
         power_w=sol.power_w, power_residual_w=sol.power_w - data.pmax, null_residual=null,
+        kkt_residual=result_kkt(data, scheme, sol.v, sol.w),
         history=sol.history, iterations=sol.iterations, seconds=seconds,
         converged=sol.converged, stop_reason=sol.stop_reason, method=method,
         solver=sol.solver, extras=MappingProxyType(dict(sol.extras)))
