@@ -105,7 +105,7 @@ def stop_counts(table: pd.DataFrame, methods: list[str], paper_iterations: int |
         ``no_ascent``; ``kkt_median``/``kkt_max`` NaN where the rows carry no residual.
 
     """
-    out = []
+    out: list[tuple] = []
     if "stop_reason" not in table.columns:
         return pd.DataFrame(out, columns=list(STOP_COLUMNS))
     for method in methods:
