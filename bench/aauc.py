@@ -6,9 +6,11 @@ Parameterised over N and K so the dashboard shows the paper's Fig. 4a (time vs N
 
 import numpy as np
 
-from fastsec.aauc import Scenario, angular_matrix, draw, solve
+from fastsec.aauc import Scenario, angular_matrix, draw, draw_batch, solve, solve_batch
 from fastsec.aauc.bfom import bfom_batch
-from fastsec.aauc.problem import p2_data
+from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
+from fastsec.aauc.problem import aauc_solution, p2_data
+from fastsec.aauc.secrecy import realised_secrecy_rate
 from fastsec.reference import aauc as reference
 
 
@@ -129,3 +131,57 @@ class Baselines:
 
     def track_objective(self, n, k, method):
         return self.result.objective
+
+
+class PerCall:
+    """Per-call cost of the closed forms and of draw (issue 14), beside the NumPy pipeline.
+
+    ``time_numpy_pipeline`` runs what ``solve`` ran before the compiled path (P2 arrays,
+    the NumPy twin of the point, the realised secrecy rate; J included): same numbers.
+    """
+
+    params = ([32, 100], [4, 20], ["closed_form", "asymptotic"])
+    param_names = ["N", "K", "method"]
+
+    def setup(self, n, k, method):
+        self.scenario = Scenario(N=n, K=k)
+        self.rng = np.random.default_rng(3)
+        self.drop = draw(self.scenario, self.rng)
+        self.point = closed_form_point if method == "closed_form" else asymptotic_point
+        solve(self.drop, method)
+
+    def time_solve(self, n, k, method):
+        solve(self.drop, method)
+
+    def time_numpy_pipeline(self, n, k, method):
+        data = p2_data(self.drop, angular_matrix(self.drop))
+        sol = aauc_solution(data, *self.point(data), history=[0.0], converged=True,
+                            stop_reason="closed_form", solver="numpy")
+        realised_secrecy_rate(sol.rate, sol.v, sol.w, data.gs_e, data.hs_e, 1.0)
+
+    def time_draw(self, n, k, method):
+        draw(self.scenario, self.rng)
+
+
+class SolveBatch:
+    """solve_batch beside the loop of solve calls on the same drops (time per batch)."""
+
+    params = (["closed_form", "asymptotic", "bfom", "sco", "direct", "irs", "hybrid"],
+              [(32, 8), (100, 20)])
+    param_names = ["method", "N, K"]
+    timeout = 600
+
+    def setup(self, method, size):
+        n, k = size
+        drops = 256 if method in ("closed_form", "asymptotic", "bfom") else 8
+        self.batch = draw_batch(Scenario(N=n, K=k), np.random.default_rng(4), drops)
+        self.J = angular_matrix(self.batch)
+        self.drops = [self.batch[i] for i in range(drops)]
+        solve_batch(self.batch, method, J=self.J)
+
+    def time_solve_batch(self, method, size):
+        solve_batch(self.batch, method, J=self.J)
+
+    def time_loop_of_solve(self, method, size):
+        for i, drop in enumerate(self.drops):
+            solve(drop, method, J=self.J[i])

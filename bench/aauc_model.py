@@ -44,17 +44,21 @@ class Draws:
 
 
 class Angular:
-    """angular_matrix vs a scipy.integrate.quad loop (epsrel 1e-10) on the same drops."""
+    """angular_matrix vs a scipy.integrate.quad loop (epsrel 1e-10) on the same drops.
 
-    params = ([10, 100], [10, 100])
+    ``drops = 1`` times ``angular_matrix`` on one ``Drop`` (the per-call path of issue 14).
+    """
+
+    params = ([10, 12, 100], [1, 10, 100])
     param_names = ["K", "drops"]
 
     def setup(self, K, drops):
         self.batch = draw_batch(Scenario(N=2, K=K), np.random.default_rng(1), drops)
+        self.source = self.batch[0] if drops == 1 else self.batch
         self.time_angular_matrix(K, drops)
 
     def time_angular_matrix(self, K, drops):
-        angular_matrix(self.batch)
+        angular_matrix(self.source)
 
     def time_quad_loop(self, K, drops):
         s = self.batch.scenario

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from experiments_toy import make
 from scipy import stats
@@ -129,3 +130,13 @@ def test_report_table_matches_the_summary(results):
     failed = table[(table["x"] == 4.0) & table["error"].notna()]
     if len(failed):
         assert f"({len(failed)} failed)" in rows[0].split("|")[4]
+
+
+def test_report_gives_the_kkt_residual_where_rows_carry_it():
+    from fastsec.experiments.markdown import _kkt_lines
+
+    table = pd.DataFrame({"method": ["a", "a", "a", "b"],
+                          "kkt_residual": [1e-3, 2e-3, 4e-3, np.nan]})
+    (line,) = [x for x in _kkt_lines(table, ["a", "b"], {"a": "A", "b": "B"}) if x]
+    assert "A 0.002 (max 0.004)" in line and "B" not in line.split("rows:")[1]
+    assert _kkt_lines(table.drop(columns="kkt_residual"), ["a"], {"a": "A"}) == []

@@ -224,13 +224,15 @@ def test_stalled_fast_step_falls_back_to_cvxpy_from_the_same_start(monkeypatch):
     # not end the run: that start is redone with the cvxpy steps, i.e. exactly exact=True.
     s = Scenario(Q1=8, Q2=8)
     exact = optimize(s, rng=np.random.default_rng(1), iters=4, exact=True)
-    kernel = optimize_module._ao.rmcg_ao
+    kernel = optimize_module._ao.rmcg_ao_starts
 
     def stalled(*args):
-        return kernel(*args)._replace(status=optimize_module._ao.AO_P5_STALLED,
-                                      step_iterations=1287)
+        out = list(kernel(*args))
+        out[6][:] = optimize_module._ao.AO_P5_STALLED  # status of every start
+        out[7][:] = 1287
+        return tuple(out)
 
-    monkeypatch.setattr(optimize_module._ao, "rmcg_ao", stalled)
+    monkeypatch.setattr(optimize_module._ao, "rmcg_ao_starts", stalled)
     res = optimize(s, rng=np.random.default_rng(1), iters=4)
     assert res.solver == exact.solver != "primal-dual-ipm"
     assert res.history[0] == exact.history[0]  # the same start

@@ -88,14 +88,18 @@ def angular_matrix(
     """
     nodes = check_int("nodes", nodes, 2, 64)
     if drop is not None:
-        if any(v is not None for v in (D, theta, alpha, rho0)) or np.any(beta_rad != 0.0):
+        if any(v is not None for v in (D, theta, alpha, rho0)) or (
+                not isinstance(beta_rad, float) or beta_rad != 0.0) and np.any(beta_rad != 0.0):
             raise ParameterError("pass either drop or the arrays D, theta, alpha, rho0, "
                                  "beta_rad, not both")
         if not isinstance(drop, Drop | DropBatch):
             raise ParameterTypeError(f"drop must be a Drop or DropBatch, got "
                                      f"{type(drop).__name__}")
-        s = drop.scenario
-        D, theta, alpha, rho0, beta_rad = drop.D, drop.theta, s.alpha, s.rho0, s.beta_rad
+        s = drop.scenario  # validated, and the drop's D, theta too (shape, finite, D > 0)
+        D2 = drop.D[None] if isinstance(drop, Drop) else drop.D
+        out = _angular(D2, drop.theta.reshape(D2.shape), float(s.alpha), s.rho0,
+                       np.full(D2.shape[0], np.tan(s.beta_rad)), nodes)
+        return out[0] if isinstance(drop, Drop) else out
     elif D is None or theta is None or alpha is None or rho0 is None:
         raise ParameterError("angular_matrix needs a drop, or all of D, theta, alpha, rho0")
     D = check_array("D", D, complex_ok=False)
@@ -115,13 +119,24 @@ def angular_matrix(
     if np.any(np.abs(beta) >= np.pi / 2):
         raise ParameterError(f"beta_rad must be in (-pi/2, pi/2), got {beta}")
     tan_beta = np.ascontiguousarray(np.broadcast_to(np.tan(beta), (D2.shape[0],)))
-    x, wts = _gauss_legendre_01(nodes)
-    tail, total = _antiderivative_table(alpha)
-    out = np.empty((D2.shape[0], D2.shape[1] - 1))
-    kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
-    kernel(D2, theta2, tan_beta, alpha, rho0, _quarter_power(alpha), _ellipse(nodes), x, wts,
-           tail, total, out)
+    out = _angular(D2, theta2, alpha, rho0, tan_beta, nodes)
     return out[0] if single else out
+
+
+def _angular(D: np.ndarray, theta: np.ndarray, alpha: float, rho0: float,
+             tan_beta: np.ndarray, nodes: int) -> np.ndarray:
+    """J of checked arrays D, theta (B, K), tan β (B,): one kernel call, shape (B, K-1)."""
+    out = np.empty((D.shape[0], D.shape[1] - 1))
+    kernel = _k.angular_batch_parallel if out.size >= PARALLEL_MIN else _k.angular_batch
+    kernel(D, theta, tan_beta, alpha, rho0, *_rule(alpha, nodes), out)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _rule(alpha: float, nodes: int) -> tuple:
+    """Return the kernel's arguments fixed by α and the nodes per panel (cached per pair)."""
+    x, wts = _gauss_legendre_01(nodes)
+    return (_quarter_power(alpha), _ellipse(nodes), x, wts, *_antiderivative_table(alpha))
 
 
 @functools.lru_cache(maxsize=64)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fastsec._validate import check_array, check_int, check_real
-from fastsec.aauc.scenario import Drop, Scenario
+from fastsec.aauc.scenario import Drop, Scenario, check_drop_arrays
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.aauc import channels as _k
 
@@ -64,8 +64,35 @@ class DropBatch:
     h_E: np.ndarray
     g_E: np.ndarray
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.scenario, Scenario):
+            raise ParameterTypeError(f"DropBatch.scenario must be a fastsec.aauc.Scenario, got "
+                                     f"{type(self.scenario).__name__}")
+        B = self.D.shape[0] if isinstance(self.D, np.ndarray) and self.D.ndim == 2 else -1
+        for name in ("D_E", "theta_E"):
+            arr = getattr(self, name)
+            if not isinstance(arr, np.ndarray) or arr.shape != (B,) or not np.all(np.isfinite(arr)):
+                raise ParameterError(f"DropBatch.{name} must be a finite array of shape (B,) "
+                                     f"with B = len(D)")
+        check_drop_arrays("DropBatch", self.scenario, (B,), (self.D, self.theta, self.g,
+                                                              self.h_K, self.h_E, self.g_E))
+
     def __len__(self) -> int:
         return self.D.shape[0]
+
+    @classmethod
+    def from_drops(cls, drops: list[Drop]) -> DropBatch:
+        """Stack drops of one scenario (equal :class:`Scenario`) into a batch."""
+        if not drops or not all(isinstance(d, Drop) for d in drops):
+            raise ParameterTypeError("drops must be a non-empty list of fastsec.aauc.Drop")
+        s = drops[0].scenario
+        if any(d.scenario != s for d in drops):
+            raise ParameterError("drops must share one Scenario")
+        fields = ("D", "theta", "D_E", "theta_E", "g", "h_K", "h_E", "g_E")
+        scalar = ("D_E", "theta_E")
+        return cls(s, *(np.array([getattr(d, name) for d in drops], dtype=np.float64)
+                        if name in scalar else np.stack([getattr(d, name) for d in drops])
+                        for name in fields))
 
     def __getitem__(self, i: int) -> Drop:
         i = check_int("i", i, -len(self), len(self) - 1)
@@ -91,7 +118,10 @@ def draw(scenario: Scenario, rng: np.random.Generator) -> Drop:
         Identical to ``draw_batch(scenario, rng, 1)[0]`` for a generator in the same state.
 
     """
-    return draw_batch(scenario, rng, 1)[0]
+    _check_scenario_rng(scenario, rng)
+    D, theta, D_E, theta_E, g, h_K, h_E, g_E = _draw(scenario, rng, 1)
+    return Drop(scenario=scenario, D=D[0], theta=theta[0], D_E=float(D_E[0]),
+                theta_E=float(theta_E[0]), g=g[0], h_K=h_K[0], h_E=h_E[0], g_E=g_E[0])
 
 
 def draw_batch(scenario: Scenario, rng: np.random.Generator, drops: int) -> DropBatch:
@@ -115,14 +145,7 @@ def draw_batch(scenario: Scenario, rng: np.random.Generator, drops: int) -> Drop
     """
     _check_scenario_rng(scenario, rng)
     drops = check_int("drops", drops, 1)
-    s = scenario
-    B, K, N = drops, s.K, s.N
-    out = _allocate(B, K, N)
-    common = -1.0 if s.common_distance_m is None else float(s.common_distance_m)
-    _k.draw_drops(rng, _PLACEMENT_CODES[s.placement],
-                  (common, float(s.d_min_m), float(s.d_max_m), float(s.d_far_m)),
-                  (float(s.kr), float(s.alpha), float(s.rho0)), out)
-    return DropBatch(s, *out)
+    return DropBatch(scenario, *_draw(scenario, rng, drops))
 
 
 def draw_at(scenario: Scenario, rng: np.random.Generator, D: npt.ArrayLike, theta: npt.ArrayLike,
@@ -202,8 +225,14 @@ def _check_scenario_rng(scenario: object, rng: object) -> None:
                                  f"{type(rng).__name__}")
 
 
-def _allocate(B: int, K: int, N: int) -> tuple[np.ndarray, ...]:
-    """Output arrays in the order of the kernel's (and DropBatch's) fields after scenario."""
-    return (np.empty((B, K)), np.empty((B, K)), np.empty(B), np.empty(B),
-            np.empty((B, K, N), dtype=np.complex128), np.empty((B, K - 1), dtype=np.complex128),
-            np.empty((B, K - 1), dtype=np.complex128), np.empty((B, N), dtype=np.complex128))
+def _draw(s: Scenario, rng: np.random.Generator, B: int) -> tuple[np.ndarray, ...]:
+    """B drops by one kernel call, as arrays in the order of DropBatch's fields after scenario."""
+    K, N = s.K, s.N
+    out = (np.empty((B, K)), np.empty((B, K)), np.empty(B), np.empty(B),
+           np.empty((B, K, N), dtype=np.complex128), np.empty((B, K - 1), dtype=np.complex128),
+           np.empty((B, K - 1), dtype=np.complex128), np.empty((B, N), dtype=np.complex128))
+    common = -1.0 if s.common_distance_m is None else float(s.common_distance_m)
+    _k.draw_drops(rng, _PLACEMENT_CODES[s.placement],
+                  (common, float(s.d_min_m), float(s.d_max_m), float(s.d_far_m)),
+                  (s.kr, float(s.alpha), s.rho0), out)
+    return out

@@ -9,12 +9,14 @@ construction. :class:`Drop` is one realisation of positions and channels (made b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from fastsec import units
 from fastsec._validate import check_bool, check_choice, check_int, check_real
 from fastsec.errors import ParameterError
+from fastsec.kernels.aauc import channels as _finite
 
 #: Eavesdropper placements: ``"segment"`` hides it on the segment BS–user K with
 #: D_E ~ U(0, D_K) (Sec. VII); ``"off_angle"`` is Sec. VII-D: users at θ_k ~ U(0, π),
@@ -102,27 +104,27 @@ class Scenario:
         check_real("beta_rad", self.beta_rad, -np.pi / 2, np.pi / 2, low_open=True,
                    high_open=True)
 
-    @property
+    @cached_property
     def kr(self) -> float:
         """Rician K-factor K_R (linear); 0 for Rayleigh fading."""
         return 0.0 if self.rayleigh else float(units.db_to_linear(self.kr_db))
 
-    @property
+    @cached_property
     def rho0(self) -> float:
         """Path loss at 1 m, ϱ0 (linear)."""
         return float(units.db_to_linear(self.rho0_db))
 
-    @property
+    @cached_property
     def sigma2_w(self) -> float:
         """User noise power σ_k² [W]."""
         return float(units.dbm_to_watts(self.sigma2_dbm))
 
-    @property
+    @cached_property
     def sigma_e2_w(self) -> float:
         """Eavesdropper noise power σ_E² [W]."""
         return float(units.dbm_to_watts(self.sigma_e2_dbm))
 
-    @property
+    @cached_property
     def pmax_w(self) -> float:
         """Power budget P_max [W]."""
         return float(units.dbm_to_watts(self.pmax_dbm))
@@ -166,13 +168,33 @@ class Drop:
     g_E: np.ndarray
 
     def __post_init__(self) -> None:
-        n, k = self.scenario.N, self.scenario.K
-        expected = {"D": (k,), "theta": (k,), "g": (k, n), "h_K": (k - 1,), "h_E": (k - 1,),
-                    "g_E": (n,)}
-        for name, shape in expected.items():
-            arr = getattr(self, name)
-            if not isinstance(arr, np.ndarray) or arr.shape != shape:
-                got = getattr(arr, "shape", type(arr).__name__)
-                raise ParameterError(f"Drop.{name} must have shape {shape}, got {got}")
-            if not np.all(np.isfinite(arr)):
-                raise ParameterError(f"Drop.{name} must be finite (no NaN or inf)")
+        check_drop_arrays("Drop", self.scenario, (), (self.D, self.theta, self.g, self.h_K,
+                                                      self.h_E, self.g_E))
+
+
+def check_drop_arrays(owner: str, scenario: Scenario, lead: tuple[int, ...],
+                      arrays: tuple[np.ndarray, ...]) -> None:
+    """Check the arrays D, theta, g, h_K, h_E, g_E of a drop (``lead`` = ()) or a batch (B,).
+
+    Shapes ``lead`` + (K,), (K,), (K, N), (K-1,), (K-1,), (N,); every entry finite; D > 0.
+    Raises :class:`~fastsec.errors.ParameterError` naming ``owner.field``.
+    """
+    n, k = scenario.N, scenario.K
+    for name, arr, shape in zip(_FIELDS, arrays, ((k,), (k,), (k, n), (k - 1,), (k - 1,), (n,)),
+                                strict=True):
+        if not isinstance(arr, np.ndarray) or arr.shape != lead + shape:
+            got = getattr(arr, "shape", type(arr).__name__)
+            raise ParameterError(f"{owner}.{name} must have shape {lead + shape}, got {got}")
+    if all(a.dtype == t and a.flags.c_contiguous for a, t in zip(arrays, _DTYPES, strict=True)):
+        bad = _finite.first_non_finite(*arrays)  # one compiled pass over every array
+    else:
+        bad = next((i for i, a in enumerate(arrays) if not np.all(np.isfinite(a))), -1)
+    if bad >= 0:
+        raise ParameterError(f"{owner}.{_FIELDS[bad]} must be finite (no NaN or inf)")
+    if not arrays[0].min() > 0.0:
+        raise ParameterError(f"{owner}.D must be > 0 m, got min {arrays[0].min()}")
+
+
+#: Array fields of :class:`Drop` in the order its checks report them, and their usual dtypes.
+_FIELDS = ("D", "theta", "g", "h_K", "h_E", "g_E")
+_DTYPES = (np.dtype(np.float64),) * 2 + (np.dtype(np.complex128),) * 4

@@ -11,18 +11,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from fastsec._results import ResultMixin
-from fastsec._validate import check_bool, check_choice, check_int, check_real
+from fastsec._validate import check_array, check_bool, check_choice, check_int, check_real
 from fastsec.aauc import bfom as _bfom
 from fastsec.aauc.angular import angular_matrix
-from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
+from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
 from fastsec.aauc.irs import irs
 from fastsec.aauc.kkt import result_kkt
-from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_data, p2_objective
+from fastsec.aauc.problem import P2Data, Solution, p2_data
 from fastsec.aauc.scenario import Drop
 from fastsec.aauc.sco import sco
 from fastsec.aauc.secrecy import RealisedSecrecy, realised_secrecy_rate
@@ -114,14 +115,6 @@ class AAUCResult(ResultMixin):
     extras: Mapping
 
 
-def _closed(point: Callable[[P2Data], tuple]) -> Callable[..., Solution]:
-    def run(data: P2Data) -> Solution:
-        z, w = point(data)
-        return aauc_solution(data, z, w, history=[p2_objective(data, z, w)], converged=True,
-                             stop_reason="closed_form", solver="numpy")
-    return run
-
-
 def _bfom_one(data: P2Data, **options) -> Solution:
     return _bfom.bfom_batch([data], **options)[0]
 
@@ -140,7 +133,11 @@ def _realised(data: P2Data, sol: Solution, method: str) -> RealisedSecrecy:
 
 def _hybrid(data: P2Data, **options) -> Solution:
     """Run SCO-based AAUC and direct transmission; keep the better by realised secrecy rate."""
-    runs = {"sco": sco(data, **options), "direct": direct(data, **options)}
+    return choose(data, {"sco": sco(data, **options), "direct": direct(data, **options)})
+
+
+def choose(data: P2Data, runs: Mapping[str, Solution]) -> Solution:
+    """Pick the run with the higher realised secrecy rate (the hybrid; ``extras["chosen"]``)."""
     rates = {name: float(_realised(data, run, name).secrecy_rate) for name, run in runs.items()}
     chosen = max(runs, key=rates.__getitem__)
     best = runs[chosen]
@@ -168,11 +165,12 @@ _COMPILED_OPTIONS = {**_CVX_OPTIONS, "exact": check_bool}
 #: Options that only the cvxpy path (``exact=True``) reads.
 _EXACT_ONLY = ("solver", "rebuild")
 
-#: method name -> (function of P2Data, {option: validator}).
-METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
+#: method name -> (function of P2Data, {option: validator}); the closed forms map to the
+#: batch function of the compiled kernel instead (:data:`KERNEL_MODES`).
+METHODS: dict[str, tuple[Callable[..., Any], dict[str, Callable]]] = {
     "sco": (sco, _COMPILED_OPTIONS),
-    "closed_form": (_closed(closed_form_point), {}),
-    "asymptotic": (_closed(asymptotic_point), {}),
+    "closed_form": (closed_form_drops, {}),
+    "asymptotic": (closed_form_drops, {}),
     "bfom": (_bfom_one, {
         "variant": lambda n, v: check_choice(n, v, _bfom.VARIANTS),
         "iters": _positive_int, "tol": _positive_real,
@@ -182,6 +180,49 @@ METHODS: dict[str, tuple[Callable[..., Solution], dict[str, Callable]]] = {
     "irs": (irs, _CVX_OPTIONS),
     "hybrid": (_hybrid, _COMPILED_OPTIONS),
 }
+
+
+def check_options(method: str, options: Mapping[str, object]) -> dict[str, Any]:
+    """Check ``method`` and its ``options`` (see :func:`solve`); return the checked options."""
+    check_choice("method", method, METHODS)
+    allowed = METHODS[method][1]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ParameterError(f"unknown option(s) {unknown} for method {method!r}; "
+                             f"valid: {sorted(allowed)}")
+    checked = {name: allowed[name](name, value) for name, value in options.items()}
+    if "exact" in allowed and not checked.get("exact", False):
+        given = sorted(set(checked) & set(_EXACT_ONLY))
+        if given:
+            raise ParameterError(f"option(s) {given} of method {method!r} apply to its cvxpy "
+                                 "path only: pass exact=True as well")
+    elif "solver" in allowed:
+        checked.setdefault("solver", resolve_solver("auto"))
+    return checked
+
+
+def check_J(J: object, shape: tuple[int, ...]) -> np.ndarray:
+    """Return the angular-matrix diagonal(s) ``J`` as float64 of ``shape``, finite and >= 0."""
+    J = check_array("J", J, shape=shape, complex_ok=False)
+    if not J.min() >= 0.0:
+        raise ParameterError("J must be non-negative (it is an average path loss)")
+    return J
+
+
+def closed_form_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray,
+                       pmax_w: float, seconds: float, kkt: float) -> AAUCResult:
+    """Build the :class:`AAUCResult` of one drop from ``closed_form_drops``' outputs."""
+    objective, rate, power, null, secrecy, signed, eq6 = stats.tolist()
+    return AAUCResult(v=v, w=w, objective=objective, secrecy_rate=secrecy,
+                      secrecy_rate_signed=signed, secrecy_rate_eq6=eq6, rate=rate,
+                      power_w=power, power_residual_w=power - pmax_w, null_residual=null,
+                      kkt_residual=kkt, history=np.array([objective]), iterations=0,
+                      seconds=seconds,
+                      converged=True, stop_reason="closed_form", method=method,
+                      solver="numba", extras=_NO_EXTRAS)
+
+
+_NO_EXTRAS: Mapping = MappingProxyType({})
 
 
 def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AAUCResult:
@@ -222,22 +263,20 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
         A convex subproblem could not be solved (carries the solver's status).
 
     """
-    check_choice("method", method, METHODS)
-    func, allowed = METHODS[method]
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise ParameterError(f"unknown option(s) {unknown} for method {method!r}; "
-                             f"valid: {sorted(allowed)}")
-    checked = {name: allowed[name](name, value) for name, value in options.items()}
-    if "exact" in allowed and not checked.get("exact", False):
-        given = sorted(set(checked) & set(_EXACT_ONLY))
-        if given:
-            raise ParameterError(f"option(s) {given} of method {method!r} apply to its cvxpy "
-                                 "path only: pass exact=True as well")
-    elif "solver" in allowed:
-        checked.setdefault("solver", resolve_solver("auto"))
+    checked = check_options(method, options)
     if not isinstance(drop, Drop):
         raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")
+    if method in KERNEL_MODES:  # one compiled call for the whole method and its outputs
+        if not drop.g[-1].any():
+            raise ParameterError("drop.g[K-1] (g_K) must be non-zero")
+        J = angular_matrix(drop) if J is None else check_J(J, (drop.scenario.K - 1,))
+        start = time.perf_counter()
+        v, w, stats = closed_form_drops(drop.scenario, method, drop.g[None], drop.h_K[None],
+                                        drop.h_E[None], drop.g_E[None], J[None])
+        seconds = time.perf_counter() - start
+        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds,
+                                  result_kkt(p2_data(drop, J), method, v[0], w[0]))
+    func, allowed = METHODS[method]
     if "iters" in allowed:
         checked.setdefault("iters", drop.scenario.sco_iters)
     if J is None:
@@ -245,8 +284,12 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options) -> AA
     data = p2_data(drop, J)
     start = time.perf_counter()
     sol = func(data, **checked)
-    seconds = time.perf_counter() - start
-    g_K = drop.g[-1]
+    return finish(data, sol, method, time.perf_counter() - start)
+
+
+def finish(data: P2Data, sol: Solution, method: str, seconds: float) -> AAUCResult:
+    """Add the null residual and the realised secrecy rates to a method's :class:`Solution`."""
+    g_K = data.g[-1]
     vnorm = np.linalg.norm(sol.v)
     null = abs(np.vdot(g_K, sol.v)) / (np.linalg.norm(g_K) * vnorm) if vnorm > 0 else 0.0
     scheme = sol.extras.get("chosen", method)

@@ -72,15 +72,31 @@ def convergence_lines(table, methods: list[str], legend: dict[str, str],
     return lines if len(lines) > 5 else []
 
 
+def _kkt_lines(table, methods: list[str], legend: dict) -> list[str]:
+    """Return a line with the median and largest ``kkt_residual`` per method (if rows have it)."""
+    if "kkt_residual" not in table.columns:
+        return []
+    parts = []
+    for method in methods:
+        values = table.loc[table["method"] == method, "kkt_residual"].dropna()
+        if len(values):
+            parts.append(f"{legend[method]} {values.median():.2g} (max {values.max():.2g})")
+    if not parts:
+        return []
+    return ["", "Distance from stationarity (`kkt_residual`, scale-free, 0 at a KKT point), "
+                "median (max) over rows: " + "; ".join(parts) + "."]
+
+
 def report(results: str | os.PathLike) -> str:
     """Return the Markdown report of the results directory ``results``.
 
     A heading naming the study and the figure, a line with the run's settings (drops, seed,
     versions) and one table: a row per sweep value, a column per method (the paper's legend
     entries), each cell ``mean ± half-width of the 95 % CI (n failed)``. For an
-    iteration-history figure the table gives the final iteration's value. Below it, for
-    iterative methods, how their rows stopped and their KKT residuals
-    (:func:`convergence_lines`). A registered study with ``notes`` adds its lines last.
+    iteration-history figure the table gives the final iteration's value. Below it, how the
+    iterative methods' rows stopped and the KKT residuals (:func:`convergence_lines`), or,
+    for rows with a ``kkt_residual`` but no stop reason, one line of its median and largest
+    value per method. A registered study with ``notes`` adds its lines last.
     """
     store = ResultsStore(results)
     meta = store.read_meta(*META_KEYS)
@@ -118,8 +134,9 @@ def report(results: str | os.PathLike) -> str:
         n = 0 if drops_done is None else int(drops_done.get(point, 0))
         lines.append(f"| {x:g} (n={n}) | " + " | ".join(cells) + " |")
     if len(table):
-        lines += convergence_lines(table, methods, legend,
-                                   study_attr(meta["study"], "paper_iterations"))
+        lines += (convergence_lines(table, methods, legend,
+                                    study_attr(meta["study"], "paper_iterations"))
+                  or _kkt_lines(table, methods, legend))
     notes = study_attr(meta["study"], "notes")
     if notes is not None and len(table):
         lines += ["", *notes(table)]

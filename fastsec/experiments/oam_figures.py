@@ -9,7 +9,9 @@ eq. (9), see :mod:`fastsec.oam.scenario` and ``docs/oam-link-budget.md``) and dr
 key; each method runs :func:`fastsec.oam.optimize` from its own generator
 ``method_rng(key, method)``. The paper does not state a number of runs; the studies default
 to 20 drops per point and report mean ± 95 % CI of the secrecy rate R_s = R_B − R_E
-(eq. (19)) of the best start; ``secrecy_rate_mean_start`` is the mean over the starts.
+(eq. (19)) of the best start; ``secrecy_rate_mean_start`` is the mean over the starts and
+``kkt_residual`` the best start's distance from stationarity of P1
+(:attr:`fastsec.oam.OAMResult.kkt_residual`), summarised by ``fastsec report``.
 
 Method names are the paper's schemes (:data:`fastsec.oam.SCHEMES`), optionally with the
 θ-step method after a colon (``"proposed:sdr"``) or the AN power split after ``@``
@@ -104,7 +106,8 @@ def _row(res: Any) -> dict[str, Any]:
             "secrecy_rate_mean_start": float(np.mean(res.starts_rs)),
             "iterations": res.iterations, "converged": res.converged, "solver": res.solver,
             "R_B": float(res.rates.R_B), "R_E": float(res.rates.R_E),
-            "history": [float(h) for h in res.history], "stop_reason": res.stop_reason}
+            "history": [float(h) for h in res.history], "stop_reason": res.stop_reason,
+            "kkt_residual": float(res.kkt_residual)}
 
 
 def solve(instance: tuple[oam.Scenario, int], method: str, starts: int = STARTS

@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from itertools import islice
 from typing import Any
 
+import numba
 from loky import ProcessPoolExecutor
 from loky.process_executor import BrokenProcessPool
 
@@ -67,6 +68,17 @@ def watch_parent(parent: int) -> None:
         threading.Thread(target=_poll_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent ended before the watch was set
         os._exit(1)
+
+
+def start_worker(parent: int) -> None:
+    """Worker initializer: :func:`watch_parent`, and single-threaded Numba kernels.
+
+    Processes and threads compose: each worker runs its batched kernels on one thread (the
+    workers already fill the cores), while a serial run keeps Numba's threads. BLAS and
+    OpenMP are pinned to one thread per chunk in both (:func:`fastsec.experiments.work.one_thread`).
+    """
+    watch_parent(parent)
+    numba.set_num_threads(1)
 
 
 def _guarded(path: str, line: int) -> bool:
@@ -149,7 +161,7 @@ def imap_unordered(fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]],
     joined when every task is done, killed if the generator is left early (an exception,
     Ctrl-C, SIGTERM, ``close()``).
     """
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=watch_parent,
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker,
                                initargs=(os.getpid(),))
     finished = False
     todo = iter(tasks)

@@ -14,11 +14,22 @@ receive them:
     method that needs randomness uses :func:`fastsec.experiments.seeding.method_rng` of an
     integer key that ``draw`` drew. The runner measures wall ``seconds`` itself and records
     an exception as the row's ``error`` text.
+
+Two optional callables make a study faster without changing its numbers:
+
+``solve_batch(instances, method) -> list of Mapping``
+    The rows of ``solve(instance, method)`` for several instances of one sweep point in one
+    call (a batched solver); the runner uses it for the drops of a chunk and gives each row
+    the call's wall time divided by the number of drops. If it raises, the runner solves the
+    drops one by one, so that each failure is recorded on its own row.
+``warm(method)``
+    Runs ``method`` once on a small instance, so that compilation (Numba) and first-call
+    set-up happen before any timed call; the runner calls it once per process and method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +162,8 @@ class Study:
         The iteration count the paper fixes for its iterative methods (paper 000: I = 20,
         Sec. VII). The report and the plot count rows that stopped on their iteration cap;
         those capped at exactly this count are said to have run the paper's count.
+    solve_batch, warm : callable, optional
+        See the module docstring.
 
     """
 
@@ -170,6 +183,8 @@ class Study:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     notes: Callable[[Any], list[str]] | None = None
     paper_iterations: int | None = None
+    solve_batch: Callable[[list[Any], str], Sequence[Mapping[str, Any]]] | None = None
+    warm: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         if not self.methods or len(set(self.methods)) != len(self.methods):

@@ -73,19 +73,32 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
     rngs = seeding.drop_rngs(seed, study.name, chunk.point, [drop for drop, _ in chunk.todo])
     clock, solve = time.perf_counter, study.solve
     with one_thread():
-        for (drop, todo), rng in zip(chunk.todo, rngs, strict=True):
-            instance, draw_error = None, None
+        instances: list[Any] = []
+        draw_errors: list[str | None] = []
+        for rng in rngs:
             try:
-                instance = study.draw(chunk.x, rng)
+                instances.append(study.draw(chunk.x, rng))
+                draw_errors.append(None)
             except Exception as exc:  # every method's row of this drop records it
-                draw_error = f"{type(exc).__name__} while drawing: {exc}"
+                instances.append(None)
+                draw_errors.append(f"{type(exc).__name__} while drawing: {exc}")
+        todo_methods = dict.fromkeys(m for _, todo in chunk.todo for m in todo)
+        warm(study, todo_methods)
+        batched = _solve_batched(study, chunk, instances, draw_errors, todo_methods)
+        for j, (drop, todo) in enumerate(chunk.todo):
             for method in todo:
-                out: Mapping[str, Any] = {}
-                error = draw_error
+                if (j, method) in batched:
+                    took, out = batched[j, method]
+                    seconds.append(took)
+                    errors.append(None)
+                    outputs.append(out)
+                    continue
+                out = {}
+                error = draw_errors[j]
                 start = clock()
                 if error is None:
                     try:
-                        out = solve(instance, method)
+                        out = solve(instances[j], method)
                     except Exception as exc:  # recorded in the row; the study goes on
                         error = f"{type(exc).__name__}: {exc}"
                 seconds.append(clock() - start)
@@ -108,6 +121,46 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
                 default = DEFAULTS.get(key)
                 columns[key] = [out.get(key, default) for out in outputs]
     return columns
+
+
+def warm(study: Study, methods: Iterable[str]) -> None:
+    """Run ``study.warm`` once per process and method before any timed call (compilation)."""
+    if study.warm is None:
+        return
+    for method in methods:
+        if (study.name, method) not in _warmed:
+            study.warm(method)
+            _warmed.add((study.name, method))
+
+
+_warmed: set[tuple[str, str]] = set()
+
+
+def _solve_batched(study: Study, chunk: Chunk, instances: list[Any],
+                   draw_errors: list[str | None], methods: Iterable[str]
+                   ) -> dict[tuple[int, str], tuple[float, Mapping[str, Any]]]:
+    """(drop index, method) -> (seconds, row outputs) for the methods ``study.solve_batch`` ran.
+
+    Each method gets one call on the chunk's drawn instances that need it; a row's seconds
+    are the call's wall time divided by its drops. A failed call leaves its rows to the
+    drop-by-drop loop of :func:`run_chunk`.
+    """
+    out: dict[tuple[int, str], tuple[float, Mapping[str, Any]]] = {}
+    if study.solve_batch is None:
+        return out
+    for method in methods:
+        idx = [j for j, (_, todo) in enumerate(chunk.todo)
+               if method in todo and draw_errors[j] is None]
+        if not idx:
+            continue
+        start = time.perf_counter()
+        try:
+            rows = study.solve_batch([instances[j] for j in idx], method)
+        except Exception:  # noqa: BLE001 - solved again drop by drop, each error on its row
+            continue
+        took = (time.perf_counter() - start) / len(idx)
+        out.update({(j, method): (took, row) for j, row in zip(idx, rows, strict=True)})
+    return out
 
 
 def concat(parts: Iterable[Columns]) -> Columns:

@@ -11,13 +11,16 @@
 4. **θ2-step**: minimise ``-R_B`` over RIS2's phases (eq. (50)-(58)),
 
 until the R_s gain of one AO iteration is at most ``tol`` or after ``iters`` iterations.
-Inputs are validated once, here. With ``method="rmcg"`` and the fast P4/P5 solvers (the
-default) the whole AO of one random start runs in one kernel,
-:func:`fastsec.kernels.oam.ao.rmcg_ao`. With ``exact=True`` (cvxpy) or ``method="sdr"`` the
-same sub-steps run from Python: the p- and a-steps through
-:func:`fastsec.oam.steps.power_step` and :func:`~fastsec.oam.steps.amplification_step`, the
-θ steps through the kernel's Riemannian CG step or semidefinite relaxation with Gaussian
-randomisation (:mod:`fastsec.oam.sdr`).
+On a passive RIS2 (``active_ris=False``) there is no a-step: ``a`` stays 1 and RIS2 adds no
+noise. Inputs are validated once, here.
+
+Algorithm 1 is written once, :func:`fastsec.kernels.oam.ao.algorithm1`, with the solvers of
+its sub-steps as arguments. With ``method="rmcg"`` and the fast P4/P5 solvers (the default)
+it is compiled with the interior-point and Riemannian CG kernels, and all random starts run in
+one kernel call (:func:`fastsec.kernels.oam.ao.rmcg_ao_starts`, in parallel over the starts).
+With ``exact=True`` (cvxpy's P4/P5, :func:`fastsec.oam.steps.exact_step_solvers`) or
+``method="sdr"`` (semidefinite relaxation with Gaussian randomisation,
+:mod:`fastsec.oam.sdr`) the same function runs in the interpreter with those step solvers.
 
 Schemes (:data:`SCHEMES`): the proposed double-RIS OAM design and the baselines of Sec. V,
 each a scenario override plus which variables are optimised.
@@ -38,20 +41,15 @@ from fastsec._results import ResultMixin
 from fastsec._validate import check_bool, check_choice, check_int, check_real, renamed_options
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.oam import ao as _ao
-from fastsec.kernels.oam.effective import empty_fields
+from fastsec.kernels.oam import steps as _ks
 from fastsec.oam import effective as ef
+from fastsec.oam import kkt
 from fastsec.oam.channels import Channels
 from fastsec.oam.channels import channels as scene_channels
 from fastsec.oam.rates import Rates, check_channels
 from fastsec.oam.scenario import Scenario
 from fastsec.oam.sdr import sdr_solver, sdr_theta_step
-from fastsec.oam.steps import (
-    FAST_SOLVER,
-    GAP_REL,
-    amplification_step,
-    p4_empty_message,
-    power_step,
-)
+from fastsec.oam.steps import FAST_SOLVER, GAP_REL, exact_step_solvers, p4_empty_message
 from fastsec.sca import ITERATIONS, TOLERANCE
 
 #: Sub-steps of one AO iteration, in order (Algorithm 1).
@@ -171,6 +169,14 @@ class OAMResult(ResultMixin):
         program was solved (``method="rmcg"``, or a step the scheme does not optimise).
     solver : str
         Solver of the p- and a-steps (``"primal-dual-ipm"`` or the cvxpy solver).
+    kkt_residual : float
+        Distance of the solution from stationarity of P1, scale-free: the largest of
+        ``kkt_blocks`` (:mod:`fastsec.oam.kkt`); 0 at a KKT point.
+    kkt_blocks : dict
+        Per optimised block: ``p``, ``a`` the relative residual of the KKT conditions of P1 in
+        that block (non-negative multipliers of its active constraints), ``theta1``,
+        ``theta2`` the Riemannian gradient norm of R_s relative to its Euclidean gradient
+        norm (θ1 with the RIS2 budget's multiplier when the budget is active).
     residuals : dict
         Constraint residuals of P1 at the solution (all ``<= 0`` when feasible):
         ``power_sum`` (Σp - ρP_T) [W], ``power_floor`` (p_th - min p) [W], ``ris2_budget``
@@ -201,6 +207,8 @@ class OAMResult(ResultMixin):
     sdr_bounds: np.ndarray
     solver: str
     residuals: dict
+    kkt_residual: float
+    kkt_blocks: dict
 
     DERIVED = ("secrecy_rate", "objective")
     REPR_FIRST = ("scheme",)
@@ -318,16 +326,18 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
     ch = scene_channels(s) if channels is None else check_channels(s, channels)
     lk = ef.link(s, ch)
 
-    best = None
-    finals = []
-    for _ in range(opts.starts):
-        run = _AORun(s, lk, spec, method, opts, rng)
-        run.solve()
-        finals.append(run.rs)
-        if best is None or run.rs > best.rs:
-            best = run
-    assert best is not None  # starts >= 1
+    optimised = tuple(name for name in spec.optimised if name != "a" or s.active_ris)
+    if method == "rmcg" and not opts.exact:  # compiled: every start in one kernel call
+        runs = [_AORun(s, lk, optimised, method, opts, rng) for _ in range(opts.starts)]
+        _solve_compiled(runs)
+    else:  # Python step solvers, which may draw from rng: one start after the other
+        runs = []
+        for _ in range(opts.starts):
+            runs.append(_AORun(s, lk, optimised, method, opts, rng))
+            runs[-1].solve()
+    best = runs[int(np.argmax([run.rs for run in runs]))]  # the first of equal bests
     rates = ef.rates(lk, best.p, best.a, best.theta1, best.theta2, s.p_r2_w)
+    blocks = kkt.kkt_blocks(s, lk, optimised, best.p, best.a, best.theta1, best.theta2)
     return OAMResult(
         p=best.p, a=best.a, theta1=best.theta1, theta2=best.theta2, rates=rates,
         history=best.history, substep_history=best.substeps,
@@ -335,10 +345,11 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         iterations=len(best.history) - 1, seconds=time.perf_counter() - start_time,
         converged=best.converged, stop_reason=TOLERANCE if best.converged else ITERATIONS,
         scheme=scheme, method=method, scenario=s,
-        starts_rs=np.array(finals), a_rescales=best.a_rescales,
+        starts_rs=np.array([run.rs for run in runs]), a_rescales=best.a_rescales,
         theta1_rejections=best.theta1_rejections, theta_iterations=best.theta_iterations,
         sdr_bounds=best.bounds, solver=best.solver,
-        residuals=residuals(s, rates, best.p, best.a, best.theta1, best.theta2))
+        residuals=residuals(s, rates, best.p, best.a, best.theta1, best.theta2),
+        kkt_residual=kkt.kkt_residual(blocks), kkt_blocks=blocks)
 
 
 def residuals(s: Scenario, rates: Rates, p, a, theta1, theta2) -> dict:
@@ -367,16 +378,34 @@ _NONFINITE_THETA = ("the θ objective became non-finite; check the scenario's no
                     "(all must be > 0 W)")
 
 
-class _AORun:
-    """State of one AO run from one random start (Algorithm 1).
+def _solve_compiled(runs: list[_AORun]) -> None:
+    """Run Algorithm 1 from every start of ``runs`` in one kernel call (``prange``).
 
-    The fast path (``method="rmcg"``, ``exact=False``) runs the whole AO in one kernel
-    (:func:`fastsec.kernels.oam.ao.rmcg_ao`); the exact (cvxpy) and SDR paths run the same
-    sub-steps from Python through the validated step functions, sharing the kernels' θ steps.
+    Equal, start by start, to :meth:`_AORun.solve` (:func:`~fastsec.kernels.oam.ao.
+    rmcg_ao_starts` runs :func:`~fastsec.kernels.oam.ao.rmcg_ao` per start); a start whose
+    P4/P5 kernel stalled is redone from its start with the cvxpy steps, as there.
+    """
+    first = runs[0]
+    points = [np.array([getattr(run, name) for run in runs])
+              for name in ("p", "a", "theta1", "theta2")]
+    (history, substeps, substep_power, iterations, converged, counters, status,
+     step_iterations) = _ao.rmcg_ao_starts(first.problem(), first.kernel_options(), *points)
+    for i, run in enumerate(runs):
+        k = iterations[i]
+        out = _ao.AOResult(history[i, : k + 1], substeps[i, :k], substep_power[i, :k],
+                           converged[i], counters[i], status[i], step_iterations[i])
+        run.solve(out, tuple(point[i] for point in points))
+
+
+class _AORun:
+    """One start of Algorithm 1 (:func:`fastsec.kernels.oam.ao.algorithm1`).
+
+    Draws its random phases on creation; :meth:`solve` runs the algorithm with the step
+    solvers of the options (or reads the outcome of the compiled batch) and keeps the result.
     """
 
-    def __init__(self, s, lk, spec, method, opts, rng):
-        self.s, self.lk, self.spec, self.method = s, lk, spec, method
+    def __init__(self, s, lk, optimised, method, opts, rng):
+        self.s, self.lk, self.optimised, self.method = s, lk, optimised, method
         self.opts, self.rng = opts, rng
         self.theta1 = random_phases(rng, s.Q1)
         self.theta2 = random_phases(rng, s.Q2)
@@ -390,129 +419,62 @@ class _AORun:
             self.a = np.full(s.Q2, min(s.a_max, math.sqrt(s.p_r2_w / weight.sum())))
         else:
             self.a = np.ones(s.Q2)
-        self.a_rescales = self.theta1_rejections = self.theta_iterations = 0
-        self.converged = False
-        self.solver = ""
         self.exact_steps = opts.exact
         self.rs = ef.secrecy(lk, self.p, self.a, self.theta1, self.theta2)[0]
+
+    def problem(self) -> _ao.AOProblem:
+        s, lk = self.s, self.lk
+        optimised = np.array([name in self.optimised for name in SUBSTEPS])
+        return _ao.AOProblem(lk.arrays, lk.noise, lk.index_bits, s.signal_power_w, s.p_th_w,
+                             s.p_r2_w, s.a_max, s.active_ris, optimised)
+
+    def kernel_options(self) -> _ao.AOOptions:
+        o = self.opts
+        inner = 1 if o.theta_mode == "step" else o.max_inner
+        return _ao.AOOptions(o.iters, o.tol, o.gtol, o.min_step, inner, GAP_REL)
+
+    def solve(self, out: _ao.AOResult | None = None, final=None) -> None:
+        """Run Algorithm 1 (or take ``out`` and the ``final`` point of the compiled batch)."""
+        self.bounds = np.full((self.opts.iters, 2), np.nan)
+        if out is None:
+            out, final = self._run()
+        if out.status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED) and not self.exact_steps:
+            self.exact_steps = True  # the fast P4/P5 kernel stalled: redo with cvxpy steps
+            self.bounds[:] = np.nan
+            out, final = self._run()
+        if out.status == _ao.AO_P4_EMPTY:
+            raise ParameterError(p4_empty_message(self.s.p_th_w, self.s.N_s))
+        if out.status == _ao.AO_THETA_NONFINITE:
+            raise ParameterError(_NONFINITE_THETA)
+        self.p, self.a, self.theta1, self.theta2 = final
+        self.history, self.substeps, self.substep_power = (out.history, out.substeps,
+                                                           out.substep_power)
+        self.bounds = self.bounds[: len(out.history) - 1]
+        self.rs = float(out.history[-1])
+        self.converged = bool(out.converged)
+        self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, out.counters)
+        self.solver = ""
+        if "p" in self.optimised:
+            self.solver = self._step_solver if self.exact_steps else FAST_SOLVER
 
     @property
     def _step_solver(self) -> str:
         """Solver (cvxpy) of the exact P4/P5 steps, also the fallback of a stalled kernel."""
         return self.opts.solver if self.opts.exact else solvers.resolve_solver("auto")
 
-    @property
-    def theta_max_iter(self) -> int:
-        return 1 if self.opts.theta_mode == "step" else self.opts.max_inner
+    def _run(self) -> tuple[_ao.AOResult, tuple]:
+        """Algorithm 1 from this start with Python-called step solvers; (outcome, final point)."""
+        point = (self.p.copy(), self.a.copy(), self.theta1.copy(), self.theta2.copy())
+        p4, p5 = (exact_step_solvers(self._step_solver) if self.exact_steps
+                  else (_ks.p4_solve, _ks.p5_solve))
+        theta = _ao.theta_rcg_step if self.method == "rmcg" else self._sdr_step
+        out = _ao.algorithm1_python(self.problem(), self.kernel_options(), *point, p4, p5,
+                                    theta, self.bounds)
+        return out, point
 
-    def solve(self) -> None:
-        if self.method == "rmcg" and not self.opts.exact:
-            start = (self.p.copy(), self.a.copy(), self.theta1.copy(), self.theta2.copy())
-            if not self._solve_kernel():  # P4/P5 stalled: redo this start with cvxpy steps
-                self.p, self.a, self.theta1, self.theta2 = start
-                self.exact_steps = True
-                self._solve_steps()
-        else:
-            self._solve_steps()
-
-    def _problem(self) -> _ao.AOProblem:
-        s, lk = self.s, self.lk
-        optimised = np.array([name in self.spec.optimised for name in SUBSTEPS])
-        return _ao.AOProblem(lk.arrays, lk.noise, lk.index_bits, s.signal_power_w, s.p_th_w,
-                             s.p_r2_w, s.a_max, s.active_ris, optimised)
-
-    def _kernel_options(self) -> _ao.AOOptions:
+    def _sdr_step(self, data, theta, options, bounds, it, which):
+        """Take the SDR θ-step (:func:`fastsec.oam.sdr.sdr_theta_step`), Algorithm 1's signature."""
         o = self.opts
-        return _ao.AOOptions(o.iters, o.tol, o.gtol, o.min_step, self.theta_max_iter,
-                             GAP_REL)
-
-    def _solve_kernel(self) -> bool:
-        """Run the AO kernel; False (state undefined) when the fast P4/P5 solver stalled."""
-        s = self.s
-        out = _ao.rmcg_ao(self._problem(), self._kernel_options(), self.p, self.a, self.theta1,
-                          self.theta2)
-        if out.status == _ao.AO_P4_EMPTY:
-            raise ParameterError(p4_empty_message(s.p_th_w, s.N_s))
-        if out.status in (_ao.AO_P4_STALLED, _ao.AO_P5_STALLED):
-            return False
-        if out.status == _ao.AO_THETA_NONFINITE:
-            raise ParameterError(_NONFINITE_THETA)
-        self.history, self.substeps, self.substep_power = (out.history, out.substeps,
-                                                           out.substep_power)
-        self.bounds = np.full((len(out.history) - 1, 2), np.nan)
-        self.rs = float(out.history[-1])
-        self.converged = bool(out.converged)
-        self.a_rescales, self.theta1_rejections, self.theta_iterations = map(int, out.counters)
-        if "p" in self.spec.optimised:
-            self.solver = FAST_SOLVER
-        return True
-
-    def _solve_steps(self) -> None:
-        history, substeps, substep_power = [self.rs], [], []
-        self._bound_rows: list[list[float]] = []
-        for _ in range(self.opts.iters):
-            previous = self.rs
-            self._bound_rows.append([np.nan, np.nan])
-            for name, step in (("p", self._p_step), ("a", self._a_step),
-                               ("theta1", self._theta1_step), ("theta2", self._theta2_step)):
-                if name in self.spec.optimised:
-                    step()
-                self.rs, power = ef.secrecy(self.lk, self.p, self.a, self.theta1, self.theta2)
-                substeps.append(self.rs)
-                substep_power.append(power)
-            history.append(self.rs)
-            if self.rs - previous <= self.opts.tol:
-                self.converged = True
-                break
-        self.history = np.array(history)
-        self.substeps = np.array(substeps).reshape(-1, 4)
-        self.substep_power = np.array(substep_power).reshape(-1, 4)
-        self.bounds = np.array(self._bound_rows).reshape(-1, 2)
-
-    def _p_step(self) -> None:
-        s = self.s
-        v = ef.incident(self.lk, self.theta1)
-        terms = ef.power_terms(self.lk, v, self.a, self.theta1, self.theta2, s.p_r2_w)
-        if not s.active_ris:  # a passive surface has no budget: no RIS2 row in P4
-            terms["ris_gain"], terms["ris_headroom"] = np.zeros(s.N_s), 0.0
-        res = power_step(**terms, p=self.p, total_power=s.signal_power_w, p_th=s.p_th_w,
-                         exact=self.exact_steps, solver=self._step_solver)
-        self.solver = res.solver
-        self.p = res.solution[0]
-
-    def _a_step(self) -> None:
-        s = self.s
-        v = ef.incident(self.lk, self.theta1)
-        terms = ef.amplification_terms(self.lk, v, self.theta2, self.p)
-        res = amplification_step(**terms, a=self.a, sigma2_r2=s.sigma_r2_w,
-                                 sigma2_b=s.sigma_b2_w, ris_budget=s.p_r2_w, a_max=s.a_max,
-                                 exact=self.exact_steps, solver=self._step_solver)
-        self.a = res.solution[0]
-
-    def _theta_solve(self, data, theta, which: int) -> np.ndarray:
-        o = self.opts
-        if self.method == "sdr":
-            self.theta_iterations += 1
-            new, bound = sdr_theta_step(data, theta, self.rng, o.randomizations, o.exact,
-                                        o.sdr_solver)
-            self._bound_rows[-1][which] = bound
-            return new
-        new, iterations, nonfinite = _ao.theta_rcg(data, theta, self._kernel_options())
-        if nonfinite:
-            raise ParameterError(_NONFINITE_THETA)
-        self.theta_iterations += int(iterations)
-        return new
-
-    def _theta1_step(self) -> None:
-        s, lk = self.s, self.lk
-        new = self._theta_solve(ef.theta1_data(lk, self.p, self.a, self.theta2), self.theta1, 0)
-        rescaled, kept = _ao.theta1_accept(self._problem(), self.p, self.a, self.theta1,
-                                           self.theta2, self.rs, new, empty_fields(lk.arrays),
-                                           np.empty(s.Q2), np.empty(s.N_s), np.empty(s.N_s))
-        self.a_rescales += int(rescaled)
-        self.theta1_rejections += int(not kept)
-
-    def _theta2_step(self) -> None:
-        v = ef.incident(self.lk, self.theta1)
-        self.theta2 = self._theta_solve(ef.theta2_data(self.lk, v, self.p, self.a), self.theta2,
-                                        1)
+        new, bounds[it, which] = sdr_theta_step(data, theta, self.rng, o.randomizations,
+                                                o.exact, o.sdr_solver)
+        return new, 1, False

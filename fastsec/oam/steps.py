@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cvxpy as cp
@@ -192,22 +193,71 @@ def power_step(
     bmat, c, const = _k.p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p)
     start = time.perf_counter()
     if exact:
-        problem, params, var = _p4_problem(ns)
-        sol = np.empty((n, ns))
-        iters = np.zeros(n, dtype=np.int64)
-        for i in range(n):
-            for key, value in (("b", bmat[i]), ("c", c[i]), ("total", total[i]),
-                               ("r", ris_gain[i]), ("ris", headroom[i]), ("p_th", p_th)):
-                params[key].value = value
-            solvers.solve(problem, name)
-            sol[i] = np.maximum(np.asarray(var.value), p_th)  # solver round-off below the floor
-            iters[i] = problem.solver_stats.num_iters or 0
+        sol, iters = p4_cvxpy(bmat, c, total, ris_gain, headroom, pth, name)
     else:
         sol, iters, ok = _k.p4_solve(bmat, c, total, ris_gain, headroom, pth, gap_rel)
         check_converged(ok, iters)
     seconds = time.perf_counter() - start
     return StepResult(sol, _k.p4_objective(bmat, c, const, sol),
                       _k.p4_objective(bmat, c, const, p), iters, name, seconds)
+
+
+def p4_cvxpy(bmat, c, total, r, ris, p_th, solver: str) -> tuple[np.ndarray, np.ndarray]:
+    """Solve P4 per instance with cvxpy: :func:`~fastsec.kernels.oam.steps.p4_solve`'s data.
+
+    Returns ``(p, iterations)``, shapes (n, N_s) and (n,).
+    """
+    n, ns = c.shape
+    problem, params, var = _p4_problem(ns)
+    sol = np.empty((n, ns))
+    iters = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for key, value in (("b", bmat[i]), ("c", c[i]), ("total", total[i]), ("r", r[i]),
+                           ("ris", ris[i]), ("p_th", p_th[i])):
+            params[key].value = value
+        solvers.solve(problem, solver)
+        sol[i] = np.maximum(np.asarray(var.value), p_th[i])  # solver round-off below the floor
+        iters[i] = problem.solver_stats.num_iters or 0
+    return sol, iters
+
+
+def p5_cvxpy(F, D, g, weight, budget, a_max, solver: str) -> tuple[np.ndarray, np.ndarray]:
+    """Solve P5 per instance with cvxpy: :func:`~fastsec.kernels.oam.steps.p5_solve`'s data.
+
+    Returns ``(a, iterations)``, shapes (n, Q) and (n,).
+    """
+    n, nq = D.shape
+    problem, params, var = _p5_problem(nq, F.shape[2])
+    sol = np.empty((n, nq))
+    iters = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        for key, value in (("F", F[i]), ("sqrt_d", np.sqrt(D[i])), ("g", g[i]),
+                           ("sqrt_w", np.sqrt(weight[i])), ("budget", budget[i]),
+                           ("a_max", a_max[i])):
+            params[key].value = value
+        solvers.solve(problem, solver)
+        sol[i] = np.clip(np.asarray(var.value), 0.0, a_max[i])  # solver round-off outside
+        iters[i] = problem.solver_stats.num_iters or 0
+    return sol, iters
+
+
+def exact_step_solvers(solver: str) -> tuple[Callable, Callable]:
+    """P4 and P5 by cvxpy (``solver``) in the signatures of the fast kernels.
+
+    Returns ``(p4, p5)`` taking the arguments of :func:`~fastsec.kernels.oam.steps.p4_solve`
+    and :func:`~fastsec.kernels.oam.steps.p5_solve` and returning ``(solution, iterations,
+    converged)`` (always converged: a failing solver raises
+    :class:`~fastsec.errors.SolverError`), for :data:`fastsec.kernels.oam.ao.algorithm1_python`.
+    """
+    def p4(bmat, c, total, r, ris, p_th, gap_rel):
+        sol, iters = p4_cvxpy(bmat, c, total, r, ris, p_th, solver)
+        return sol, iters, np.ones(sol.shape[0], dtype=np.bool_)
+
+    def p5(F, D, g, weight, budget, a_max, gap_rel):
+        sol, iters = p5_cvxpy(F, D, g, weight, budget, a_max, solver)
+        return sol, iters, np.ones(sol.shape[0], dtype=np.bool_)
+
+    return p4, p5
 
 
 def p4_empty_message(p_th: float, ns: int) -> str:
@@ -312,18 +362,7 @@ def amplification_step(
                                     a)
     start = time.perf_counter()
     if exact:
-        problem, params, var = _p5_problem(nq, F.shape[2])
-        sol = np.empty((n, nq))
-        iters = np.zeros(n, dtype=np.int64)
-        for i in range(n):
-            for key, value in (("F", F[i]), ("sqrt_d", np.sqrt(D[i])), ("g", g[i]),
-                               ("sqrt_w", np.sqrt(weight[i])), ("budget", budget[i]),
-                               ("a_max", a_max)):
-                params[key].value = value
-            solvers.solve(problem, name)
-            # solver round-off outside [0, a_max]
-            sol[i] = np.clip(np.asarray(var.value), 0.0, a_max)
-            iters[i] = problem.solver_stats.num_iters or 0
+        sol, iters = p5_cvxpy(F, D, g, weight, budget, np.full(n, a_max), name)
     else:
         sol, iters, ok = _k.p5_solve(F, D, g, weight, budget, np.full(n, a_max), gap_rel)
         check_converged(ok, iters)

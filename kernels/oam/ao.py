@@ -1,13 +1,30 @@
-"""RMCG-AO (Paper 002, Algorithm 1) as one kernel, and the θ sub-steps it shares.
+"""Algorithm 1 of Paper 002 (RMCG-AO), written once, and the θ sub-steps it shares.
 
-:func:`rmcg_ao` runs the whole alternating optimisation of one random start on plain arrays:
-effective quantities (:mod:`fastsec.kernels.oam.effective`) -> P4 (:func:`~.steps.p4_solve`)
--> P5 (:func:`~.steps.p5_solve`) -> θ1 by Riemannian CG (:func:`theta1_step`, with the
-RIS2 budget rescale and the keep-if-not-worse rule of :func:`theta1_accept`) -> θ2 by
-Riemannian CG (:func:`theta2_step`), recording R_s and the RIS2 power after every sub-step.
-It holds no validation: :func:`fastsec.oam.optimize` validates once and reads the status code.
-The θ sub-steps are also called one by one by the Python loop of the exact (cvxpy) and SDR
-paths, so both loops take the same θ steps.
+:func:`algorithm1` is the alternating optimisation of one random start on plain arrays:
+effective quantities (:mod:`fastsec.kernels.oam.effective`) -> p-step (Lemma 1 and P4) ->
+a-step (WMMSE and P5) -> θ1-step (with the RIS2 budget rescale and the keep-if-not-worse
+rule of :func:`theta1_accept`) -> θ2-step, recording R_s and the RIS2 power after every
+sub-step, until one AO iteration gains at most ``tol`` or after ``iters`` iterations. The
+loop (order of the steps, stopping rule, history, counters and status codes) exists once;
+the solvers of P4, P5 and the θ subproblems are its arguments:
+
+* :func:`rmcg_ao` (the default of :func:`fastsec.oam.optimize`) compiles it with the
+  interior-point kernels :func:`~.steps.p4_solve`, :func:`~.steps.p5_solve` and the Riemannian
+  CG step :func:`theta_rcg_step`: the whole AO of one start is one kernel call, and
+  :func:`rmcg_ao_starts` runs S starts in one call, in parallel (``prange``);
+* :data:`algorithm1_python` is the same function run by the interpreter, for step solvers
+  that are Python (cvxpy's P4/P5 of ``exact=True``, the SDR θ-step with its Gaussian
+  randomisation from a NumPy ``Generator``): :mod:`fastsec.oam.optimize` passes them.
+
+Numba compiles :func:`algorithm1` with its step arguments inlined (``inline="always"``, as
+:func:`fastsec.kernels.optim.rcg.riemannian_cg` takes its cost), so that :func:`rmcg_ao` is a
+cached concrete kernel. Step signatures: ``p4(bmat, c, total, ris_gain, rows, p_th, gap_rel)``
+and ``p5(F, D, g, weight, budget, a_max, gap_rel)`` return ``(solution, iterations,
+converged)`` for a batch of one (those of :func:`~.steps.p4_solve`, :func:`~.steps.p5_solve`);
+``theta(data, theta, options, bounds, it, which)`` returns ``(theta_new, iterations,
+nonfinite)`` and may record a bound of sub-step ``which`` (0: θ1, 1: θ2) of AO iteration
+``it`` in ``bounds`` (iters, 2). It holds no validation: :func:`fastsec.oam.optimize`
+validates once and reads the status code.
 
 Notation of :mod:`fastsec.kernels.oam.effective` (``lk``, ``noise``, ``v``).
 """
@@ -17,6 +34,7 @@ from __future__ import annotations
 import math
 from collections import namedtuple
 
+import numba
 import numpy as np
 
 from .._jit import jit
@@ -35,7 +53,7 @@ from .effective import (
 from .objectives import rcg_secrecy
 from .steps import a_surrogate, p4_budget_rows, p4_solve, p5_solve, p_surrogate
 
-#: Status codes of :func:`rmcg_ao` (index into :data:`AO_STATUS`).
+#: Status codes of :func:`algorithm1` (index into :data:`AO_STATUS`).
 AO_OK = 0
 AO_P4_EMPTY = 1
 AO_P4_STALLED = 2
@@ -61,7 +79,7 @@ AOProblem = namedtuple("AOProblem", ["lk", "noise", "index_bits", "total_power",
 #: bound of the P4/P5 solvers.
 AOOptions = namedtuple("AOOptions", ["iters", "tol", "gtol", "min_step", "max_inner", "gap_rel"])
 
-#: Outcome of :func:`rmcg_ao`: ``history`` (iterations + 1,) R_s [bit/s/Hz] at the start and
+#: Outcome of :func:`algorithm1`: ``history`` (iterations + 1,) R_s [bit/s/Hz] at the start and
 #: after every AO iteration; ``substeps``, ``substep_power`` (iterations, 4) R_s and RIS2 output
 #: power [W] after every sub-step; ``converged`` whether the R_s gain fell to ``tol`` before
 #: ``iters``; ``counters`` (3,) int64: RIS2 budget rescales after θ1-steps, rejected θ1-steps,
@@ -130,9 +148,8 @@ def _stopped(trace, it, counters, status, step_iterations):
                     status, step_iterations)
 
 
-@jit
-def rmcg_ao(problem, options, p, a, theta1, theta2):
-    """Algorithm 1 from ``(p, a, θ1, θ2)`` with the fast P4/P5 solvers and RCG θ-steps.
+def _algorithm1(problem, options, p, a, theta1, theta2, p4, p5, theta, bounds):
+    """Algorithm 1 from ``(p, a, θ1, θ2)`` with the step solvers ``p4``, ``p5``, ``theta``.
 
     Parameters
     ----------
@@ -142,6 +159,10 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
         Stopping rules (:data:`AOOptions`).
     p, a, theta1, theta2 : ndarray, shapes (N_s,), (Q2,), (Q1,), (Q2,)
         Starting point, overwritten with the final point.
+    p4, p5, theta : functions
+        The step solvers (module docstring).
+    bounds : ndarray, shape (iters, 2) or (0, 2)
+        Passed to ``theta`` (where it may record a bound per θ-step).
 
     Returns
     -------
@@ -203,7 +224,7 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                     if not feasible[0]:
                         return _stopped(trace, it, counters, AO_P4_EMPTY, 0)
                     bmat, cvec, _ = p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p1)
-                    sol, iters, ok = p4_solve(bmat, cvec, total, ris_gain, rows, pth, gap_rel)
+                    sol, iters, ok = p4(bmat, cvec, total, ris_gain, rows, pth, gap_rel)
                     if not ok[0]:
                         return _stopped(trace, it, counters, AO_P4_STALLED, iters[0])
                     p[:] = sol[0]
@@ -211,13 +232,13 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                     amplification_terms(lk, v, theta2, chi[0], kappa2[0])
                     ris_weight(v, p, noise, weight[0])
                     F, D, g, _ = a_surrogate(chi, kappa2, p1, sigma_r2, sigma_b2, a1)
-                    sol, iters, ok = p5_solve(F, D, g, weight, budget, amax, gap_rel)
+                    sol, iters, ok = p5(F, D, g, weight, budget, amax, gap_rel)
                     if not ok[0]:
                         return _stopped(trace, it, counters, AO_P5_STALLED, iters[0])
                     a[:] = sol[0]
                 elif step == 2:  # θ1-step: RCG, budget rescale, keep if R_s does not drop
                     data = theta1_data(lk, noise, p, a, theta2)
-                    new, iters_t, bad = theta_rcg(data, theta1, options)
+                    new, iters_t, bad = theta(data, theta1, options, bounds, it, 0)
                     if bad:
                         return _stopped(trace, it, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
@@ -232,7 +253,7 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
                         fields[3][:] = candidate[3]
                 else:  # θ2-step: RCG
                     data = theta2_data(lk, noise, v, p, a)
-                    new, iters_t, bad = theta_rcg(data, theta2, options)
+                    new, iters_t, bad = theta(data, theta2, options, bounds, it, 1)
                     if bad:
                         return _stopped(trace, it, counters, AO_THETA_NONFINITE, 0)
                     counters[2] += iters_t
@@ -247,3 +268,84 @@ def rmcg_ao(problem, options, p, a, theta1, theta2):
             break
     return AOResult(history[: it + 1], substeps[:it], substep_power[:it], converged, counters,
                     AO_OK, 0)
+
+
+#: :func:`_algorithm1` compiled with its step solvers inlined (for :func:`rmcg_ao`).
+algorithm1 = jit(inline="always")(_algorithm1)
+#: The same function run by the interpreter, for Python step solvers (module docstring).
+algorithm1_python = _algorithm1
+
+
+@jit
+def theta_rcg_step(data, theta, options, bounds, it, which):
+    """:func:`theta_rcg` in the θ-step signature of :func:`algorithm1` (records no bound)."""
+    return theta_rcg(data, theta, options)
+
+
+@jit
+def rmcg_ao(problem, options, p, a, theta1, theta2):
+    """:func:`algorithm1` with the interior-point P4/P5 kernels and RCG θ-steps (one start).
+
+    Arguments and result as :func:`algorithm1`.
+    """
+    return algorithm1(problem, options, p, a, theta1, theta2, p4_solve, p5_solve,
+                      theta_rcg_step, np.empty((0, 2)))
+
+
+@jit(parallel=True)
+def rmcg_ao_starts(problem, options, p, a, theta1, theta2):
+    """:func:`rmcg_ao` from each of S starting points, in parallel (``prange`` over starts).
+
+    ``p, a, theta1, theta2``: shapes (S, N_s), (S, Q2), (S, Q1), (S, Q2), overwritten with
+    each start's final point. Each start runs exactly :func:`rmcg_ao` (same arithmetic, no
+    shared state), so the results equal the loop of single-start calls bit for bit.
+
+    Returns
+    -------
+    history : ndarray, shape (S, iters + 1)
+        R_s per start, NaN after its last AO iteration.
+    substeps, substep_power : ndarray, shape (S, iters, 4)
+        Per start, NaN after its last AO iteration.
+    iterations : ndarray, shape (S,), int64
+        AO iterations run per start.
+    converged : ndarray, shape (S,), bool
+    counters : ndarray, shape (S, 3), int64
+    status, step_iterations : ndarray, shape (S,), int64
+        As :data:`AOResult`.
+
+    """
+    n = p.shape[0]
+    iters = options.iters
+    history = np.full((n, iters + 1), np.nan)
+    substeps = np.full((n, iters, 4), np.nan)
+    substep_power = np.full((n, iters, 4), np.nan)
+    iterations = np.zeros(n, dtype=np.int64)
+    converged = np.zeros(n, dtype=np.bool_)
+    counters = np.zeros((n, 3), dtype=np.int64)
+    status = np.zeros(n, dtype=np.int64)
+    step_iterations = np.zeros(n, dtype=np.int64)
+    # a parallel region takes arrays and scalars only: the records are rebuilt inside it
+    w1, c, e0, er, h_r1r2, hre, him = problem.lk
+    sigma_z2, sigma_r2, sigma_b2, sigma_e2 = problem.noise
+    index_bits, total_power, p_th = problem.index_bits, problem.total_power, problem.p_th
+    ris_budget, a_max, active_ris = problem.ris_budget, problem.a_max, problem.active_ris
+    optimised = problem.optimised
+    tol, gtol, min_step = options.tol, options.gtol, options.min_step
+    max_inner, gap_rel = options.max_inner, options.gap_rel
+    for s in numba.prange(n):
+        prob = AOProblem((w1, c, e0, er, h_r1r2, hre, him),
+                         (sigma_z2, sigma_r2, sigma_b2, sigma_e2), index_bits, total_power,
+                         p_th, ris_budget, a_max, active_ris, optimised)
+        opts = AOOptions(iters, tol, gtol, min_step, max_inner, gap_rel)
+        out = rmcg_ao(prob, opts, p[s], a[s], theta1[s], theta2[s])
+        k = out.history.shape[0] - 1
+        iterations[s] = k
+        history[s, : k + 1] = out.history
+        substeps[s, :k] = out.substeps
+        substep_power[s, :k] = out.substep_power
+        converged[s] = out.converged
+        counters[s] = out.counters
+        status[s] = out.status
+        step_iterations[s] = out.step_iterations
+    return (history, substeps, substep_power, iterations, converged, counters, status,
+            step_iterations)

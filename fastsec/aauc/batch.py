@@ -1,0 +1,223 @@
+"""``fastsec.aauc.solve_batch``: one method on every drop of a :class:`DropBatch` (paper 000).
+
+``solve_batch(batch, method, **options)`` checks the batch (on construction), the method and
+its options once, then runs the method on all drops with as few calls as the method allows:
+
+- ``closed_form``, ``asymptotic``: one compiled call for the whole batch, the drops spread
+  over Numba's threads (:func:`fastsec.aauc.closed_form.closed_form_drops`);
+- ``bfom``: one :func:`fastsec.aauc.bfom.bfom_batch` call (vectorised over the drops);
+- ``sco``, ``direct``, ``irs``: drop by drop; ``hybrid``: the ``sco`` and ``direct`` runs
+  of each drop, keeping the better (as :func:`fastsec.aauc.solve` does).
+
+The numbers equal those of ``solve(batch[i], method, **options)`` (to rounding for the
+vectorised ``bfom``). The result, :class:`AAUCBatchResult`, holds one array per field of
+:class:`~fastsec.aauc.AAUCResult` with the drops axis first, and ``result[i]`` is drop i's
+``AAUCResult``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from fastsec._results import plain
+from fastsec._validate import check_int
+from fastsec.aauc import bfom as _bfom
+from fastsec.aauc.angular import angular_matrix
+from fastsec.aauc.channels import DropBatch
+from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
+from fastsec.aauc.direct import direct
+from fastsec.aauc.kkt import result_kkt
+from fastsec.aauc.problem import P2Data, p2_data
+from fastsec.aauc.sco import sco
+from fastsec.aauc.solve import (
+    METHODS,
+    AAUCResult,
+    check_J,
+    check_options,
+    choose,
+    finish,
+)
+from fastsec.errors import ParameterError, ParameterTypeError
+from fastsec.kernels.aauc import closed_form as _k
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AAUCBatchResult:
+    """Result of :func:`solve_batch`: the fields of :class:`~fastsec.aauc.AAUCResult` per drop.
+
+    Every per-drop field is an array whose first axis is the drop (B drops); ``result[i]`` is
+    the ``AAUCResult`` of drop i, ``len(result)`` is B and ``to_dict()`` returns every field
+    as plain Python (:mod:`fastsec._results`).
+
+    Attributes
+    ----------
+    v : ndarray, shape (B, N), complex128
+    w : ndarray, shape (B, K-1), complex128
+    objective, secrecy_rate, secrecy_rate_signed, secrecy_rate_eq6, rate, power_w, \
+power_residual_w, null_residual, kkt_residual : ndarray, shape (B,), float64
+        As in :class:`~fastsec.aauc.AAUCResult` [bit/s/Hz, W].
+    history : tuple of ndarray
+        Drop i's objective history, shape (iterations[i] + 1,).
+    iterations : ndarray, shape (B,), int64
+    seconds : ndarray, shape (B,), float64
+        Wall time per drop [s]; where one call served the whole batch (closed forms,
+        ``bfom``) its time divided by B.
+    converged : ndarray, shape (B,), bool
+    stop_reason, solver : ndarray, shape (B,), str
+    method : str
+    extras : tuple of Mapping
+        Drop i's method diagnostics.
+
+    """
+
+    v: np.ndarray
+    w: np.ndarray
+    objective: np.ndarray
+    secrecy_rate: np.ndarray
+    secrecy_rate_signed: np.ndarray
+    secrecy_rate_eq6: np.ndarray
+    rate: np.ndarray
+    power_w: np.ndarray
+    power_residual_w: np.ndarray
+    null_residual: np.ndarray
+    kkt_residual: np.ndarray
+    history: tuple[np.ndarray, ...]
+    iterations: np.ndarray
+    seconds: np.ndarray
+    converged: np.ndarray
+    stop_reason: np.ndarray
+    method: str
+    solver: np.ndarray
+    extras: tuple[Mapping, ...]
+
+    def __len__(self) -> int:
+        return self.objective.shape[0]
+
+    def __getitem__(self, i: int) -> AAUCResult:
+        i = check_int("i", i, -len(self), len(self) - 1)
+        return AAUCResult(**{f.name: _item(getattr(self, f.name), i)
+                             for f in fields(AAUCResult)})
+
+    def __repr__(self) -> str:
+        return (f"AAUCBatchResult(method={self.method!r}, drops={len(self)}, "
+                f"mean secrecy_rate={float(np.mean(self.secrecy_rate)):.6g}, "
+                f"converged={int(np.sum(self.converged))}/{len(self)}, "
+                f"seconds={float(np.sum(self.seconds)):.6g})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field as plain, JSON-serialisable Python."""
+        return plain(self)
+
+    @classmethod
+    def stack(cls, results: Sequence[AAUCResult]) -> AAUCBatchResult:
+        """Stack the :class:`~fastsec.aauc.AAUCResult` of B drops of one method."""
+        out: dict[str, Any] = {}
+        for f in fields(cls):
+            values = [getattr(r, f.name) for r in results]
+            if f.name == "method":
+                out[f.name] = values[0]
+            elif f.name in ("history", "extras"):
+                out[f.name] = tuple(values)
+            else:
+                out[f.name] = np.array(values) if f.name not in ("v", "w") else np.stack(values)
+        return cls(**out)
+
+
+def _item(value: Any, i: int) -> Any:
+    """Drop i's entry of a batch field as the single result holds it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return value[i]
+    if value.ndim > 1:
+        return value[i].copy()
+    return value[i].item()
+
+
+def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
+                **options) -> AAUCBatchResult:
+    """Solve every drop of a batch with one AAUC method or baseline (paper 000).
+
+    Parameters
+    ----------
+    batch : DropBatch
+        B drops of one scenario (:func:`fastsec.aauc.draw_batch`).
+    method : str
+        As in :func:`fastsec.aauc.solve`.
+    J : array_like, shape (B, K-1), float64, optional
+        Angular-matrix diagonals (eq. (12)); default ``fastsec.aauc.angular_matrix(batch)``.
+    **options
+        As in :func:`fastsec.aauc.solve`, applied to every drop.
+
+    Returns
+    -------
+    AAUCBatchResult
+        ``result[i]`` equals ``solve(batch[i], method, J=J[i], **options)`` (to rounding
+        for ``bfom``, whose drops are vectorised), except ``seconds``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad batch, method, ``J`` or option, before any work.
+    fastsec.errors.SolverError
+        A convex subproblem could not be solved.
+
+    """
+    checked = check_options(method, options)
+    if not isinstance(batch, DropBatch):
+        raise ParameterTypeError(f"batch must be a fastsec.aauc.DropBatch, got "
+                                 f"{type(batch).__name__}")
+    s = batch.scenario
+    if not batch.g[:, -1].any(axis=1).all():
+        raise ParameterError("batch.g[:, K-1] (g_K of every drop) must be non-zero")
+    J = angular_matrix(batch) if J is None else check_J(J, (len(batch), s.K - 1))
+    if method in KERNEL_MODES:
+        start = time.perf_counter()
+        v, w, stats = closed_form_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J)
+        seconds = time.perf_counter() - start
+        kkt = np.array([result_kkt(p2_data(batch[i], J[i]), method, v[i], w[i])
+                        for i in range(len(batch))])
+        return _closed_forms(method, v, w, stats, s.pmax_w, seconds, kkt)
+    if "iters" in METHODS[method][1]:
+        checked.setdefault("iters", s.sco_iters)
+    datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
+    if method == "bfom":
+        start = time.perf_counter()
+        sols = _bfom.bfom_batch(datas, **checked)
+        seconds = (time.perf_counter() - start) / len(datas)
+        return AAUCBatchResult.stack([finish(d, sol, method, seconds)
+                                      for d, sol in zip(datas, sols, strict=True)])
+    return AAUCBatchResult.stack([_one(d, method, checked) for d in datas])
+
+
+def _one(data: P2Data, method: str, options: Mapping[str, Any]) -> AAUCResult:
+    """One drop of an iterative method (``hybrid``: its ``sco`` and ``direct`` runs)."""
+    start = time.perf_counter()
+    if method == "hybrid":
+        sol = choose(data, {"sco": sco(data, **options), "direct": direct(data, **options)})
+    else:
+        sol = METHODS[method][0](data, **options)
+    return finish(data, sol, method, time.perf_counter() - start)
+
+
+def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
+                  seconds: float, kkt: np.ndarray) -> AAUCBatchResult:
+    """Build the batch result from ``closed_form_drops``' outputs (one call's ``seconds``)."""
+    B = stats.shape[0]
+    col = stats.T
+    return AAUCBatchResult(
+        v=v, w=w, objective=col[_k.OBJECTIVE].copy(), secrecy_rate=col[_k.SECRECY].copy(),
+        secrecy_rate_signed=col[_k.SIGNED].copy(), secrecy_rate_eq6=col[_k.EQ6].copy(),
+        rate=col[_k.RATE].copy(), power_w=col[_k.POWER].copy(),
+        power_residual_w=col[_k.POWER] - pmax_w, null_residual=col[_k.NULL].copy(),
+        kkt_residual=kkt,
+        history=tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
+        iterations=np.zeros(B, dtype=np.int64), seconds=np.full(B, seconds / B),
+        converged=np.ones(B, dtype=bool), stop_reason=np.full(B, "closed_form"),
+        method=method, solver=np.full(B, "numba"), extras=(MappingProxyType({}),) * B)

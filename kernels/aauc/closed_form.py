@@ -1,0 +1,245 @@
+"""Closed-form AAUC for a batch of drops in one call (paper 000, Prop. 2-3, eq. (24)-(28), (43)).
+
+Per drop ``b`` (leading axis of every array) :func:`closed_form_drops` builds the arrays of
+problem P2 as :func:`fastsec.aauc.problem.p2_data` does (the Householder vector u of g_K, the
+helpers' channels in the null space Hs = g_k^H U / σ, their squared norms, h_K / σ and the
+eavesdropper weights λ J / σ_E²), the point (z, w) of the closed-form AAUC (Prop. 3's w then
+eq. (24)'s z, as :func:`fastsec.aauc.closed_form.closed_form_point`) or of the large-N, K
+asymptote (eq. (43), :func:`fastsec.aauc.closed_form.asymptotic_point`), v = U z and every
+scalar output of :func:`fastsec.aauc.solve`: the P2 objective (eq. (18)), the common rate R
+(eq. (7)), the power (eq. (11a)), the null-steering residual (eq. (11b)) and the realised
+secrecy rates of two equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`).
+
+The dominant generalised eigenvector of Prop. 3, (Ξ + h h^H/σ²) u = μ (Ξ + λJ/σ_E²) u, is
+found through the Cholesky factor B = L L^H of the right-hand matrix: the dominant
+eigenvector y of L⁻¹ A L⁻ᴴ gives u = L⁻ᴴ y. The NumPy functions named above are the
+reference twins (same formulas, SciPy's generalised ``eigh``); the operation order differs,
+so the two agree to rounding (tests/test_aauc_closed_form.py), and w to a unit phase.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .._jit import jit
+
+#: ``mode`` values of :func:`closed_form_drops`.
+CLOSED_FORM, ASYMPTOTIC = 0, 1
+#: Columns of the ``stats`` output: P2 objective, common rate R [bit/s/Hz], power
+#: (‖z‖² + ‖w‖²)/2 [W], null residual, secrecy rate [R − R_E]^+, R − R_E, eq. (6)'s rate.
+OBJECTIVE, RATE, POWER, NULL, SECRECY, SIGNED, EQ6 = range(7)
+STATS = 7
+
+
+@jit
+def _householder(g_K, u):
+    """Write u of H = I − 2 u u^H (H g_K ∥ e_1) into ``u``; return ‖g_K‖ (as ``householder``)."""
+    norm2 = 0.0
+    for j in range(g_K.shape[0]):
+        u[j] = g_K[j]
+        norm2 += g_K[j].real ** 2 + g_K[j].imag ** 2
+    a0 = abs(u[0])
+    phase = u[0] / a0 if a0 != 0.0 else 1.0 + 0.0j
+    u[0] += phase * math.sqrt(norm2)
+    un = 0.0
+    for j in range(u.shape[0]):
+        un += u[j].real ** 2 + u[j].imag ** 2
+    un = math.sqrt(un)
+    for j in range(u.shape[0]):
+        u[j] /= un
+    return math.sqrt(norm2)
+
+
+@jit
+def _prop3_w(hs, ns, je, pmax2, w):
+    """Prop. 3's w (eq. (27)-(28)), scaled so that w^H Ξ w = 1 (see the module docstring)."""
+    m = hs.shape[0]
+    xi = np.empty((m, m), dtype=np.complex128)
+    for i in range(m):
+        for j in range(m):
+            xi[i, j] = hs[i] * hs[j].conjugate() * ns / pmax2
+        xi[i, i] += 1.0 / pmax2
+    bm = xi.copy()
+    for i in range(m):
+        bm[i, i] += je[i]
+    low = np.linalg.cholesky(bm)
+    # C = L^-1 (Ξ + h h^H) L^-H, by forward substitution on columns, then on rows
+    c = xi.copy()
+    for i in range(m):
+        for j in range(m):
+            c[i, j] += hs[i] * hs[j].conjugate()
+    for col in range(m):  # c <- L^-1 c
+        for i in range(m):
+            acc = c[i, col]
+            for k in range(i):
+                acc -= low[i, k] * c[k, col]
+            c[i, col] = acc / low[i, i]
+    for row in range(m):  # c <- c L^-H  (rows: solve x L^H = c_row)
+        for j in range(m):
+            acc = c[row, j]
+            for k in range(j):
+                acc -= c[row, k] * low[j, k].conjugate()
+            c[row, j] = acc / low[j, j].conjugate()
+    for i in range(m):  # Hermitian to rounding; symmetrise for eigh
+        c[i, i] = c[i, i].real
+        for j in range(i):
+            avg = 0.5 * (c[i, j] + c[j, i].conjugate())
+            c[i, j] = avg
+            c[j, i] = avg.conjugate()
+    y = np.linalg.eigh(c)[1][:, m - 1]
+    for i in range(m - 1, -1, -1):  # u = L^-H y (back substitution)
+        acc = y[i]
+        for k in range(i + 1, m):
+            acc -= low[k, i].conjugate() * w[k]
+        w[i] = acc / low[i, i].conjugate()
+    quad = 0.0
+    for i in range(m):
+        acc = 0.0j
+        for j in range(m):
+            acc += xi[i, j] * w[j]
+        quad += (w[i].conjugate() * acc).real
+    scale = 1.0 / math.sqrt(quad)
+    for i in range(m):
+        w[i] *= scale
+
+
+@jit
+def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
+    """Drop ``b`` of :func:`closed_form_drops`."""
+    sigma, sigma_e, lam_per_se2, pmax = consts
+    K, N = g.shape[1], g.shape[2]
+    m = K - 1
+    u = np.empty(N, dtype=np.complex128)
+    norm_gk = _householder(g[b, K - 1], u)
+    hs_mat = np.empty((m, N - 1), dtype=np.complex128)
+    row2 = np.empty(m)
+    ns = 0.0
+    for k in range(m):
+        proj = 0.0j
+        for j in range(N):
+            proj += g[b, k, j].conjugate() * u[j]
+        r2 = 0.0
+        for j in range(1, N):
+            x = (g[b, k, j].conjugate() - 2.0 * proj * u[j].conjugate()) / sigma
+            hs_mat[k, j - 1] = x
+            r2 += x.real ** 2 + x.imag ** 2
+        row2[k] = r2
+        ns += 1.0 / r2
+    hs = np.empty(m, dtype=np.complex128)
+    je = np.empty(m)
+    hs2 = 0.0
+    for k in range(m):
+        hs[k] = h_K[b, k] / sigma
+        hs2 += hs[k].real ** 2 + hs[k].imag ** 2
+        je[k] = lam_per_se2 * J[b, k]
+    pmax2 = 2.0 * pmax
+    wb = w[b]
+    if mode == CLOSED_FORM:
+        _prop3_w(hs, ns, je, pmax2, wb)
+        w2 = 0.0
+        for k in range(m):
+            w2 += wb[k].real ** 2 + wb[k].imag ** 2
+        left = pmax2 - w2
+    else:
+        p = pmax2 / (1.0 + hs2 * ns)
+        scale = math.sqrt(p) / math.sqrt(hs2)
+        for k in range(m):
+            wb[k] = scale * hs[k]
+        left = pmax2 - p
+    # z of eq. (24) rescaled onto ||z||^2 = left (prop2_z), kept in v[b, 1:] for now
+    vb = v[b]
+    vb[0] = 0.0
+    dn = 0.0
+    for j in range(N - 1):
+        acc = 0.0j
+        for k in range(m):
+            acc += hs_mat[k, j] / row2[k]
+        vb[j + 1] = acc.conjugate()
+        dn += acc.real ** 2 + acc.imag ** 2
+    zscale = math.sqrt(max(left, 0.0)) / math.sqrt(dn)
+    z2 = 0.0
+    for j in range(1, N):
+        vb[j] *= zscale
+        z2 += vb[j].real ** 2 + vb[j].imag ** 2
+    users = np.inf
+    for k in range(m):
+        acc = 0.0j
+        for j in range(N - 1):
+            acc += hs_mat[k, j] * vb[j + 1]
+        users = min(users, acc.real ** 2 + acc.imag ** 2)
+    relay_k = 0.0j
+    relay_e = 0.0j
+    leak = 0.0
+    w2 = 0.0
+    for k in range(m):
+        relay_k += hs[k].conjugate() * wb[k]
+        relay_e += h_E[b, k].conjugate() * wb[k]
+        a2 = wb[k].real ** 2 + wb[k].imag ** 2
+        leak += je[k] * a2
+        w2 += a2
+    relay_e /= sigma_e
+    rate = 0.5 * math.log2(1.0 + min(users, relay_k.real ** 2 + relay_k.imag ** 2))
+    # v = U z = z_full − 2 u (u^H z_full)
+    proj = 0.0j
+    for j in range(N):
+        proj += u[j].conjugate() * vb[j]
+    bs = 0.0j
+    null = 0.0j
+    vn = 0.0
+    for j in range(N):
+        vb[j] -= 2.0 * u[j] * proj
+        bs += g_E[b, j].conjugate() * vb[j]
+        null += g[b, K - 1, j].conjugate() * vb[j]
+        vn += vb[j].real ** 2 + vb[j].imag ** 2
+    bs /= sigma_e
+    relay2 = relay_e.real ** 2 + relay_e.imag ** 2
+    eve = 0.5 * math.log2(1.0 + (bs.real ** 2 + bs.imag ** 2 + relay2))
+    out = stats[b]
+    out[OBJECTIVE] = rate - 0.5 * math.log2(1.0 + leak)
+    out[RATE] = rate
+    out[POWER] = 0.5 * (z2 + w2)
+    out[NULL] = abs(null) / (norm_gk * math.sqrt(vn)) if vn > 0.0 else 0.0
+    out[SIGNED] = rate - eve
+    out[SECRECY] = max(rate - eve, 0.0)
+    out[EQ6] = max(rate - 0.5 * math.log2(1.0 + relay2), 0.0)
+
+
+@jit
+def closed_form_drops(mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
+    """Closed-form AAUC (``mode`` :data:`CLOSED_FORM`) or eq. (43) (:data:`ASYMPTOTIC`) per drop.
+
+    Parameters
+    ----------
+    mode : int
+        :data:`CLOSED_FORM` or :data:`ASYMPTOTIC`.
+    g : complex128 (B, K, N)
+        BS-to-user channels, row K-1 the attacked user's g_K (non-zero).
+    h_K, h_E : complex128 (B, K-1)
+        Helpers-to-user-K and helpers-to-eavesdropper channels (eq. (9)).
+    g_E : complex128 (B, N)
+        BS-to-eavesdropper channel.
+    J : float64 (B, K-1)
+        Angular-matrix diagonal (eq. (12)), >= 0.
+    consts : tuple of float
+        ``(σ, σ_E, λ / σ_E², P_max)``: noise amplitudes [√W], the eavesdropper weight per
+        unit J [1/W] and the power budget [W].
+    v : complex128 (B, N)
+        Output: v = U z [√W].
+    w : complex128 (B, K-1)
+        Output: the helpers' beamformer [√W].
+    stats : float64 (B, STATS)
+        Output: the columns named by :data:`OBJECTIVE` ... :data:`EQ6`.
+
+    """
+    for b in range(g.shape[0]):
+        _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats)
+
+
+@jit(parallel=True)
+def closed_form_drops_parallel(mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
+    """:func:`closed_form_drops` with the drops spread over Numba's threads."""
+    for b in numba.prange(g.shape[0]):
+        _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats)
