@@ -32,6 +32,7 @@ from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.channels import DropBatch
 from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
+from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, p2_data
 from fastsec.aauc.sco import sco
 from fastsec.aauc.solve import (
@@ -59,7 +60,7 @@ class AAUCBatchResult:
     v : ndarray, shape (B, N), complex128
     w : ndarray, shape (B, K-1), complex128
     objective, secrecy_rate, secrecy_rate_signed, secrecy_rate_eq6, rate, power_w, \
-power_residual_w, null_residual : ndarray, shape (B,), float64
+power_residual_w, null_residual, kkt_residual : ndarray, shape (B,), float64
         As in :class:`~fastsec.aauc.AAUCResult` [bit/s/Hz, W].
     history : tuple of ndarray
         Drop i's objective history, shape (iterations[i] + 1,).
@@ -85,6 +86,7 @@ power_residual_w, null_residual : ndarray, shape (B,), float64
     power_w: np.ndarray
     power_residual_w: np.ndarray
     null_residual: np.ndarray
+    kkt_residual: np.ndarray
     history: tuple[np.ndarray, ...]
     iterations: np.ndarray
     seconds: np.ndarray
@@ -178,7 +180,10 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
     if method in KERNEL_MODES:
         start = time.perf_counter()
         v, w, stats = closed_form_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J)
-        return _closed_forms(method, v, w, stats, s.pmax_w, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        kkt = np.array([result_kkt(p2_data(batch[i], J[i]), method, v[i], w[i])
+                        for i in range(len(batch))])
+        return _closed_forms(method, v, w, stats, s.pmax_w, seconds, kkt)
     if "iters" in METHODS[method][1]:
         checked.setdefault("iters", s.sco_iters)
     datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
@@ -202,7 +207,7 @@ def _one(data: P2Data, method: str, options: Mapping[str, Any]) -> AAUCResult:
 
 
 def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
-                  seconds: float) -> AAUCBatchResult:
+                  seconds: float, kkt: np.ndarray) -> AAUCBatchResult:
     """Build the batch result from ``closed_form_drops``' outputs (one call's ``seconds``)."""
     B = stats.shape[0]
     col = stats.T
@@ -211,6 +216,7 @@ def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, 
         secrecy_rate_signed=col[_k.SIGNED].copy(), secrecy_rate_eq6=col[_k.EQ6].copy(),
         rate=col[_k.RATE].copy(), power_w=col[_k.POWER].copy(),
         power_residual_w=col[_k.POWER] - pmax_w, null_residual=col[_k.NULL].copy(),
+        kkt_residual=kkt,
         history=tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
         iterations=np.zeros(B, dtype=np.int64), seconds=np.full(B, seconds / B),
         converged=np.ones(B, dtype=bool), stop_reason=np.full(B, "closed_form"),

@@ -22,6 +22,7 @@ from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
 from fastsec.aauc.irs import irs
+from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, Solution, p2_data
 from fastsec.aauc.scenario import Drop
 from fastsec.aauc.sco import sco
@@ -67,6 +68,13 @@ class AAUCResult(ResultMixin):
         ``power_w − P_max`` [W]; ≤ 0 when the budget holds.
     null_residual : float
         ``|g_K^H v| / (‖g_K‖ ‖v‖)`` (eq. (11b)); rounding-level for every AAUC method.
+    kkt_residual : float
+        How far the returned point is from a KKT point of the problem the method solves
+        (P2 for the AAUC methods, closed forms included; Q2 for ``irs``; the max–min multicast
+        for ``direct``; the chosen mode's for ``hybrid``): the smallest stacked norm of the
+        stationarity and complementarity residuals over the multipliers, scale-free, 0 at a
+        KKT point and O(1) where nothing cancels (:mod:`fastsec.aauc.kkt`,
+        :mod:`fastsec.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int
@@ -96,6 +104,7 @@ class AAUCResult(ResultMixin):
     power_w: float
     power_residual_w: float
     null_residual: float
+    kkt_residual: float
     history: np.ndarray
     iterations: int
     seconds: float
@@ -201,13 +210,14 @@ def check_J(J: object, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def closed_form_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray,
-                       pmax_w: float, seconds: float) -> AAUCResult:
+                       pmax_w: float, seconds: float, kkt: float) -> AAUCResult:
     """Build the :class:`AAUCResult` of one drop from ``closed_form_drops``' outputs."""
     objective, rate, power, null, secrecy, signed, eq6 = stats.tolist()
     return AAUCResult(v=v, w=w, objective=objective, secrecy_rate=secrecy,
                       secrecy_rate_signed=signed, secrecy_rate_eq6=eq6, rate=rate,
                       power_w=power, power_residual_w=power - pmax_w, null_residual=null,
-                      history=np.array([objective]), iterations=0, seconds=seconds,
+                      kkt_residual=kkt, history=np.array([objective]), iterations=0,
+                      seconds=seconds,
                       converged=True, stop_reason="closed_form", method=method,
                       solver="numba", extras=_NO_EXTRAS)
 
@@ -263,8 +273,9 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
         start = time.perf_counter()
         v, w, stats = closed_form_drops(drop.scenario, method, drop.g[None], drop.h_K[None],
                                         drop.h_E[None], drop.g_E[None], J[None])
-        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w,
-                                  time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds,
+                                  result_kkt(p2_data(drop, J), method, v[0], w[0]))
     func, allowed = METHODS[method]
     if "iters" in allowed:
         checked.setdefault("iters", drop.scenario.sco_iters)
@@ -288,6 +299,7 @@ def finish(data: P2Data, sol: Solution, method: str, seconds: float) -> AAUCResu
         v=sol.v, w=sol.w, objective=sol.objective, secrecy_rate=float(secrecy.secrecy_rate),
         secrecy_rate_signed=float(secrecy.signed), secrecy_rate_eq6=float(eq6), rate=sol.rate,
         power_w=sol.power_w, power_residual_w=sol.power_w - data.pmax, null_residual=null,
+        kkt_residual=result_kkt(data, scheme, sol.v, sol.w),
         history=sol.history, iterations=sol.iterations, seconds=seconds,
         converged=sol.converged, stop_reason=sol.stop_reason, method=method,
         solver=sol.solver, extras=MappingProxyType(dict(sol.extras)))

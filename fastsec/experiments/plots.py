@@ -33,8 +33,9 @@ from matplotlib.ticker import (
 )
 
 from fastsec.errors import ParameterError
+from fastsec.experiments.markdown import study_attr
 from fastsec.experiments.store import META_KEYS, ResultsStore, check_writable
-from fastsec.experiments.summary import summarise
+from fastsec.experiments.summary import stop_counts, summarise
 
 #: File types ``plot`` writes, by the suffix of ``out``.
 FORMATS = ("png", "pdf", "svg")
@@ -83,6 +84,22 @@ def _n_text(n: np.ndarray, failed: np.ndarray) -> str:
     return text + (f" ({int(failed.sum())} failed rows left out)" if failed.sum() else "")
 
 
+def _cap_text(table: Any, methods: list[str], legend: dict[str, str],
+              paper_iterations: int | None) -> str:
+    """Caption part: per iterative method, rows that stopped on the iteration cap / rows."""
+    counts = stop_counts(table, methods, paper_iterations)
+    parts, paper = [], 0
+    for method in methods:
+        mine = counts[counts["method"] == method]
+        if len(mine) and mine[["tolerance", "cap", "no_ascent"]].to_numpy().sum():
+            parts.append(f"{legend[method]} {int(mine['cap'].sum())}/{int(mine['n'].sum())}")
+            paper += int(mine["paper_cap"].sum())
+    if not parts:
+        return ""
+    return ("; at iteration cap: " + ", ".join(parts)
+            + (f" (the paper's I = {paper_iterations})" if paper else ""))
+
+
 def figure(results: str | os.PathLike) -> Figure:
     """Return the paper's figure drawn from the results directory ``results``.
 
@@ -100,7 +117,8 @@ def figure(results: str | os.PathLike) -> Figure:
     legend: dict[str, str] = spec["legend"]
     methods = meta["methods"]  # legend order (JSON keys are stored sorted)
     history = spec["kind"] == "history"
-    stats = summarise(store.read(), spec["y"], methods, history=history)
+    table = store.read()
+    stats = summarise(table, spec["y"], methods, history=history)
     stats = stats[stats["n"] > 0]
     if stats.empty:
         raise ParameterError(f"{results} holds no successful rows to plot yet")
@@ -142,7 +160,9 @@ def figure(results: str | os.PathLike) -> Figure:
         if spec["y_scale"] == "log" and high_y < 10 * low_y:  # labels on minor ticks only
             ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:.4g}"))
         caption = (f"mean, shaded 95 % Student-t CI; "
-                   f"{_n_text(stats['n'].to_numpy(), stats['failed'].to_numpy())} per point")
+                   f"{_n_text(stats['n'].to_numpy(), stats['failed'].to_numpy())} per point"
+                   + _cap_text(table, methods, legend,
+                               study_attr(meta["study"], "paper_iterations")))
         ax.set_title("\n".join(filter(None, [spec["title"], *textwrap.wrap(caption, 64)])))
         ax.grid(True, which="major", alpha=0.3, lw=0.5)
         ax.legend(handles, labels, framealpha=0.85)  # the paper's legend order

@@ -158,6 +158,10 @@ class Study:
     notes : callable, optional
         ``notes(table) -> list of str``: Markdown lines that ``fastsec report`` adds below
         the table (e.g. a fitted parameter computed from all rows).
+    paper_iterations : int, optional
+        The iteration count the paper fixes for its iterative methods (paper 000: I = 20,
+        Sec. VII). The report and the plot count rows that stopped on their iteration cap;
+        those capped at exactly this count are said to have run the paper's count.
     solve_batch, warm : callable, optional
         See the module docstring.
 
@@ -178,6 +182,7 @@ class Study:
     preset: str | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     notes: Callable[[Any], list[str]] | None = None
+    paper_iterations: int | None = None
     solve_batch: Callable[[list[Any], str], Sequence[Mapping[str, Any]]] | None = None
     warm: Callable[[str], None] | None = None
 

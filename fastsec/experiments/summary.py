@@ -3,6 +3,8 @@
 The interval is Student's t: ``mean ± t_{0.975, n-1} · s / sqrt(n)`` with ``s`` the sample
 standard deviation (ddof = 1) over the ``n`` drops that did not fail; it is NaN for n < 2.
 Rows with an ``error`` are counted in ``failed`` and left out of the statistics.
+:func:`stop_counts` says how the iterative methods' rows stopped (tolerance, iteration cap,
+no ascent) and summarises their KKT residuals.
 """
 
 from __future__ import annotations
@@ -70,3 +72,56 @@ def summarise(table: pd.DataFrame, y: str, methods: list[str], history: bool = F
                 n, mean, ci = _stats(col)
                 out.append((method, point, x, step, n, failed, mean, ci))
     return pd.DataFrame(out, columns=list(SUMMARY_COLUMNS))
+
+
+#: Columns of :func:`stop_counts`'s frame.
+STOP_COLUMNS = ("method", "point", "x", "n", "tolerance", "cap", "paper_cap", "no_ascent",
+                "kkt_median", "kkt_max")
+
+
+def stop_counts(table: pd.DataFrame, methods: list[str], paper_iterations: int | None = None,
+                by_point: bool = True) -> pd.DataFrame:
+    """Per (method, sweep point): how the rows that did not fail stopped, and their KKT residual.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A results table with ``stop_reason`` (and ``iterations``, optionally
+        ``kkt_residual``) columns; a table without ``stop_reason`` gives an empty frame.
+    methods : list of str
+        Methods in legend order.
+    paper_iterations : int, optional
+        The iteration count the paper fixes (paper 000: I = 20); rows that stopped on the
+        iteration cap after exactly that many iterations count in ``paper_cap`` as well.
+    by_point : bool
+        One row per (method, sweep point); otherwise one per method over all points
+        (``point`` -1, ``x`` NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`STOP_COLUMNS`: ``n`` rows, ``tolerance`` (converged), ``cap`` (stopped
+        on the iteration cap), ``paper_cap`` (of those, at the paper's fixed count),
+        ``no_ascent``; ``kkt_median``/``kkt_max`` NaN where the rows carry no residual.
+
+    """
+    out: list[tuple] = []
+    if "stop_reason" not in table.columns:
+        return pd.DataFrame(out, columns=list(STOP_COLUMNS))
+    for method in methods:
+        mine = table[(table["method"] == method) & table["error"].isna()]
+        groups = (mine.groupby(["point", "x"], sort=True) if by_point
+                  else [((-1, np.nan), mine)] if len(mine) else [])
+        for (point, x), group in groups:
+            reason = group["stop_reason"]
+            cap = reason == "iterations"
+            paper = (cap & (group["iterations"] == paper_iterations)
+                     if paper_iterations is not None else cap & False)
+            kkt = (group["kkt_residual"].to_numpy(dtype=float)
+                   if "kkt_residual" in group.columns else np.array([np.nan]))
+            kkt = kkt[np.isfinite(kkt)]
+            out.append((method, point, x, len(group), int((reason == "tolerance").sum()),
+                        int(cap.sum()), int(paper.sum()), int((reason == "no_ascent").sum()),
+                        float(np.median(kkt)) if kkt.size else np.nan,
+                        float(kkt.max()) if kkt.size else np.nan))
+    return pd.DataFrame(out, columns=list(STOP_COLUMNS))
