@@ -88,7 +88,7 @@ def angular_matrix(
     """
     nodes = check_int("nodes", nodes, 2, 64)
     if drop is not None:
-        if any(v is not None for v in (D, theta, alpha, rho0)) or (
+        if D is not None or theta is not None or alpha is not None or rho0 is not None or (
                 not isinstance(beta_rad, float) or beta_rad != 0.0) and np.any(beta_rad != 0.0):
             raise ParameterError("pass either drop or the arrays D, theta, alpha, rho0, "
                                  "beta_rad, not both")
@@ -97,8 +97,10 @@ def angular_matrix(
                                      f"{type(drop).__name__}")
         s = drop.scenario  # validated, and the drop's D, theta too (shape, finite, D > 0)
         D2 = drop.D[None] if isinstance(drop, Drop) else drop.D
-        out = _angular(D2, drop.theta.reshape(D2.shape), float(s.alpha), s.rho0,
-                       np.full(D2.shape[0], np.tan(s.beta_rad)), nodes)
+        tan_beta = np.empty(D2.shape[0])
+        tan_beta[:] = s.tan_beta
+        out = _angular(D2, drop.theta.reshape(D2.shape), float(s.alpha), s.rho0, tan_beta,
+                       nodes)
         return out[0] if isinstance(drop, Drop) else out
     elif D is None or theta is None or alpha is None or rho0 is None:
         raise ParameterError("angular_matrix needs a drop, or all of D, theta, alpha, rho0")

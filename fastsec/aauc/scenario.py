@@ -105,6 +105,11 @@ class Scenario:
                    high_open=True)
 
     @cached_property
+    def tan_beta(self) -> float:
+        """Tangent of the eavesdropper's elevation β (eq. (16))."""
+        return float(np.tan(self.beta_rad))
+
+    @cached_property
     def kr(self) -> float:
         """Rician K-factor K_R (linear); 0 for Rayleigh fading."""
         return 0.0 if self.rayleigh else float(units.db_to_linear(self.kr_db))
@@ -186,12 +191,14 @@ def check_drop_arrays(owner: str, scenario: Scenario, lead: tuple[int, ...],
             got = getattr(arr, "shape", type(arr).__name__)
             raise ParameterError(f"{owner}.{name} must have shape {lead + shape}, got {got}")
     if all(a.dtype == t and a.flags.c_contiguous for a, t in zip(arrays, _DTYPES, strict=True)):
-        bad = _finite.first_non_finite(*arrays)  # one compiled pass over every array
+        bad = _finite.first_non_finite(*arrays)  # one compiled pass: finite, then D > 0
     else:
         bad = next((i for i, a in enumerate(arrays) if not np.all(np.isfinite(a))), -1)
-    if bad >= 0:
+        if bad < 0 and not arrays[0].min() > 0.0:
+            bad = _finite.NON_POSITIVE_D
+    if 0 <= bad < _finite.NON_POSITIVE_D:
         raise ParameterError(f"{owner}.{_FIELDS[bad]} must be finite (no NaN or inf)")
-    if not arrays[0].min() > 0.0:
+    if bad == _finite.NON_POSITIVE_D:
         raise ParameterError(f"{owner}.D must be > 0 m, got min {arrays[0].min()}")
 
 

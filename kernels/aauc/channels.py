@@ -158,11 +158,16 @@ def draw_drops(rng, placement, distances, link, out):
         draw_channels(rng, D[b], theta[b], de, te, link, (g[b], h_K[b], h_E[b], g_E[b]), xy)
 
 
+#: :func:`first_non_finite`'s code for a finite drop with a distance <= 0.
+NON_POSITIVE_D = 6
+
+
 @jit
 def first_non_finite(D, theta, g, h_K, h_E, g_E):
-    """Index (0-5, in argument order) of the first array with a NaN or inf entry, else -1.
+    """Return the index of the first array with a NaN or inf entry (0-5, argument order).
 
-    The finiteness check of :class:`fastsec.aauc.Drop` in one compiled pass.
+    Else :data:`NON_POSITIVE_D` if an entry of ``D`` is <= 0, else -1: the value checks of
+    :class:`fastsec.aauc.Drop` in one compiled pass.
     """
     for i, arr in enumerate((D.ravel(), theta.ravel())):
         for x in arr:
@@ -172,4 +177,7 @@ def first_non_finite(D, theta, g, h_K, h_E, g_E):
         for x in arr:
             if not (math.isfinite(x.real) and math.isfinite(x.imag)):
                 return i + 2
+    for x in D.ravel():
+        if not x > 0.0:
+            return NON_POSITIVE_D
     return -1
