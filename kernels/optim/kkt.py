@@ -22,13 +22,14 @@ stacked into one vector in the units of F:
 and divides it by B = max_i ‖s ∘ ∇f_i‖ + ‖s ∘ ∇L‖, the largest such change any single term
 could make. The result is therefore free of the units of x and of F: 0 at a KKT point, O(1)
 where the gradients do not cancel at all. The multipliers come from a non-negative least
-squares fit (:func:`fastsec.kernels.optim.nnls.nnls`, the simplex sum enforced by a row of
+squares fit (:func:`fastsec.kernels.optim.nnls.reduced_nnls`, the simplex sum enforced by a row of
 weight :data:`SIMPLEX_WEIGHT`); the residual is then evaluated exactly at the fitted
 (μ / Σμ, κ), so it is an upper bound of the minimum (to the weight's ~1e-8 relative effect on
 the fit). The n stationarity rows enter the fit through their QR factor (modified
-Gram–Schmidt, the target as an extra column: the same least-squares problem with I + J rows
-instead of n). :mod:`fastsec.reference.kkt` is the independent reference (the same definition
-with :func:`scipy.optimize.nnls`).
+Gram–Schmidt, the target as an extra column), the complementarity rows and the weighted row
+by Givens rotations: the same least-squares problem as a triangular system of I + J rows.
+:mod:`fastsec.reference.kkt` is the independent reference (the same definition with
+:func:`scipy.optimize.nnls`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import math
 import numpy as np
 
 from .._jit import jit
-from .nnls import nnls
+from .nnls import reduced_nnls
 
 #: Weight of the row Σ μ = 1 in the least-squares fit (the other rows are O(1)).
 SIMPLEX_WEIGHT = 1e4
@@ -66,6 +67,26 @@ def _dot(x, y):
         a0 += x[i] * y[i]
         i += 1
     return (a0 + a1) + (a2 + a3)
+
+
+@jit
+def _add_row(rc, row):
+    """Fold one more row ``[row | rhs]`` into the triangular system ``rc = [R | c]`` (Givens).
+
+    The least-squares problem of ``rc`` plus that row keeps its solutions; ``row`` is used as
+    work space.
+    """
+    p = rc.shape[1] - 1
+    for k in range(p):
+        x = row[k]
+        if x == 0.0:
+            continue
+        r = math.hypot(rc[k, k], x)
+        c, s = rc[k, k] / r, x / r
+        for t in range(k, p + 1):
+            a, b = rc[k, t], row[t]
+            rc[k, t] = c * a + s * b
+            row[t] = c * b - s * a
 
 
 @jit
@@ -138,9 +159,11 @@ def maxmin_kkt_residual(pieces, piece_grads, penalty_grad, cons, cons_grads, sca
     bound = gmax + math.sqrt(_dot(cols[p], cols[p]))
     if not bound > 0.0:
         return 0.0
-    # the fit: rows R (stationarity, reduced), complementarity (I + J), Σ μ = 1
-    fit = np.zeros((2 * p + 1, p))
-    rhs = np.zeros(2 * p + 1)
+    # the fit [R | c]: the stationarity rows reduced (Gram–Schmidt), then the complementarity
+    # rows (I + J) and the row Σ μ = 1 folded in by Givens rotations
+    rc = np.zeros((p, p + 1))
+    fit = rc[:, :p]
+    rhs = rc[:, p]
     for k in range(p + 1):
         cols[k] /= bound
         if k < p:
@@ -149,14 +172,17 @@ def maxmin_kkt_residual(pieces, piece_grads, penalty_grad, cons, cons_grads, sca
     low = np.inf
     for i in range(n_i):
         low = min(low, pieces[i])
-    for i in range(n_i):
-        fit[p + i, i] = (pieces[i] - low) / bound
-        fit[2 * p, i] = SIMPLEX_WEIGHT
-    for j in range(n_j):
-        fit[p + n_i + j, n_i + j] = abs(cons[j]) / bound
-    rhs[2 * p] = SIMPLEX_WEIGHT
+    row = np.empty(p + 1)
+    for k in range(p):
+        row[:] = 0.0
+        row[k] = (pieces[k] - low) / bound if k < n_i else abs(cons[k - n_i]) / bound
+        _add_row(rc, row)
+    row[:] = 0.0
+    row[:n_i] = SIMPLEX_WEIGHT
+    row[p] = SIMPLEX_WEIGHT
+    _add_row(rc, row)
     theta = np.empty(p)
-    nnls(fit, rhs, ITERS_PER_COLUMN * p, theta)
+    reduced_nnls(rc, ITERS_PER_COLUMN * p, theta)
     total = 0.0
     for i in range(n_i):
         total += theta[i]
