@@ -6,8 +6,10 @@ its options once, then runs the method on all drops with as few calls as the met
 - ``closed_form``, ``asymptotic``: one compiled call for the whole batch, the drops spread
   over Numba's threads (:func:`fastsec.aauc.closed_form.closed_form_drops`);
 - ``bfom``: one :func:`fastsec.aauc.bfom.bfom_batch` call (vectorised over the drops);
-- ``sco``, ``direct``, ``irs``: drop by drop; ``hybrid``: the ``sco`` and ``direct`` runs
-  of each drop, keeping the better (as :func:`fastsec.aauc.solve` does).
+- ``sco``, ``direct``, ``hybrid`` (the ``sco`` and ``direct`` runs of each drop, keeping the
+  better): one compiled call for the whole batch, the drops spread over Numba's threads
+  (:func:`fastsec.aauc.sca_drops.sca_drops`, which ``solve`` runs on one drop);
+- ``irs`` and the cvxpy references (``exact=True``): drop by drop.
 
 The numbers equal those of ``solve(batch[i], method, **options)`` (to rounding for the
 vectorised ``bfom``). The result, :class:`AAUCBatchResult`, holds one array per field of
@@ -34,7 +36,8 @@ from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
 from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, p2_data
-from fastsec.aauc.sco import sco
+from fastsec.aauc.sca_drops import SCA_MODES, run_fields, sca_drops
+from fastsec.aauc.sco import SCA_TOL, sco
 from fastsec.aauc.solve import (
     METHODS,
     AAUCResult,
@@ -42,6 +45,7 @@ from fastsec.aauc.solve import (
     check_options,
     choose,
     finish,
+    kernel_result,
 )
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.aauc import closed_form as _k
@@ -186,6 +190,19 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
         return _closed_forms(method, v, w, stats, s.pmax_w, seconds, kkt)
     if "iters" in METHODS[method][1]:
         checked.setdefault("iters", s.sco_iters)
+    if method in SCA_MODES and not checked.get("exact", False):
+        start = time.perf_counter()
+        out = sca_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J,
+                        iters=checked["iters"], tol=checked.get("tol", SCA_TOL))
+        seconds = (time.perf_counter() - start) / len(batch)
+        results = []
+        for i in range(len(batch)):
+            run = run_fields(method, out, i)
+            kkt = result_kkt(p2_data(batch[i], J[i]), run["extras"].get("chosen", method),
+                             out.v[i], out.w[i])
+            results.append(kernel_result(method, out.v[i], out.w[i], out.stats[i], s.pmax_w,
+                                         seconds, kkt, run))
+        return AAUCBatchResult.stack(results)
     datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
     if method == "bfom":
         start = time.perf_counter()

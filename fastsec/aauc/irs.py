@@ -17,7 +17,7 @@ from scipy import sparse
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak, row_space
-from fastsec.aauc.sco import checked_solve, log_snr_params, real_map, sca_single
+from fastsec.aauc.sco import SCA_TOL, checked_solve, log_snr_params, real_map, sca_single
 
 
 def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
@@ -29,7 +29,7 @@ def _q2(data: P2Data, z: np.ndarray, c: np.ndarray) -> tuple[float, float]:
     return float(rate - leak_model), rate
 
 
-def irs(data: P2Data, *, iters: int = 20, tol: float = 1e-6, solver: str = "CLARABEL",
+def irs(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, solver: str = "CLARABEL",
         rebuild: bool = False) -> Solution:
     """IRS-based AAUC by SCO on Q2 (paper 000, eq. (45)).
 

@@ -74,6 +74,9 @@ FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 ASCENT_SLACK = 1e-7
 
 
+#: Default relative tolerance ``tol`` of the SCA methods (sco, direct, irs, hybrid).
+SCA_TOL = 1e-6
+
 #: Relative duality gap of each compiled surrogate solve (the interior-point stop): two
 #: decades below Clarabel's 1e-8, so the compiled path is at least as exact as the reference.
 GAP_REL = 1e-10
@@ -227,7 +230,7 @@ class Surrogate:
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
 
 
-def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = False,
+def sco(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
         solver: str = "CLARABEL", rebuild: bool = False,
         start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
     """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).

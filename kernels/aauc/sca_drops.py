@@ -1,0 +1,240 @@
+"""SCA methods of paper 000 on a batch of drops in one call: SCO, direct and hybrid.
+
+Per drop ``b`` (leading axis of every array) :func:`sca_drops` does in compiled code what
+:func:`fastsec.aauc.solve` does for one drop:
+
+- ``SCO`` (Sec. IV-B): P2's arrays and the closed-form start (Prop. 2-3) by the functions of
+  :mod:`fastsec.kernels.aauc.closed_form`, the helpers' row space (z = Q β, exact:
+  :func:`row_space`), the SCA loop :func:`fastsec.kernels.aauc.sco.sco_drop` and every
+  output (:func:`fastsec.kernels.aauc.closed_form.p2_outputs`);
+- ``DIRECT`` (ref. [54]): the start of :func:`fastsec.aauc.direct.direct` (dominant
+  eigenvector of Σ_k g_k g_k^H/‖g_k‖² at full power), the same SCA loop with no helpers
+  (budget P_max) and the one-phase outputs;
+- ``HYBRID``: both, keeping the run with the higher realised secrecy rate (``SCO`` on a tie,
+  as :func:`fastsec.aauc.solve.choose`).
+
+:func:`sca_drops_parallel` spreads the drops over Numba's threads; each drop runs the same
+code as in :func:`sca_drops`, so the two agree bit for bit, and ``solve`` (one drop) runs
+:func:`sca_drops` too.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .._jit import jit
+from . import closed_form as _cf
+from .sco import sco_drop
+
+#: ``method`` values of :func:`sca_drops`.
+SCO, DIRECT, HYBRID = 0, 1, 2
+#: Columns of the ``info`` output: kept history length (iterations + 1), stop code
+#: (:mod:`fastsec.kernels.optim.ascent`), interior-point iterations and failures, and the
+#: run kept (:data:`SCO` or :data:`DIRECT`).
+N_HIST, STOP, IPM_ITERATIONS, IPM_FAILURES, CHOSEN = range(5)
+INFO = 5
+
+
+@jit
+def row_space(hs):
+    """Orthonormal basis Q of range(hs^H) and hs Q (as :func:`fastsec.aauc.problem.row_space`)."""
+    q, rq = np.linalg.qr(np.ascontiguousarray(hs.conj().T))
+    return q, np.ascontiguousarray(rq.conj().T)
+
+
+@jit
+def _coords(q, z):
+    """Q^H z: the coordinates of z in the orthonormal basis Q."""
+    beta = np.zeros(q.shape[1], dtype=np.complex128)
+    for j in range(q.shape[0]):
+        for k in range(q.shape[1]):
+            beta[k] += q[j, k].conjugate() * z[j]
+    return beta
+
+
+@jit
+def _expand(q, beta, z):
+    """Write z = Q β into ``z``."""
+    for j in range(q.shape[0]):
+        acc = 0.0j
+        for k in range(q.shape[1]):
+            acc += q[j, k] * beta[k]
+        z[j] = acc
+
+
+@jit
+def _store(res, hist, info):
+    """Copy an :class:`~fastsec.kernels.aauc.sco.SCOResult`'s history and counters."""
+    n = res.history.shape[0]
+    hist[:n] = res.history
+    info[N_HIST] = n
+    info[STOP] = res.stop
+    info[IPM_ITERATIONS] = res.ipm_iterations
+    info[IPM_FAILURES] = res.ipm_failures
+
+
+@jit
+def _sco(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
+    """SCO on drop ``b`` from the closed-form point; outputs into the row views."""
+    sigma_e, pmax = consts[1], consts[3]
+    u, hs_mat, row2, ns, hs, je, norm_gk = _cf.p2_drop(b, g, h_K, J, consts)
+    w0 = np.empty(hs.shape[0], dtype=np.complex128)
+    z0 = np.empty(hs_mat.shape[1], dtype=np.complex128)
+    _cf.prop2_z(hs_mat, row2, _cf.helpers_w(_cf.CLOSED_FORM, hs, ns, je, 2.0 * pmax, w0), z0)
+    q, hq = row_space(hs_mat)
+    res = sco_drop(hq, hs, je, 2.0 * pmax, _coords(q, z0), w0, options)
+    vb[0] = 0.0
+    _expand(q, res.beta, vb[1:])
+    wb[:] = res.w
+    _cf.p2_outputs(b, g, h_E, g_E, sigma_e, u, norm_gk, hs_mat, hs, je, vb, wb, out)
+    _store(res, hist, info)
+    info[CHOSEN] = SCO
+
+
+@jit
+def _start_direct(unit, scale, v0):
+    """Dominant eigenvector of Σ_k u_k u_k^H (rows u_k of ``unit``) scaled to ``scale``, in ``v0``.
+
+    Through the K × K matrix C = conj(U) U^T: if C y = μ y, U^T y is an eigenvector of
+    U^T conj(U) = Σ_k u_k u_k^H with the same μ (as :func:`fastsec.aauc.direct.direct`).
+    """
+    K, N = unit.shape
+    c = np.empty((K, K), dtype=np.complex128)
+    for i in range(K):
+        for j in range(K):
+            acc = 0.0j
+            for n in range(N):
+                acc += unit[i, n].conjugate() * unit[j, n]
+            c[i, j] = acc
+    y = np.linalg.eigh(c)[1][:, K - 1]
+    norm2 = 0.0
+    for n in range(N):
+        acc = 0.0j
+        for k in range(K):
+            acc += unit[k, n] * y[k]
+        v0[n] = acc
+        norm2 += acc.real ** 2 + acc.imag ** 2
+    factor = scale / math.sqrt(norm2)
+    for n in range(N):
+        v0[n] *= factor
+
+
+@jit
+def _direct(b, g, g_E, consts, options, vb, wb, out, hist, info):
+    """Direct transmission on drop ``b`` (max–min multicast, one phase); w = 0."""
+    sigma, sigma_e, _, pmax = consts
+    K, N = g.shape[1], g.shape[2]
+    gs = np.empty((K, N), dtype=np.complex128)
+    unit = np.empty((K, N), dtype=np.complex128)
+    for k in range(K):
+        norm2 = 0.0
+        for j in range(N):
+            gs[k, j] = g[b, k, j].conjugate() / sigma
+            norm2 += g[b, k, j].real ** 2 + g[b, k, j].imag ** 2
+        norm = math.sqrt(norm2)
+        for j in range(N):
+            unit[k, j] = g[b, k, j] / norm
+    v0 = np.empty(N, dtype=np.complex128)
+    _start_direct(unit, math.sqrt(pmax), v0)
+    q, hq = row_space(gs)
+    none = np.empty(0, dtype=np.complex128)
+    res = sco_drop(hq, none, np.empty(0), pmax, _coords(q, v0), none, options)
+    _expand(q, res.beta, vb)
+    wb[:] = 0.0
+    snr = np.inf
+    bs = 0.0j
+    null = 0.0j
+    vn = 0.0
+    norm_gk = 0.0
+    for j in range(N):
+        bs += g_E[b, j].conjugate() * vb[j]
+        null += g[b, K - 1, j].conjugate() * vb[j]
+        vn += vb[j].real ** 2 + vb[j].imag ** 2
+        norm_gk += g[b, K - 1, j].real ** 2 + g[b, K - 1, j].imag ** 2
+    for k in range(K):
+        acc = 0.0j
+        for j in range(N):
+            acc += gs[k, j] * vb[j]
+        snr = min(snr, acc.real ** 2 + acc.imag ** 2)
+    bs /= sigma_e
+    rate = math.log2(1.0 + snr)
+    eve = math.log2(1.0 + (bs.real ** 2 + bs.imag ** 2))
+    out[_cf.OBJECTIVE] = rate
+    out[_cf.RATE] = rate
+    out[_cf.POWER] = vn
+    out[_cf.NULL] = abs(null) / (math.sqrt(norm_gk) * math.sqrt(vn)) if vn > 0.0 else 0.0
+    out[_cf.SIGNED] = rate - eve
+    out[_cf.SECRECY] = max(rate - eve, 0.0)
+    out[_cf.EQ6] = out[_cf.SECRECY]  # no null steering: eq. (6) is the realised rate
+    _store(res, hist, info)
+    info[CHOSEN] = DIRECT
+
+
+@jit
+def _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history, info,
+              rates):
+    """Drop ``b`` of :func:`sca_drops`."""
+    if method == DIRECT:
+        _direct(b, g, g_E, consts, options, v[b], w[b], stats[b], history[b], info[b])
+        return
+    _sco(b, g, h_K, h_E, g_E, J, consts, options, v[b], w[b], stats[b], history[b], info[b])
+    if method == HYBRID:
+        v2 = np.empty_like(v[b])
+        w2 = np.empty_like(w[b])
+        stats2 = np.empty_like(stats[b])
+        hist2 = np.empty_like(history[b])
+        info2 = np.empty_like(info[b])
+        _direct(b, g, g_E, consts, options, v2, w2, stats2, hist2, info2)
+        rates[b, SCO] = stats[b, _cf.SECRECY]
+        rates[b, DIRECT] = stats2[_cf.SECRECY]
+        if stats2[_cf.SECRECY] > stats[b, _cf.SECRECY]:
+            v[b] = v2
+            w[b] = w2
+            stats[b] = stats2
+            history[b] = hist2
+            info[b] = info2
+
+
+@jit
+def sca_drops(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history, info, rates):
+    """SCO, direct transmission or the hybrid (``method``) on every drop.
+
+    Parameters
+    ----------
+    method : int
+        :data:`SCO`, :data:`DIRECT` or :data:`HYBRID`.
+    g, h_K, h_E, g_E, J, consts :
+        As in :func:`fastsec.kernels.aauc.closed_form.closed_form_drops`.
+    options : SCAOptions
+        Of :func:`fastsec.kernels.aauc.sco.sco_drop`, for every run.
+    v : complex128 (B, N)
+        Output: the BS beamformer [√W].
+    w : complex128 (B, K-1)
+        Output: the helpers' beamformer [√W] (zero for direct transmission).
+    stats : float64 (B, STATS)
+        Output: the columns of :mod:`~fastsec.kernels.aauc.closed_form` (the P2 objective
+        for SCO, the multicast rate for direct transmission; power (‖z‖² + ‖w‖²)/2 for SCO,
+        ‖v‖² for direct transmission [W]; secrecy rates over two or one phases).
+    history : float64 (B, options.iters + 1)
+        Output: the objective history in the first ``info[b, N_HIST]`` entries.
+    info : int64 (B, INFO)
+        Output: the columns :data:`N_HIST` ... :data:`CHOSEN`.
+    rates : float64 (B, 2)
+        Output (``HYBRID`` only): the realised secrecy rates of the SCO and direct runs.
+
+    """
+    for b in range(g.shape[0]):
+        _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
+                  info, rates)
+
+
+@jit(parallel=True)
+def sca_drops_parallel(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
+                       info, rates):
+    """:func:`sca_drops` with the drops spread over Numba's threads."""
+    for b in numba.prange(g.shape[0]):
+        _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
+                  info, rates)
