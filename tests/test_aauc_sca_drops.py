@@ -1,4 +1,4 @@
-"""SCO, direct transmission and the hybrid on a batch of drops in one compiled call.
+"""SCO, direct transmission, the hybrid and IRS on a batch of drops in one compiled call.
 
 References: the cvxpy paths (``exact=True``, Clarabel) from the same start — the compiled
 final objective may fall below theirs by at most 1e-6 relative (the compiled surrogate solve
@@ -23,7 +23,7 @@ from fastsec.solvers import resolve_solver
 COMPILED_RTOL = 1e-6
 
 
-@pytest.mark.parametrize("method", ["sco", "direct", "hybrid"])
+@pytest.mark.parametrize("method", ["sco", "direct", "hybrid", "irs"])
 def test_parallel_kernel_is_bit_identical_to_the_serial_one(method, monkeypatch):
     s = aauc.Scenario(N=12, K=5, sco_iters=5)
     batch = aauc.draw_batch(s, np.random.default_rng(7), 4)
@@ -38,7 +38,7 @@ def test_parallel_kernel_is_bit_identical_to_the_serial_one(method, monkeypatch)
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("method", ["sco", "direct", "hybrid"])
+@pytest.mark.parametrize("method", ["sco", "direct", "hybrid", "irs"])
 def test_batch_and_single_drop_paths_are_bit_identical(method):
     batch = aauc.draw_batch(aauc.Scenario(N=10, K=4, sco_iters=6), np.random.default_rng(3), 3)
     J = aauc.angular_matrix(batch)
@@ -51,7 +51,9 @@ def test_batch_and_single_drop_paths_are_bit_identical(method):
         np.testing.assert_array_equal(item.v, one.v)
         np.testing.assert_array_equal(item.w, one.w)
         np.testing.assert_array_equal(item.history, one.history)
-        assert dict(item.extras) == dict(one.extras)
+        assert item.extras.keys() == one.extras.keys()
+        for key, value in one.extras.items():
+            np.testing.assert_array_equal(item.extras[key], value)
 
 
 def test_row_space_matches_numpy(rng):

@@ -6,10 +6,10 @@ its options once, then runs the method on all drops with as few calls as the met
 - ``closed_form``, ``asymptotic``: one compiled call for the whole batch, the drops spread
   over Numba's threads (:func:`fastsec.aauc.closed_form.closed_form_drops`);
 - ``bfom``: one :func:`fastsec.aauc.bfom.bfom_batch` call (vectorised over the drops);
-- ``sco``, ``direct``, ``hybrid`` (the ``sco`` and ``direct`` runs of each drop, keeping the
-  better): one compiled call for the whole batch, the drops spread over Numba's threads
-  (:func:`fastsec.aauc.sca_drops.sca_drops`, which ``solve`` runs on one drop);
-- ``irs`` and the cvxpy references (``exact=True``): drop by drop.
+- ``sco``, ``direct``, ``irs``, ``hybrid`` (the ``sco`` and ``direct`` runs of each drop,
+  keeping the better): one compiled call for the whole batch, the drops spread over Numba's
+  threads (:func:`fastsec.aauc.sca_drops.sca_drops`, which ``solve`` runs on one drop);
+- the cvxpy references (``exact=True``): drop by drop.
 
 The numbers equal those of ``solve(batch[i], method, **options)`` (to rounding for the
 vectorised ``bfom``). The result, :class:`AAUCBatchResult`, holds one array per field of
@@ -197,7 +197,7 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
         seconds = (time.perf_counter() - start) / len(batch)
         results = []
         for i in range(len(batch)):
-            run = run_fields(method, out, i)
+            run = run_fields(method, out, i, batch.g[i])
             kkt = result_kkt(p2_data(batch[i], J[i]), run["extras"].get("chosen", method),
                              out.v[i], out.w[i])
             results.append(kernel_result(method, out.v[i], out.w[i], out.stats[i], s.pmax_w,

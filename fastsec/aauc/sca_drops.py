@@ -1,11 +1,11 @@
-"""SCO, direct transmission and the hybrid on B drops in one compiled call (paper 000).
+"""SCO, direct transmission, the hybrid and IRS on B drops in one compiled call (paper 000).
 
 :func:`sca_drops` runs :func:`fastsec.kernels.aauc.sca_drops.sca_drops` (or its
 multi-threaded twin for several drops on several Numba threads): per drop the P2 arrays,
 the start, the whole SCA loop and every output of :func:`fastsec.aauc.solve`, in compiled
 code. ``solve(drop, "sco")`` runs it on one drop and ``solve_batch`` on a batch, so both
-give the same numbers bit for bit. The cvxpy references stay in :mod:`fastsec.aauc.sco` and
-:mod:`fastsec.aauc.direct` (``exact=True``).
+give the same numbers bit for bit. The cvxpy references stay in :mod:`fastsec.aauc.sco`,
+:mod:`fastsec.aauc.direct` and :mod:`fastsec.aauc.irs` (``exact=True``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ import numba
 import numpy as np
 
 from fastsec.aauc.scenario import Scenario
-from fastsec.aauc.sco import ASCENT_SLACK, GAP_REL
+from fastsec.aauc.sco import sca_options
 from fastsec.kernels.aauc import closed_form as _cf
 from fastsec.kernels.aauc import sca_drops as _k
-from fastsec.kernels.aauc.sco import SCAOptions
 from fastsec.sca import STOP_REASONS, TOLERANCE
 
 #: Methods of :func:`fastsec.aauc.solve` run by :func:`sca_drops` unless ``exact=True``.
-SCA_MODES = {"sco": _k.SCO, "direct": _k.DIRECT, "hybrid": _k.HYBRID}
+SCA_MODES = {"sco": _k.SCO, "direct": _k.DIRECT, "hybrid": _k.HYBRID, "irs": _k.IRS}
 
 #: Drops from which the multi-threaded kernel is used (a drop costs about a millisecond, so
 #: two drops already fill two threads); never on one Numba thread (the study workers).
@@ -52,7 +51,7 @@ def sca_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.ndarray,
     ----------
     scenario : Scenario
         Noise powers, λ and P_max of the drops.
-    method : {"sco", "direct", "hybrid"}
+    method : {"sco", "direct", "hybrid", "irs"}
         As in :func:`fastsec.aauc.solve`.
     g, h_K, h_E, g_E, J :
         As in :func:`fastsec.aauc.closed_form.closed_form_drops` (checked, C-contiguous).
@@ -76,16 +75,18 @@ def sca_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.ndarray,
     kernel = _k.sca_drops_parallel if parallel else _k.sca_drops
     kernel(SCA_MODES[method], g, h_K, h_E, g_E, J,
            (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w, s.pmax_w),
-           SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL), *out)
+           sca_options(iters, tol), *out)
     return out
 
 
-def run_fields(method: str, out: SCADrops, i: int) -> dict:
+def run_fields(method: str, out: SCADrops, i: int, g: np.ndarray) -> dict:
     """Drop i's run fields of :class:`~fastsec.aauc.AAUCResult` from :func:`sca_drops`' outputs.
 
     Returns ``history``, ``iterations``, ``converged``, ``stop_reason`` and ``extras``
     (``ipm_iterations``, ``ipm_failures`` as :func:`fastsec.aauc.sco.compiled_sca`; for
-    ``hybrid`` also ``chosen`` and ``secrecy_rates`` as :func:`fastsec.aauc.solve.choose`).
+    ``hybrid`` also ``chosen`` and ``secrecy_rates`` as :func:`fastsec.aauc.solve.choose`;
+    for ``irs`` the IRS coefficients ``u`` = c_k / g_k^H v as :func:`fastsec.aauc.irs.irs`).
+    ``g`` (K, N) is the drop's BS-to-user channels.
     """
     info = out.info[i]
     n_hist = int(info[_k.N_HIST])
@@ -96,6 +97,8 @@ def run_fields(method: str, out: SCADrops, i: int) -> dict:
         extras["chosen"] = _CHOSEN[info[_k.CHOSEN]]
         extras["secrecy_rates"] = {"sco": float(out.rates[i, _k.SCO]),
                                    "direct": float(out.rates[i, _k.DIRECT])}
+    elif method == "irs":
+        extras["u"] = out.w[i] / (g[:-1].conj() @ out.v[i])
     return {"history": out.history[i, :n_hist].copy(), "iterations": n_hist - 1,
             "converged": reason == TOLERANCE, "stop_reason": reason,
             "extras": MappingProxyType(extras)}

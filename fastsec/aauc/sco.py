@@ -95,11 +95,20 @@ def compiled_sca(hq: np.ndarray, hs: np.ndarray, je: np.ndarray, budget: float,
         judged as the candidate).
 
     """
-    res = _k.sco_drop(hq, np.ascontiguousarray(hs, dtype=np.complex128),
-                      np.ascontiguousarray(je, dtype=np.float64), float(budget),
-                      np.ascontiguousarray(beta0, dtype=np.complex128),
-                      np.ascontiguousarray(w0, dtype=np.complex128),
-                      _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL))
+    return unpack(_k.sco_drop(hq, np.ascontiguousarray(hs, dtype=np.complex128),
+                              np.ascontiguousarray(je, dtype=np.float64), float(budget),
+                              np.ascontiguousarray(beta0, dtype=np.complex128),
+                              np.ascontiguousarray(w0, dtype=np.complex128),
+                              sca_options(iters, tol)))
+
+
+def sca_options(iters: int, tol: float) -> _k.SCAOptions:
+    """Return the compiled SCA loops' options: ``iters``, ``tol`` and this module's constants."""
+    return _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL)
+
+
+def unpack(res: _k.SCOResult) -> dict:
+    """Return the fields of a compiled SCA loop's result (as :func:`compiled_sca`)."""
     reason = STOP_REASONS[res.stop]
     return {"beta": res.beta, "w": res.w, "history": res.history.tolist(),
             "converged": reason == TOLERANCE, "stop_reason": reason,

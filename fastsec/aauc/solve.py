@@ -178,7 +178,7 @@ METHODS: dict[str, tuple[Callable[..., Any], dict[str, Callable]]] = {
         "inner_stop": lambda n, v: check_choice(n, v, _bfom.INNER_STOPS),
         "inner_tol": _positive_real, "max_inner": _positive_int}),
     "direct": (direct, _COMPILED_OPTIONS),
-    "irs": (irs, _CVX_OPTIONS),
+    "irs": (irs, _COMPILED_OPTIONS),
     "hybrid": (_hybrid, _COMPILED_OPTIONS),
 }
 
@@ -249,10 +249,10 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
     **options
         Method options; unknown names or out-of-range values raise before any work.
         ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
-        I = 20 by default), ``tol`` (1e-6). ``sco``, ``direct``, ``hybrid`` solve their
-        surrogates in a compiled kernel (``solver`` ``"numba"``) unless ``exact=True``
-        (cvxpy, the reference), which alone takes ``solver`` ("auto") and ``rebuild``
-        (False); ``irs`` always uses cvxpy with ``solver`` and ``rebuild``.
+        I = 20 by default), ``tol`` (1e-6). They run in one compiled kernel call
+        (:func:`fastsec.aauc.sca_drops.sca_drops`, ``solver`` ``"numba"``) unless
+        ``exact=True`` (each surrogate by cvxpy, the reference), which alone takes ``solver``
+        ("auto") and ``rebuild`` (False).
         ``bfom``: ``variant`` ("fast" or "paper"), ``iters`` (outer, default
         ``sco_iters``), ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner`` (see
         :func:`fastsec.aauc.bfom.bfom_batch`).
@@ -290,7 +290,7 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
             out = sca_drops(drop.scenario, method, *arrays, iters=checked["iters"],
                             tol=checked.get("tol", SCA_TOL))
             v, w, stats = out.v, out.w, out.stats
-            run = run_fields(method, out, 0)
+            run = run_fields(method, out, 0, drop.g)
         seconds = time.perf_counter() - start
         scheme = run["extras"].get("chosen", method) if run else method
         return kernel_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds,

@@ -1,4 +1,4 @@
-"""SCA methods of paper 000 on a batch of drops in one call: SCO, direct and hybrid.
+"""SCA methods of paper 000 on a batch of drops in one call: SCO, direct, hybrid and IRS.
 
 Per drop ``b`` (leading axis of every array) :func:`sca_drops` does in compiled code what
 :func:`fastsec.aauc.solve` does for one drop:
@@ -10,8 +10,11 @@ Per drop ``b`` (leading axis of every array) :func:`sca_drops` does in compiled 
 - ``DIRECT`` (ref. [54]): the start of :func:`fastsec.aauc.direct.direct` (dominant
   eigenvector of Σ_k g_k g_k^H/‖g_k‖² at full power), the same SCA loop with no helpers
   (budget P_max) and the one-phase outputs;
-- ``HYBRID``: both, keeping the run with the higher realised secrecy rate (``SCO`` on a tie,
-  as :func:`fastsec.aauc.solve.choose`).
+- ``IRS`` (Sec. VI): P2's arrays, the start of :func:`fastsec.aauc.irs.irs` (eq. (43)'s z at
+  full power, c_k = 0.99 |g_k^H v| e^{j arg h_k}), the SCA loop
+  :func:`fastsec.kernels.aauc.irs.irs_drop` and the one-phase outputs (w holds c [√W]);
+- ``HYBRID``: SCO and direct transmission, keeping the run with the higher realised secrecy
+  rate (``SCO`` on a tie, as :func:`fastsec.aauc.solve.choose`).
 
 :func:`sca_drops_parallel` spreads the drops over Numba's threads; each drop runs the same
 code as in :func:`sca_drops`, so the two agree bit for bit, and ``solve`` (one drop) runs
@@ -20,6 +23,7 @@ code as in :func:`sca_drops`, so the two agree bit for bit, and ``solve`` (one d
 
 from __future__ import annotations
 
+import cmath
 import math
 
 import numba
@@ -27,10 +31,11 @@ import numpy as np
 
 from .._jit import jit
 from . import closed_form as _cf
+from .irs import irs_drop, q2_value
 from .sco import sco_drop
 
 #: ``method`` values of :func:`sca_drops`.
-SCO, DIRECT, HYBRID = 0, 1, 2
+SCO, DIRECT, HYBRID, IRS = 0, 1, 2, 3
 #: Columns of the ``info`` output: kept history length (iterations + 1), stop code
 #: (:mod:`fastsec.kernels.optim.ascent`), interior-point iterations and failures, and the
 #: run kept (:data:`SCO` or :data:`DIRECT`).
@@ -174,11 +179,50 @@ def _direct(b, g, g_E, consts, options, vb, wb, out, hist, info):
 
 
 @jit
+def _irs(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
+    """IRS-based AAUC on drop ``b`` (Q2, eq. (45)); ``wb`` gets the reflected c [√W]."""
+    sigma, sigma_e, _, pmax = consts
+    u, hs_mat, row2, ns, hs, je, norm_gk = _cf.p2_drop(b, g, h_K, J, consts)
+    m = hs.shape[0]
+    z0 = np.empty(hs_mat.shape[1], dtype=np.complex128)
+    _cf.prop2_z(hs_mat, row2, _cf.helpers_w(_cf.ASYMPTOTIC, hs, ns, je, 2.0 * pmax, wb), z0)
+    q, hq = row_space(hs_mat)
+    beta0 = _coords(q, z0)
+    beta0 *= math.sqrt(pmax) / np.linalg.norm(beta0)
+    h = sigma * hs
+    cmax = np.empty(m)
+    c0 = np.empty(m, dtype=np.complex128)
+    for k in range(m):
+        cmax[k] = math.sqrt(pmax) * math.sqrt(row2[k])
+        acc = 0.0j
+        for j in range(hq.shape[1]):
+            acc += hq[k, j] * beta0[j]
+        c0[k] = cmath.rect(0.99 * abs(acc), cmath.phase(h[k]))
+    je_s = sigma * sigma * je
+    res = irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options)
+    vb[0] = 0.0
+    _expand(q, res.beta, vb[1:])
+    objective, rate = q2_value(hq, h, je_s, res.beta, res.w)
+    relay_e = 0.0j
+    for k in range(m):
+        wb[k] = sigma * res.w[k]
+        relay_e += h_E[b, k].conjugate() * wb[k]
+    out[_cf.POWER] = _cf.realise(b, g, g_E, u, norm_gk, sigma_e, vb, rate, relay_e / sigma_e,
+                                 1, out)
+    out[_cf.OBJECTIVE] = objective
+    _store(res, hist, info)
+    info[CHOSEN] = IRS
+
+
+@jit
 def _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history, info,
               rates):
     """Drop ``b`` of :func:`sca_drops`."""
     if method == DIRECT:
         _direct(b, g, g_E, consts, options, v[b], w[b], stats[b], history[b], info[b])
+        return
+    if method == IRS:
+        _irs(b, g, h_K, h_E, g_E, J, consts, options, v[b], w[b], stats[b], history[b], info[b])
         return
     _sco(b, g, h_K, h_E, g_E, J, consts, options, v[b], w[b], stats[b], history[b], info[b])
     if method == HYBRID:
@@ -205,7 +249,7 @@ def sca_drops(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history
     Parameters
     ----------
     method : int
-        :data:`SCO`, :data:`DIRECT` or :data:`HYBRID`.
+        :data:`SCO`, :data:`DIRECT`, :data:`HYBRID` or :data:`IRS`.
     g, h_K, h_E, g_E, J, consts :
         As in :func:`fastsec.kernels.aauc.closed_form.closed_form_drops`.
     options : SCAOptions
@@ -213,11 +257,13 @@ def sca_drops(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history
     v : complex128 (B, N)
         Output: the BS beamformer [√W].
     w : complex128 (B, K-1)
-        Output: the helpers' beamformer [√W] (zero for direct transmission).
+        Output: the helpers' beamformer [√W] (zero for direct transmission; the reflected
+        amplitudes c for IRS).
     stats : float64 (B, STATS)
         Output: the columns of :mod:`~fastsec.kernels.aauc.closed_form` (the P2 objective
-        for SCO, the multicast rate for direct transmission; power (‖z‖² + ‖w‖²)/2 for SCO,
-        ‖v‖² for direct transmission [W]; secrecy rates over two or one phases).
+        for SCO, the multicast rate for direct transmission, Q2 for IRS; power
+        (‖z‖² + ‖w‖²)/2 for SCO, ‖v‖² for the one-phase methods [W]; secrecy rates over two
+        or one phases).
     history : float64 (B, options.iters + 1)
         Output: the objective history in the first ``info[b, N_HIST]`` entries.
     info : int64 (B, INFO)
