@@ -116,20 +116,21 @@ class BFOMBatch:
 
 
 class Baselines:
-    """Direct multicast (ref. [54]) and the IRS scheme (Sec. VI), both SCO with DPP."""
+    """Direct multicast (ref. [54]) and the IRS scheme (Sec. VI): compiled vs cvxpy (DPP)."""
 
-    params = ([20, 100], [10], ["direct", "irs"])
-    param_names = ["N", "K", "method"]
+    params = ([20, 100], [10], ["direct", "irs"], ["compiled", "dpp"])
+    param_names = ["N", "K", "method", "path"]
     timeout = 300
 
-    def setup(self, n, k, method):
+    def setup(self, n, k, method, path):
         self.drop, self.J = _drop(n, k, kr_db=70.0, common_distance_m=20.0)
-        self.result = solve(self.drop, method, J=self.J)
+        self.options = SCO_PATHS[path]
+        self.result = solve(self.drop, method, J=self.J, **self.options)
 
-    def time_baseline(self, n, k, method):
-        solve(self.drop, method, J=self.J)
+    def time_baseline(self, n, k, method, path):
+        solve(self.drop, method, J=self.J, **self.options)
 
-    def track_objective(self, n, k, method):
+    def track_objective(self, n, k, method, path):
         return self.result.objective
 
 
