@@ -16,6 +16,7 @@ from fastsec.kernels.aauc import sca_drops as kernel
 from fastsec import aauc
 from fastsec.aauc import sca_drops as wrapper
 from fastsec.aauc import solve, solve_batch
+from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import p2_data, row_space
 from fastsec.solvers import resolve_solver
 
@@ -101,3 +102,14 @@ def test_hybrid_is_its_better_run(rng):
         assert (res.objective, res.secrecy_rate, res.kkt_residual) == (
             chosen.objective, chosen.secrecy_rate, chosen.kkt_residual)
         np.testing.assert_array_equal(res.v, chosen.v)
+
+
+@pytest.mark.parametrize("method", ["sco", "direct", "irs", "hybrid"])
+def test_kkt_residual_is_that_of_the_returned_point(rng, method):
+    """The kernel's residual equals ``result_kkt`` at the returned (v, w) (i14-kkt's tolerance:
+    the residual is computed from z there, from v = U z here: 1e-9 relative + 1e-7 absolute)."""
+    drop, J = make_drop(rng, N=12, K=4, kr_db=70.0, common_distance_m=20.0)
+    res = solve(drop, method, J=J)
+    scheme = res.extras.get("chosen", method)
+    ref = result_kkt(p2_data(drop, J), scheme, res.v, res.w)
+    assert res.kkt_residual == pytest.approx(ref, rel=1e-9, abs=1e-7)

@@ -34,7 +34,6 @@ from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.channels import DropBatch
 from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
-from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, p2_data
 from fastsec.aauc.sca_drops import SCA_MODES, run_fields, sca_drops
 from fastsec.aauc.sco import SCA_TOL, sco
@@ -45,7 +44,6 @@ from fastsec.aauc.solve import (
     check_options,
     choose,
     finish,
-    kernel_result,
 )
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.kernels.aauc import closed_form as _k
@@ -185,24 +183,16 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
         start = time.perf_counter()
         v, w, stats = closed_form_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J)
         seconds = time.perf_counter() - start
-        kkt = np.array([result_kkt(p2_data(batch[i], J[i]), method, v[i], w[i])
-                        for i in range(len(batch))])
-        return _closed_forms(method, v, w, stats, s.pmax_w, seconds, kkt)
+        return _from_kernel(method, v, w, stats, s.pmax_w, seconds)
     if "iters" in METHODS[method][1]:
         checked.setdefault("iters", s.sco_iters)
     if method in SCA_MODES and not checked.get("exact", False):
         start = time.perf_counter()
         out = sca_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J,
                         iters=checked["iters"], tol=checked.get("tol", SCA_TOL))
-        seconds = (time.perf_counter() - start) / len(batch)
-        results = []
-        for i in range(len(batch)):
-            run = run_fields(method, out, i, batch.g[i])
-            kkt = result_kkt(p2_data(batch[i], J[i]), run["extras"].get("chosen", method),
-                             out.v[i], out.w[i])
-            results.append(kernel_result(method, out.v[i], out.w[i], out.stats[i], s.pmax_w,
-                                         seconds, kkt, run))
-        return AAUCBatchResult.stack(results)
+        seconds = time.perf_counter() - start
+        return _from_kernel(method, out.v, out.w, out.stats, s.pmax_w, seconds,
+                            [run_fields(method, out, i, batch.g[i]) for i in range(len(batch))])
     datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
     if method == "bfom":
         start = time.perf_counter()
@@ -223,18 +213,30 @@ def _one(data: P2Data, method: str, options: Mapping[str, Any]) -> AAUCResult:
     return finish(data, sol, method, time.perf_counter() - start)
 
 
-def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
-                  seconds: float, kkt: np.ndarray) -> AAUCBatchResult:
-    """Build the batch result from ``closed_form_drops``' outputs (one call's ``seconds``)."""
+def _from_kernel(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
+                 seconds: float, runs: list[dict] | None = None) -> AAUCBatchResult:
+    """Build the batch result from a compiled kernel's outputs (one call's ``seconds``).
+
+    ``stats`` holds the columns of :mod:`fastsec.kernels.aauc.closed_form`; ``runs`` the run
+    fields of each drop of an iterative method (:func:`fastsec.aauc.sca_drops.run_fields`),
+    None for a closed form.
+    """
     B = stats.shape[0]
     col = stats.T
+    if runs is None:
+        run = {"history": tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
+               "iterations": np.zeros(B, dtype=np.int64), "converged": np.ones(B, dtype=bool),
+               "stop_reason": np.full(B, "closed_form"), "extras": (MappingProxyType({}),) * B}
+    else:
+        run = {"history": tuple(r["history"] for r in runs),
+               "iterations": np.array([r["iterations"] for r in runs], dtype=np.int64),
+               "converged": np.array([r["converged"] for r in runs], dtype=bool),
+               "stop_reason": np.array([r["stop_reason"] for r in runs]),
+               "extras": tuple(r["extras"] for r in runs)}
     return AAUCBatchResult(
         v=v, w=w, objective=col[_k.OBJECTIVE].copy(), secrecy_rate=col[_k.SECRECY].copy(),
         secrecy_rate_signed=col[_k.SIGNED].copy(), secrecy_rate_eq6=col[_k.EQ6].copy(),
         rate=col[_k.RATE].copy(), power_w=col[_k.POWER].copy(),
         power_residual_w=col[_k.POWER] - pmax_w, null_residual=col[_k.NULL].copy(),
-        kkt_residual=kkt,
-        history=tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
-        iterations=np.zeros(B, dtype=np.int64), seconds=np.full(B, seconds / B),
-        converged=np.ones(B, dtype=bool), stop_reason=np.full(B, "closed_form"),
-        method=method, solver=np.full(B, "numba"), extras=(MappingProxyType({}),) * B)
+        kkt_residual=col[_k.KKT].copy(), seconds=np.full(B, seconds / B), method=method,
+        solver=np.full(B, "numba"), **run)

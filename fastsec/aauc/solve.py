@@ -75,7 +75,7 @@ class AAUCResult(ResultMixin):
         for ``direct``; the chosen mode's for ``hybrid``): the smallest stacked norm of the
         stationarity and complementarity residuals over the multipliers, scale-free, 0 at a
         KKT point and O(1) where nothing cancels (:mod:`fastsec.aauc.kkt`,
-        :mod:`fastsec.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
+        :mod:`fastsec.kernels.optim.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int
@@ -211,15 +211,14 @@ def check_J(J: object, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def kernel_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
-                  seconds: float, kkt: float, run: Mapping[str, Any] | None = None
-                  ) -> AAUCResult:
+                  seconds: float, run: Mapping[str, Any] | None = None) -> AAUCResult:
     """Build the :class:`AAUCResult` of one drop from a compiled kernel's outputs.
 
     ``stats`` holds the columns of :mod:`fastsec.kernels.aauc.closed_form`; ``run`` the run
     fields (``history``, ``iterations``, ``converged``, ``stop_reason``, ``extras``) of an
     iterative method (:func:`fastsec.aauc.sca_drops.run_fields`), None for a closed form.
     """
-    objective, rate, power, null, secrecy, signed, eq6 = stats.tolist()
+    objective, rate, power, null, secrecy, signed, eq6, kkt = stats.tolist()
     if run is None:
         run = {"history": np.array([objective]), "iterations": 0, "converged": True,
                "stop_reason": "closed_form", "extras": _NO_EXTRAS}
@@ -292,9 +291,7 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
             v, w, stats = out.v, out.w, out.stats
             run = run_fields(method, out, 0, drop.g)
         seconds = time.perf_counter() - start
-        scheme = run["extras"].get("chosen", method) if run else method
-        return kernel_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds,
-                             result_kkt(p2_data(drop, J), scheme, v[0], w[0]), run)
+        return kernel_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds, run)
     if J is None:
         J = angular_matrix(drop)
     data = p2_data(drop, J)

@@ -7,8 +7,9 @@ eavesdropper weights λ J / σ_E²), the point (z, w) of the closed-form AAUC (P
 eq. (24)'s z, as :func:`fastsec.aauc.closed_form.closed_form_point`) or of the large-N, K
 asymptote (eq. (43), :func:`fastsec.aauc.closed_form.asymptotic_point`), v = U z and every
 scalar output of :func:`fastsec.aauc.solve`: the P2 objective (eq. (18)), the common rate R
-(eq. (7)), the power (eq. (11a)), the null-steering residual (eq. (11b)) and the realised
-secrecy rates of two equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`).
+(eq. (7)), the power (eq. (11a)), the null-steering residual (eq. (11b)), the realised
+secrecy rates of two equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`) and
+P2's KKT residual at the point (:func:`fastsec.kernels.aauc.kkt.p2_residual`).
 
 The dominant generalised eigenvector of Prop. 3, (Ξ + h h^H/σ²) u = μ (Ξ + λJ/σ_E²) u, is
 found through the Cholesky factor B = L L^H of the right-hand matrix: the dominant
@@ -25,32 +26,16 @@ import numba
 import numpy as np
 
 from .._jit import jit
+from .kkt import p2_residual
+from .null_space import helper_rows, householder
 
 #: ``mode`` values of :func:`closed_form_drops`.
 CLOSED_FORM, ASYMPTOTIC = 0, 1
 #: Columns of the ``stats`` output: P2 objective, common rate R [bit/s/Hz], power
-#: (‖z‖² + ‖w‖²)/2 [W], null residual, secrecy rate [R − R_E]^+, R − R_E, eq. (6)'s rate.
-OBJECTIVE, RATE, POWER, NULL, SECRECY, SIGNED, EQ6 = range(7)
-STATS = 7
-
-
-@jit
-def _householder(g_K, u):
-    """Write u of H = I − 2 u u^H (H g_K ∥ e_1) into ``u``; return ‖g_K‖ (as ``householder``)."""
-    norm2 = 0.0
-    for j in range(g_K.shape[0]):
-        u[j] = g_K[j]
-        norm2 += g_K[j].real ** 2 + g_K[j].imag ** 2
-    a0 = abs(u[0])
-    phase = u[0] / a0 if a0 != 0.0 else 1.0 + 0.0j
-    u[0] += phase * math.sqrt(norm2)
-    un = 0.0
-    for j in range(u.shape[0]):
-        un += u[j].real ** 2 + u[j].imag ** 2
-    un = math.sqrt(un)
-    for j in range(u.shape[0]):
-        u[j] /= un
-    return math.sqrt(norm2)
+#: (‖z‖² + ‖w‖²)/2 [W], null residual, secrecy rate [R − R_E]^+, R − R_E, eq. (6)'s rate,
+#: P2's KKT residual at (z, w) (:func:`fastsec.kernels.aauc.kkt.p2_residual`).
+OBJECTIVE, RATE, POWER, NULL, SECRECY, SIGNED, EQ6, KKT = range(8)
+STATS = 8
 
 
 @jit
@@ -132,21 +117,10 @@ def p2_drop(b, g, h_K, J, consts):
     K, N = g.shape[1], g.shape[2]
     m = K - 1
     u = np.empty(N, dtype=np.complex128)
-    norm_gk = _householder(g[b, K - 1], u)
+    norm_gk = householder(g[b, K - 1], u)
     hs_mat = np.empty((m, N - 1), dtype=np.complex128)
     row2 = np.empty(m)
-    ns = 0.0
-    for k in range(m):
-        proj = 0.0j
-        for j in range(N):
-            proj += g[b, k, j].conjugate() * u[j]
-        r2 = 0.0
-        for j in range(1, N):
-            x = (g[b, k, j].conjugate() - 2.0 * proj * u[j].conjugate()) / sigma
-            hs_mat[k, j - 1] = x
-            r2 += x.real ** 2 + x.imag ** 2
-        row2[k] = r2
-        ns += 1.0 / r2
+    ns = helper_rows(g[b], u, sigma, hs_mat, row2)
     hs = np.empty(m, dtype=np.complex128)
     je = np.empty(m)
     for k in range(m):
@@ -235,25 +209,28 @@ def helpers_w(mode, hs, ns, je, pmax2, wb):
 @jit
 def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
     """Drop ``b`` of :func:`closed_form_drops`."""
-    _, sigma_e, _, pmax = consts
-    u, hs_mat, row2, ns, hs, je, norm_gk = p2_drop(b, g, h_K, J, consts)
+    p2 = p2_drop(b, g, h_K, J, consts)
+    _, hs_mat, row2, ns, hs, je, _ = p2
     wb = w[b]
-    left = helpers_w(mode, hs, ns, je, 2.0 * pmax, wb)
+    left = helpers_w(mode, hs, ns, je, 2.0 * consts[3], wb)
     # z of eq. (24) rescaled onto ||z||^2 = left (prop2_z), kept in v[b, 1:] for now
     vb = v[b]
     vb[0] = 0.0
     prop2_z(hs_mat, row2, left, vb[1:])
-    p2_outputs(b, g, h_E, g_E, sigma_e, u, norm_gk, hs_mat, hs, je, vb, wb, stats[b])
+    p2_outputs(b, g, h_E, g_E, consts, p2, vb, wb, stats[b])
 
 
 @jit
-def p2_outputs(b, g, h_E, g_E, sigma_e, u, norm_gk, hs_mat, hs, je, vb, wb, out):
+def p2_outputs(b, g, h_E, g_E, consts, p2, vb, wb, out):
     """Drop ``b``'s outputs at the P2 point (z, w): v = U z in place and every ``out`` column.
 
-    ``vb`` holds [0, z] on entry and v = U z on return; ``wb`` is w [√W]; the other arguments
-    are those of :func:`p2_drop` and :func:`realise` (two phases).
+    ``vb`` holds [0, z] on entry and v = U z on return; ``wb`` is w [√W]; ``p2`` is what
+    :func:`p2_drop` returned; the realised rates are over two phases (:func:`realise`).
     """
+    _, sigma_e, _, pmax = consts
+    u, hs_mat, _, _, hs, je, norm_gk = p2
     m = wb.shape[0]
+    out[KKT] = p2_residual(hs_mat, hs, je, pmax, vb[1:], wb)
     users = np.inf
     for k in range(m):
         acc = 0.0j

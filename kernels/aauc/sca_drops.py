@@ -32,6 +32,7 @@ import numpy as np
 from .._jit import jit
 from . import closed_form as _cf
 from .irs import irs_drop, q2_value
+from .kkt import direct_residual, q2_residual
 from .sco import sco_drop
 
 #: ``method`` values of :func:`sca_drops`.
@@ -82,10 +83,13 @@ def _store(res, hist, info):
 
 
 @jit
-def _sco(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
-    """SCO on drop ``b`` from the closed-form point; outputs into the row views."""
-    sigma_e, pmax = consts[1], consts[3]
-    u, hs_mat, row2, ns, hs, je, norm_gk = _cf.p2_drop(b, g, h_K, J, consts)
+def _sco(b, drops, consts, options, row):
+    """SCO on drop ``b`` from the closed-form point; outputs into ``row`` (:func:`_row`)."""
+    g, h_K, h_E, g_E, J = drops
+    vb, wb, out, hist, info = row
+    pmax = consts[3]
+    p2 = _cf.p2_drop(b, g, h_K, J, consts)
+    _, hs_mat, row2, ns, hs, je, _ = p2
     w0 = np.empty(hs.shape[0], dtype=np.complex128)
     z0 = np.empty(hs_mat.shape[1], dtype=np.complex128)
     _cf.prop2_z(hs_mat, row2, _cf.helpers_w(_cf.CLOSED_FORM, hs, ns, je, 2.0 * pmax, w0), z0)
@@ -94,7 +98,7 @@ def _sco(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
     vb[0] = 0.0
     _expand(q, res.beta, vb[1:])
     wb[:] = res.w
-    _cf.p2_outputs(b, g, h_E, g_E, sigma_e, u, norm_gk, hs_mat, hs, je, vb, wb, out)
+    _cf.p2_outputs(b, g, h_E, g_E, consts, p2, vb, wb, out)
     _store(res, hist, info)
     info[CHOSEN] = SCO
 
@@ -128,8 +132,10 @@ def _start_direct(unit, scale, v0):
 
 
 @jit
-def _direct(b, g, g_E, consts, options, vb, wb, out, hist, info):
+def _direct(b, drops, consts, options, row):
     """Direct transmission on drop ``b`` (max–min multicast, one phase); w = 0."""
+    g, _, _, g_E, _ = drops
+    vb, wb, out, hist, info = row
     sigma, sigma_e, _, pmax = consts
     K, N = g.shape[1], g.shape[2]
     gs = np.empty((K, N), dtype=np.complex128)
@@ -174,13 +180,16 @@ def _direct(b, g, g_E, consts, options, vb, wb, out, hist, info):
     out[_cf.SIGNED] = rate - eve
     out[_cf.SECRECY] = max(rate - eve, 0.0)
     out[_cf.EQ6] = out[_cf.SECRECY]  # no null steering: eq. (6) is the realised rate
+    out[_cf.KKT] = direct_residual(g[b], sigma, pmax, vb)
     _store(res, hist, info)
     info[CHOSEN] = DIRECT
 
 
 @jit
-def _irs(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
+def _irs(b, drops, consts, options, row):
     """IRS-based AAUC on drop ``b`` (Q2, eq. (45)); ``wb`` gets the reflected c [√W]."""
+    g, h_K, h_E, g_E, J = drops
+    vb, wb, out, hist, info = row
     sigma, sigma_e, _, pmax = consts
     u, hs_mat, row2, ns, hs, je, norm_gk = _cf.p2_drop(b, g, h_K, J, consts)
     m = hs.shape[0]
@@ -202,6 +211,7 @@ def _irs(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
     res = irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options)
     vb[0] = 0.0
     _expand(q, res.beta, vb[1:])
+    out[_cf.KKT] = q2_residual(hs_mat, row2, hs, je, sigma, pmax, vb[1:], res.w)
     objective, rate = q2_value(hq, h, je_s, res.beta, res.w)
     relay_e = 0.0j
     for k in range(m):
@@ -215,72 +225,77 @@ def _irs(b, g, h_K, h_E, g_E, J, consts, options, vb, wb, out, hist, info):
 
 
 @jit
-def _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history, info,
-              rates):
-    """Drop ``b`` of :func:`sca_drops`."""
-    if method == DIRECT:
-        _direct(b, g, g_E, consts, options, v[b], w[b], stats[b], history[b], info[b])
-        return
-    if method == IRS:
-        _irs(b, g, h_K, h_E, g_E, J, consts, options, v[b], w[b], stats[b], history[b], info[b])
-        return
-    _sco(b, g, h_K, h_E, g_E, J, consts, options, v[b], w[b], stats[b], history[b], info[b])
-    if method == HYBRID:
-        v2 = np.empty_like(v[b])
-        w2 = np.empty_like(w[b])
-        stats2 = np.empty_like(stats[b])
-        hist2 = np.empty_like(history[b])
-        info2 = np.empty_like(info[b])
-        _direct(b, g, g_E, consts, options, v2, w2, stats2, hist2, info2)
-        rates[b, SCO] = stats[b, _cf.SECRECY]
-        rates[b, DIRECT] = stats2[_cf.SECRECY]
-        if stats2[_cf.SECRECY] > stats[b, _cf.SECRECY]:
-            v[b] = v2
-            w[b] = w2
-            stats[b] = stats2
-            history[b] = hist2
-            info[b] = info2
+def _row(b, outs):
+    """Drop ``b``'s views of the outputs: (v, w, stats, history, info) rows."""
+    v, w, stats, history, info, _ = outs
+    return v[b], w[b], stats[b], history[b], info[b]
 
 
 @jit
-def sca_drops(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history, info, rates):
-    """SCO, direct transmission or the hybrid (``method``) on every drop.
+def _one_drop(b, method, drops, consts, options, outs):
+    """Drop ``b`` of :func:`sca_drops`."""
+    row = _row(b, outs)
+    if method == DIRECT:
+        _direct(b, drops, consts, options, row)
+        return
+    if method == IRS:
+        _irs(b, drops, consts, options, row)
+        return
+    _sco(b, drops, consts, options, row)
+    if method == HYBRID:
+        other = (np.empty_like(row[0]), np.empty_like(row[1]), np.empty_like(row[2]),
+                 np.empty_like(row[3]), np.empty_like(row[4]))
+        _direct(b, drops, consts, options, other)
+        rates = outs[5]
+        rates[b, SCO] = row[2][_cf.SECRECY]
+        rates[b, DIRECT] = other[2][_cf.SECRECY]
+        if other[2][_cf.SECRECY] > row[2][_cf.SECRECY]:
+            row[0][:] = other[0]
+            row[1][:] = other[1]
+            row[2][:] = other[2]
+            row[3][:] = other[3]
+            row[4][:] = other[4]
+
+
+@jit
+def sca_drops(method, drops, consts, options, outs):
+    """SCO, direct transmission, the hybrid or IRS (``method``) on every drop.
 
     Parameters
     ----------
     method : int
         :data:`SCO`, :data:`DIRECT`, :data:`HYBRID` or :data:`IRS`.
-    g, h_K, h_E, g_E, J, consts :
-        As in :func:`fastsec.kernels.aauc.closed_form.closed_form_drops`.
+    drops : tuple
+        ``(g, h_K, h_E, g_E, J)``, as in
+        :func:`fastsec.kernels.aauc.closed_form.closed_form_drops`.
+    consts : tuple of float
+        As there.
     options : SCAOptions
         Of :func:`fastsec.kernels.aauc.sco.sco_drop`, for every run.
-    v : complex128 (B, N)
-        Output: the BS beamformer [√W].
-    w : complex128 (B, K-1)
-        Output: the helpers' beamformer [√W] (zero for direct transmission; the reflected
-        amplitudes c for IRS).
-    stats : float64 (B, STATS)
-        Output: the columns of :mod:`~fastsec.kernels.aauc.closed_form` (the P2 objective
-        for SCO, the multicast rate for direct transmission, Q2 for IRS; power
-        (‖z‖² + ‖w‖²)/2 for SCO, ‖v‖² for the one-phase methods [W]; secrecy rates over two
-        or one phases).
-    history : float64 (B, options.iters + 1)
-        Output: the objective history in the first ``info[b, N_HIST]`` entries.
-    info : int64 (B, INFO)
-        Output: the columns :data:`N_HIST` ... :data:`CHOSEN`.
-    rates : float64 (B, 2)
-        Output (``HYBRID`` only): the realised secrecy rates of the SCO and direct runs.
+    outs : tuple
+        Outputs ``(v, w, stats, history, info, rates)``:
+
+        - ``v`` complex128 (B, N): the BS beamformer [√W];
+        - ``w`` complex128 (B, K-1): the helpers' beamformer [√W] (zero for direct
+          transmission; the reflected amplitudes c for IRS);
+        - ``stats`` float64 (B, STATS): the columns of
+          :mod:`~fastsec.kernels.aauc.closed_form` (the P2 objective for SCO, the multicast
+          rate for direct transmission, Q2 for IRS; power (‖z‖² + ‖w‖²)/2 for SCO, ‖v‖² for
+          the one-phase methods [W]; secrecy rates over two or one phases; the KKT residual
+          of the problem the run solves, :mod:`fastsec.kernels.aauc.kkt`);
+        - ``history`` float64 (B, options.iters + 1): the objective history in the first
+          ``info[b, N_HIST]`` entries;
+        - ``info`` int64 (B, INFO): the columns :data:`N_HIST` ... :data:`CHOSEN`;
+        - ``rates`` float64 (B, 2) (``HYBRID`` only): the realised secrecy rates of the SCO
+          and direct runs.
 
     """
-    for b in range(g.shape[0]):
-        _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
-                  info, rates)
+    for b in range(drops[0].shape[0]):
+        _one_drop(b, method, drops, consts, options, outs)
 
 
 @jit(parallel=True)
-def sca_drops_parallel(method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
-                       info, rates):
+def sca_drops_parallel(method, drops, consts, options, outs):
     """:func:`sca_drops` with the drops spread over Numba's threads."""
-    for b in numba.prange(g.shape[0]):
-        _one_drop(b, method, g, h_K, h_E, g_E, J, consts, options, v, w, stats, history,
-                  info, rates)
+    for b in numba.prange(drops[0].shape[0]):
+        _one_drop(b, method, drops, consts, options, outs)
