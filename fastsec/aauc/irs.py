@@ -155,11 +155,12 @@ def irs(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = Fa
     basis = surrogate.basis
     start = surrogate.start()
     if exact:
-        (beta, c), run = sca_single(start, lambda point: surrogate.solve(*point, solver),
-                                    lambda point: _q2(data, basis @ point[0], point[1])[0],
-                                    iters=iters, tol=tol)
-        history, converged, stop_reason, extras = (run.history, run.converged,
-                                                   run.stop_reason, {})
+        (beta, c), ascent = sca_single(start,
+                                       lambda point: surrogate.solve(point[0], point[1], solver),
+                                       lambda point: _q2(data, basis @ point[0], point[1])[0],
+                                       iters=iters, tol=tol)
+        history, converged, stop_reason, extras = (ascent.history, ascent.converged,
+                                                   ascent.stop_reason, {})
     else:
         run = unpack(_k.irs_drop(surrogate.hq, surrogate.h, data.sigma2 * data.je, data.pmax,
                                  surrogate.cmax, *start, sca_options(iters, tol)))
