@@ -25,7 +25,9 @@ where the gradients do not cancel at all. The multipliers come from a non-negati
 squares fit (:func:`fastsec.kernels.optim.nnls.nnls`, the simplex sum enforced by a row of
 weight :data:`SIMPLEX_WEIGHT`); the residual is then evaluated exactly at the fitted
 (μ / Σμ, κ), so it is an upper bound of the minimum (to the weight's ~1e-8 relative effect on
-the fit). :mod:`fastsec.reference.kkt` is the independent reference (the same definition
+the fit). The n stationarity rows enter the fit through their QR factor (modified
+Gram–Schmidt, the target as an extra column: the same least-squares problem with I + J rows
+instead of n). :mod:`fastsec.reference.kkt` is the independent reference (the same definition
 with :func:`scipy.optimize.nnls`).
 """
 
@@ -42,7 +44,56 @@ from .nnls import nnls
 SIMPLEX_WEIGHT = 1e4
 #: Cap on the NNLS least-squares solves per column of the fit.
 ITERS_PER_COLUMN = 50
+#: A stationarity column whose part orthogonal to the columns before it is at most this
+#: fraction of its norm counts as dependent on them (a few hundred ε: rounding level).
+DEPENDENT = 256 * np.finfo(np.float64).eps
 _TINY = np.finfo(np.float64).tiny
+
+
+@jit
+def _dot(x, y):
+    """Return x · y, summed in four partial sums (independent chains, not latency-bound)."""
+    n = x.shape[0]
+    a0 = a1 = a2 = a3 = 0.0
+    i = 0
+    while i + 4 <= n:
+        a0 += x[i] * y[i]
+        a1 += x[i + 1] * y[i + 1]
+        a2 += x[i + 2] * y[i + 2]
+        a3 += x[i + 3] * y[i + 3]
+        i += 4
+    while i < n:
+        a0 += x[i] * y[i]
+        i += 1
+    return (a0 + a1) + (a2 + a3)
+
+
+@jit
+def _reduce_stationarity(cols, fit, rhs):
+    """Reduce the stationarity columns (rows of ``cols``, the target last) by Gram–Schmidt.
+
+    Modified Gram–Schmidt: the triangular factor goes into ``fit[:p]``, the target's
+    coordinates into ``rhs[:p]``; ``fit[k, k]`` holds column k's norm on entry. A column
+    dependent on the ones before it (:data:`DEPENDENT`) keeps a zero row.
+    """
+    p = cols.shape[0] - 1
+    for k in range(p):
+        q = cols[k]
+        norm = math.sqrt(_dot(q, q))
+        if not norm > DEPENDENT * fit[k, k]:  # fit[k, k] holds the column's first norm
+            fit[k, k] = 0.0
+            continue
+        q /= norm
+        fit[k, k] = norm
+        for j in range(k + 1, p + 1):
+            col = cols[j]
+            r = _dot(q, col)
+            if j < p:
+                fit[k, j] = r
+            else:
+                rhs[k] = r
+            for i in range(col.shape[0]):
+                col[i] -= r * q[i]
 
 
 @jit
@@ -72,51 +123,57 @@ def maxmin_kkt_residual(pieces, piece_grads, penalty_grad, cons, cons_grads, sca
     """
     n_i, n = piece_grads.shape
     n_j = cons.shape[0]
+    p = n_i + n_j
+    # stationarity columns s ∘ ∇f_i, −s ∘ ∇c_j and the target s ∘ ∇L, one per row
+    cols = np.empty((p + 1, n))
+    for k in range(n):
+        for i in range(n_i):
+            cols[i, k] = piece_grads[i, k] * scale[k]
+        for j in range(n_j):
+            cols[n_i + j, k] = -(cons_grads[j, k] * scale[k])
+        cols[p, k] = penalty_grad[k] * scale[k]
     gmax = 0.0
     for i in range(n_i):
-        acc = 0.0
-        for k in range(n):
-            acc += (piece_grads[i, k] * scale[k]) ** 2
-        gmax = max(gmax, math.sqrt(acc))
-    acc = 0.0
-    for k in range(n):
-        acc += (penalty_grad[k] * scale[k]) ** 2
-    bound = gmax + math.sqrt(acc)
+        gmax = max(gmax, math.sqrt(_dot(cols[i], cols[i])))
+    bound = gmax + math.sqrt(_dot(cols[p], cols[p]))
     if not bound > 0.0:
         return 0.0
+    # the fit: rows R (stationarity, reduced), complementarity (I + J), Σ μ = 1
+    fit = np.zeros((2 * p + 1, p))
+    rhs = np.zeros(2 * p + 1)
+    for k in range(p + 1):
+        cols[k] /= bound
+        if k < p:
+            fit[k, k] = math.sqrt(_dot(cols[k], cols[k]))
+    _reduce_stationarity(cols, fit, rhs)
     low = np.inf
     for i in range(n_i):
         low = min(low, pieces[i])
-    cols = n_i + n_j
-    # columns: μ (I), κ (J); rows: stationarity (n), complementarity (I + J), Σ μ = 1
-    matrix = np.zeros((n + cols + 1, cols))
-    target = np.zeros(n + cols + 1)
-    for k in range(n):
-        for i in range(n_i):
-            matrix[k, i] = piece_grads[i, k] * scale[k] / bound
-        for j in range(n_j):
-            matrix[k, n_i + j] = -(cons_grads[j, k] * scale[k]) / bound
-        target[k] = penalty_grad[k] * scale[k] / bound
     for i in range(n_i):
-        matrix[n + i, i] = (pieces[i] - low) / bound
-        matrix[n + cols, i] = SIMPLEX_WEIGHT
+        fit[p + i, i] = (pieces[i] - low) / bound
+        fit[2 * p, i] = SIMPLEX_WEIGHT
     for j in range(n_j):
-        matrix[n + n_i + j, n_i + j] = abs(cons[j]) / bound
-    target[n + cols] = SIMPLEX_WEIGHT
-    theta = np.empty(cols)
-    nnls(matrix, target, ITERS_PER_COLUMN * cols, theta)
+        fit[p + n_i + j, n_i + j] = abs(cons[j]) / bound
+    rhs[2 * p] = SIMPLEX_WEIGHT
+    theta = np.empty(p)
+    nnls(fit, rhs, ITERS_PER_COLUMN * p, theta)
     total = 0.0
     for i in range(n_i):
         total += theta[i]
     total = max(total, _TINY)
-    out = 0.0
-    for k in range(n):  # stationarity: Σ μ_i ∇f_i − ∇L − Σ κ_j ∇c_j, scaled
-        acc = -(penalty_grad[k] * scale[k])
-        for i in range(n_i):
-            acc += piece_grads[i, k] * scale[k] * (theta[i] / total)
-        for j in range(n_j):
-            acc -= cons_grads[j, k] * scale[k] * theta[n_i + j]
-        out += acc ** 2
+    # the residual at (μ / Σμ, κ), from the inputs again
+    stat = np.empty(n)
+    for k in range(n):
+        stat[k] = -(penalty_grad[k] * scale[k])
+    for i in range(n_i):
+        mu = theta[i] / total
+        for k in range(n):
+            stat[k] += piece_grads[i, k] * scale[k] * mu
+    for j in range(n_j):
+        kappa = theta[n_i + j]
+        for k in range(n):
+            stat[k] -= cons_grads[j, k] * scale[k] * kappa
+    out = _dot(stat, stat)
     for i in range(n_i):
         out += ((theta[i] / total) * (pieces[i] - low)) ** 2
     for j in range(n_j):

@@ -6,6 +6,9 @@ positive gradient ``A^T (b − A x)``; each least-squares solve on the passive c
 leaves a coordinate <= 0 is followed by a step back to the boundary and the removal of the
 coordinates that reach zero.
 
+When the unconstrained least-squares solution is > 0 it is the solution, and a back
+substitution finds it; otherwise the active-set method starts from x = 0.
+
 ``A`` (m × p) is first reduced by one Householder QR: ``A = Q R`` with ``r = min(m, p)`` rows
 of R kept and ``c = Q^T b``, so that ``‖A x − b‖² = ‖R x − c‖² + ‖b_⊥‖²`` and every later
 least-squares solve costs O(p³) instead of O(m p²). The tests use the same algorithm in
@@ -110,6 +113,30 @@ def _passive_lstsq(rc, passive, sol, work, v, s):
 
 
 @jit
+def _unconstrained(rc, x):
+    """Unconstrained least squares of a square, numerically regular ``[R | c]`` into ``x``.
+
+    Returns True when it exists and is > 0 (then it is the NNLS solution, at ‖R x − c‖ = 0).
+    """
+    r, p = rc.shape[0], rc.shape[1] - 1
+    if r != p:
+        return False
+    for k in range(p - 1, -1, -1):
+        norm = 0.0
+        for i in range(k + 1):
+            norm += rc[i, k] ** 2
+        if abs(rc[k, k]) <= 10.0 * (r + p) * _EPS * math.sqrt(norm):
+            return False
+        acc = rc[k, p]
+        for t in range(k + 1, p):
+            acc -= rc[k, t] * x[t]
+        x[k] = acc / rc[k, k]
+        if not x[k] > 0.0:
+            return False
+    return True
+
+
+@jit
 def nnls(a, b, maxiter, x):
     """Minimise ``‖a x − b‖`` over ``x >= 0`` (module docstring); ``a``, ``b`` are not changed.
 
@@ -157,6 +184,8 @@ def reduced_nnls(rc, maxiter, x):
     changed.
     """
     r, p = rc.shape[0], rc.shape[1] - 1
+    if _unconstrained(rc, x):  # feasible: it is the solution (one back substitution)
+        return 0.0, 1
     passive = np.zeros(p, dtype=np.bool_)
     aside = np.zeros(p, dtype=np.bool_)
     sol = np.empty(p)

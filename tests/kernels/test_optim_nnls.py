@@ -59,5 +59,10 @@ def test_edge_cases():
     rnorm, _ = nnls(np.eye(2), np.array([-1.0, 2.0]), 100, x)  # one bound active
     np.testing.assert_array_equal(x, [0.0, 2.0])
     assert rnorm == 1.0
-    rnorm, iterations = nnls(np.eye(3), np.ones(3), 1, np.empty(3))  # the cap stops it
-    assert iterations == 2 and rnorm > 0
+    # an unconstrained solution > 0 is found by one back substitution
+    rnorm, iterations = nnls(np.eye(3), np.ones(3), 1, x3 := np.empty(3))
+    assert iterations == 1 and rnorm == 0.0
+    np.testing.assert_array_equal(x3, 1.0)
+    # otherwise the active-set method runs, and the cap stops it
+    rnorm, iterations = nnls(np.eye(3), np.array([1.0, 1.0, -1.0]), 1, x3)
+    assert iterations == 2 and rnorm > 1.0
