@@ -63,7 +63,7 @@ def test_once_built_relaxation_matches_the_term_by_term_sdp(solver, rtol, feas_t
 
 
 def test_sdr_solver_choice():
-    assert sdr_solver("auto") == ("MOSEK" if solvers.mosek_licensed() else "SCS")
+    assert sdr_solver("auto") == ("MOSEK" if solvers.mosek_licensed() else "CLARABEL")
     assert sdr_solver("CLARABEL") == "CLARABEL"
     with pytest.raises(ParameterError, match="solver"):
         optimize(Scenario(Q1=4, Q2=4), method="sdr", rng=np.random.default_rng(0),
@@ -118,17 +118,21 @@ def test_burer_monteiro_reaches_the_sdp_optimum_with_a_certified_bound():
 
 @pytest.mark.slow
 def test_sdr_ao_r_s_within_two_percent_of_the_exact_path(reduced):
-    """Same start (seed), 10 AO iterations: Burer–Monteiro against cvxpy (SCS) SDPs with cvxpy
-    P4/P5 steps. The AO amplifies the solvers' differences (SCS solves to 1e-6, and Gaussian
-    randomisation then picks among candidates), so single starts part: measured at Q = 12 on
-    seeds 0-7, -0.4 % ± 0.4 % (mean ± SE), every start within 2.6 %; the exact path itself
-    moves by up to 1.6 % with Clarabel instead of SCS (Q = 16). The mean over the seeds is
-    held to 2 %, every start to 5 %."""
+    """Same start (seed), 10 AO iterations: Burer–Monteiro against the exact path (cvxpy SDPs
+    by Clarabel, the default without MOSEK, and cvxpy P4/P5 steps). Measured at Q = 12, seeds
+    0-7 (R_s relative gap, %): +0.49, +0.78, +2.54, 0, -1.75, 0, 0, -0.63, mean +0.18 ± 0.43
+    (SE). A single start is not a continuous function of the solvers' last digits: Gaussian
+    randomisation draws the phases of elements the relaxed objective barely weighs from X's
+    solver-dependent block, and the AO then re-activates them. The exact path itself moves by
+    up to 1.7 % with SCS instead of Clarabel and by up to 1.0 % with Clarabel warm-started
+    (both solve to 1e-6 or better), so 2 % per start is undecidable against it. Held: the mean
+    over the seeds within 2 %, every start within 5 %."""
     s = Scenario(Q1=12, Q2=12)
     gaps = []
     for seed in range(4 if reduced else 8):
         fast, exact = (optimize(s, method="sdr", rng=np.random.default_rng(seed), iters=10,
                                 tol=0.0, exact=e) for e in (False, True))
+        assert exact.solver in ("CLARABEL", "MOSEK"), exact.solver
         gaps.append(fast.secrecy_rate / exact.secrecy_rate - 1)
         assert np.all(np.isfinite(fast.sdr_bounds)) and fast.sdr_bounds.shape == (10, 2)
     assert abs(np.mean(gaps)) <= 0.02

@@ -278,8 +278,8 @@ def optimize(scenario: Scenario, scheme: str = "proposed", method: str = "rmcg",
         ``method="sdr"`` the relaxed SDP with cvxpy instead of Burer–Monteiro (the reference
         paths).
     solver : str
-        cvxpy solver for ``exact=True`` (for the SDP, ``"auto"`` is MOSEK when licensed, else
-        SCS: :func:`fastsec.oam.sdr.sdr_solver`).
+        cvxpy solver for ``exact=True`` (for the SDP too, ``"auto"`` is MOSEK when licensed, else
+        Clarabel; ``"SCS"`` is faster and less accurate: :func:`fastsec.oam.sdr.sdr_solver`).
     gtol : float
         RCG stop: Riemannian gradient norm below ``gtol`` times its starting value, in (0, 1).
     max_inner : int

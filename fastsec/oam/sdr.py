@@ -25,10 +25,13 @@ valid whatever the accuracy of ``Y``).
 as a DPP problem (:func:`relaxation`) and re-solved with new parameters at every step; it is
 dominated by the solver, not by cvxpy's compilation: at Q = 40 the real lifting of the
 Hermitian 41 x 41 cone is an 82 x 82 PSD cone whose dense 3403 x 3403 KKT block costs
-Clarabel about 1 s per interior-point iteration (cvxpy's compilation is ~1 % of a step), so
-without MOSEK the step uses SCS (:data:`SCS_SETTINGS`; about 6x faster per step at Q = 40),
-cold started so that a step does not depend on earlier solves. Its bound is the solver's
-optimal value (to the solver's tolerance).
+Clarabel about 1 s per interior-point iteration (cvxpy's compilation is ~1 % of a step).
+``solver="auto"`` is MOSEK when licensed, else Clarabel (an interior-point method to a 1e-8
+relative gap: the accurate reference); ``solver="SCS"`` (:data:`SCS_SETTINGS`, cold started so
+that a step does not depend on earlier solves) is about 6x faster per step at Q = 40 but
+solves to 1e-6 only, which moves a whole SDR-AO start's R_s by up to 1.7 % at Q = 12 (seeds
+0-7) once Gaussian randomisation and the AO amplify it. Its bound is the solver's optimal
+value (to the solver's tolerance).
 
 **Upper bound.** The relaxed program is a concave minorizer of the θ objective, tight at the
 current θ, maximised over a superset of the rank-1 points, so its optimum bounds the
@@ -57,7 +60,7 @@ from fastsec.kernels.oam.sdr import sdr_relaxation
 from fastsec.kernels.optim.burer_monteiro import BM_NONFINITE, BM_STATUS
 from fastsec.units import LN2
 
-#: SCS settings of the SDR θ-step (``solver="SCS"``, the default without MOSEK): the relaxed
+#: SCS settings of the SDR θ-step (``solver="SCS"``, the fast cvxpy choice): the relaxed
 #: optimum to about 1e-6 relative (3e-7 measured at Q = 40 against Clarabel), far below what
 #: Gaussian randomisation resolves.
 SCS_SETTINGS = {"eps_abs": 1e-6, "eps_rel": 1e-6, "max_iters": 100_000}
@@ -146,9 +149,9 @@ def relaxation(n: int, terms: int) -> Relaxation:
 
 
 def sdr_solver(solver: str = "auto") -> str:
-    """Return the cvxpy solver of the SDR step: ``"auto"`` is MOSEK when licensed, else SCS."""
+    """Return the cvxpy solver of the SDR step: ``"auto"`` is MOSEK when licensed, else Clarabel."""
     if solver is None or solver == "auto":
-        return "MOSEK" if solvers.mosek_licensed() else "SCS"
+        return "MOSEK" if solvers.mosek_licensed() else "CLARABEL"
     return solvers.resolve_solver(solver)
 
 
@@ -162,7 +165,7 @@ def solve_relaxation(data: tuple, theta: np.ndarray, solver: str = "auto"
     """
     logs, linear = relaxation_coefficients(data, theta)
     name = sdr_solver(solver)
-    settings = {"warm_start": False, **SCS_SETTINGS} if name == "SCS" else {}
+    settings = SCS_SETTINGS if name == "SCS" else {}
     sdp = relaxation(theta.shape[0] + 1, logs.shape[0])
     with sdp.lock:
         sdp.logs.value = _real_coefficients(logs)
