@@ -1,20 +1,27 @@
-"""KKT residuals of the AAUC results (fastsec.kkt, fastsec.aauc.kkt) against an independent fit.
+"""KKT residuals of the AAUC results (the compiled fastsec.kernels.aauc.kkt) against references.
 
-The reference here shares no code with fastsec's: pieces and penalty written from eq. (18)-(20)
-(and eq. (45) for Q2), gradients by central finite differences, and the multipliers fitted by
-cvxpy (minimum of the same stacked residual norm over μ in the simplex and κ >= 0, as an SOCP)
-instead of fastsec's NNLS.
+Two references. (1) An independent fit sharing no code with fastsec's: pieces and penalty
+written from eq. (18)-(20) (and eq. (45) for Q2), gradients by central finite differences,
+and the multipliers fitted by cvxpy (minimum of the same stacked residual norm over μ in the
+simplex and κ >= 0, as an SOCP) instead of an NNLS. (2) fastsec.reference.aauc_kkt, the same
+definition in NumPy with scipy.optimize.nnls, compared at every method's returned point with
+the tolerance of tests/kernels/test_optim_kkt.py (1e-9 relative, 4 ε W² absolute: the
+weighted simplex row of the fit is resolved to ε W² only).
 """
 
 import cvxpy as cp
 import numpy as np
 import pytest
 from aauc_drops import make_drop
+from fastsec.kernels.optim.kkt import SIMPLEX_WEIGHT
 
-from fastsec.aauc import solve
+from fastsec.aauc import Scenario, draw_batch, solve, solve_batch
+from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
-from fastsec.aauc.kkt import direct_kkt, p2_kkt, q2_kkt
+from fastsec.aauc.kkt import kkt_drops, result_kkt
 from fastsec.aauc.problem import p2_data
+from fastsec.errors import ParameterError
+from fastsec.reference.aauc_kkt import result_kkt as reference_kkt
 
 #: Central differences with step 1e-6 of the scale leave ~1e-9 relative error in the
 #: gradients; the two fits agree to that plus the NNLS weight's effect.
@@ -82,7 +89,7 @@ def test_p2_residual_matches_independent_fit(drop_data, point):
         z, w = data.z_of(res.v), res.w
     else:
         z, w = {"closed_form": closed_form_point, "asymptotic": asymptotic_point}[point](data)
-    ours = p2_kkt(data, z, w)
+    ours = result_kkt(data, point, data.v_of(z), w)
     assert ours == pytest.approx(_p2_reference(data, z, w), rel=FD_RTOL, abs=FD_ATOL)
 
 
@@ -93,7 +100,8 @@ def test_direct_residual_matches_independent_fit(drop_data):
     pieces = [lambda x, k=k: np.log2(1 + abs(rows[k] @ x) ** 2) for k in range(rows.shape[0])]
     ref = _reference(pieces, lambda x: 0.0, [lambda x: np.vdot(x, x).real - data.pmax], v,
                      np.sqrt(data.pmax))
-    assert direct_kkt(data, v) == pytest.approx(ref, rel=FD_RTOL, abs=FD_ATOL)
+    assert result_kkt(data, "direct", v, np.zeros(data.n_help, complex)) == pytest.approx(
+        ref, rel=FD_RTOL, abs=FD_ATOL)
 
 
 def test_q2_residual_matches_independent_fit(drop_data):
@@ -110,11 +118,11 @@ def test_q2_residual_matches_independent_fit(drop_data):
     cons = [lambda x: np.vdot(x[:n1], x[:n1]).real - data.pmax]
     cons += [lambda x, k=k: abs(x[n1 + k]) ** 2 - abs(data.Hs[k] @ x[:n1]) ** 2
              for k in range(m)]
-    # q2_kkt's documented scales: z by √P_max, c_k by its bound √P_max ‖U^H g_k‖/σ
+    # Q2's documented scales: z by √P_max, c_k by its bound √P_max ‖U^H g_k‖/σ
     scale = np.concatenate([np.full(n1, np.sqrt(data.pmax)),
                             np.sqrt(data.pmax) * np.linalg.norm(data.Hs, axis=1)])
     ref = _reference(pieces, penalty, cons, np.concatenate([z, c]), np.tile(scale, 2))
-    assert q2_kkt(data, z, c) == pytest.approx(ref, rel=FD_RTOL, abs=FD_ATOL)
+    assert result_kkt(data, "irs", res.v, res.w) == pytest.approx(ref, rel=FD_RTOL, abs=FD_ATOL)
 
 
 def test_sco_converged_point_is_kkt_and_starts_are_not(rng):
@@ -134,3 +142,46 @@ def test_every_method_reports_a_finite_residual(drop_data):
         res = solve(drop, method, J=J)
         assert np.isfinite(res.kkt_residual) and res.kkt_residual >= 0.0
         assert res.to_dict()["kkt_residual"] == res.kkt_residual
+
+
+#: Compiled vs fastsec.reference.aauc_kkt (module docstring).
+REF_RTOL, REF_ATOL = 1e-9, 4 * np.finfo(float).eps * SIMPLEX_WEIGHT ** 2
+METHODS = ("sco", "closed_form", "asymptotic", "bfom", "direct", "irs", "hybrid")
+
+
+@pytest.mark.parametrize(("N", "K"), [(16, 5), (8, 3), (32, 4)])
+def test_every_method_matches_the_scipy_reference(rng, N, K):
+    for _ in range(2):
+        drop, J = make_drop(rng, N=N, K=K)
+        data = p2_data(drop, J)
+        for method in METHODS:
+            res = solve(drop, method, J=J, **({} if method in ("closed_form", "asymptotic")
+                                              else {"iters": 4}))
+            scheme = res.extras.get("chosen", method)
+            ref = reference_kkt(data, scheme, res.v, res.w)
+            assert res.kkt_residual == pytest.approx(ref, rel=REF_RTOL, abs=REF_ATOL), method
+
+
+def test_batch_equals_single_bit_for_bit(rng):
+    batch = draw_batch(Scenario(N=12, K=4), rng, 9)  # >= 8 drops: the threaded kernel
+    J = angular_matrix(batch)
+    for method in ("closed_form", "asymptotic"):
+        out = solve_batch(batch, method, J=J)
+        single = [solve(batch[i], method, J=J[i]).kkt_residual for i in range(len(batch))]
+        np.testing.assert_array_equal(out.kkt_residual, single)
+    schemes = ["sco", "direct", "irs"] * 3
+    v = rng.standard_normal((9, 12)) + 1j * rng.standard_normal((9, 12))
+    w = rng.standard_normal((9, 3)) + 1j * rng.standard_normal((9, 3))
+    out = kkt_drops(batch.scenario, schemes, batch.g, batch.h_K, J, v, w)
+    single = [result_kkt(p2_data(batch[i], J[i]), schemes[i], v[i], w[i]) for i in range(9)]
+    np.testing.assert_array_equal(out, single)
+    assert (out > 0).all()
+
+
+def test_kkt_drops_rejects_unknown_schemes(rng):
+    batch = draw_batch(Scenario(N=8, K=3), rng, 2)
+    v, w = np.zeros((2, 8), complex), np.zeros((2, 2), complex)
+    with pytest.raises(ParameterError, match="schemes"):
+        kkt_drops(batch.scenario, "hybrid", batch.g, batch.h_K, np.ones((2, 2)), v, w)
+    with pytest.raises(ParameterError, match="schemes"):
+        kkt_drops(batch.scenario, ["sco"], batch.g, batch.h_K, np.ones((2, 2)), v, w)

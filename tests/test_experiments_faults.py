@@ -402,3 +402,21 @@ def test_a_notebook_like_main_uses_workers_with_its_own_functions(tmp_path):
                           timeout=300, check=False)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     _same(ResultsStore(tmp_path / "r").read(), _reference(3))
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_resource_tracker_started_by_the_pool_keeps_its_shutdown_race_off_stderr(quiet):
+    """A semaphore left registered with loky's tracker (as a killed worker can leave one) makes
+    the tracker warn at exit; the tracker the pool starts does not (pool.start_resource_tracker)."""
+    code = textwrap.dedent(f"""
+        from fastsec.experiments import pool
+        from loky.backend import resource_tracker
+        if {quiet}:
+            pool.start_resource_tracker()
+        resource_tracker.register("/loky-fastsec-test-missing", "semlock")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    # stderr is read to its end, so it holds what the tracker (which shares it) wrote at exit
+    assert proc.returncode == 0, proc.stderr
+    assert ("resource_tracker" in proc.stderr) is not quiet, proc.stderr

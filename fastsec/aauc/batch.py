@@ -32,7 +32,6 @@ from fastsec.aauc.angular import angular_matrix
 from fastsec.aauc.channels import DropBatch
 from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
-from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, p2_data
 from fastsec.aauc.sco import sco
 from fastsec.aauc.solve import (
@@ -181,9 +180,7 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
         start = time.perf_counter()
         v, w, stats = closed_form_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J)
         seconds = time.perf_counter() - start
-        kkt = np.array([result_kkt(p2_data(batch[i], J[i]), method, v[i], w[i])
-                        for i in range(len(batch))])
-        return _closed_forms(method, v, w, stats, s.pmax_w, seconds, kkt)
+        return _closed_forms(method, v, w, stats, s.pmax_w, seconds)
     if "iters" in METHODS[method][1]:
         checked.setdefault("iters", s.sco_iters)
     datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
@@ -207,7 +204,7 @@ def _one(data: P2Data, method: str, options: Mapping[str, Any]) -> AAUCResult:
 
 
 def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
-                  seconds: float, kkt: np.ndarray) -> AAUCBatchResult:
+                  seconds: float) -> AAUCBatchResult:
     """Build the batch result from ``closed_form_drops``' outputs (one call's ``seconds``)."""
     B = stats.shape[0]
     col = stats.T
@@ -216,7 +213,7 @@ def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, 
         secrecy_rate_signed=col[_k.SIGNED].copy(), secrecy_rate_eq6=col[_k.EQ6].copy(),
         rate=col[_k.RATE].copy(), power_w=col[_k.POWER].copy(),
         power_residual_w=col[_k.POWER] - pmax_w, null_residual=col[_k.NULL].copy(),
-        kkt_residual=kkt,
+        kkt_residual=col[_k.KKT].copy(),
         history=tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
         iterations=np.zeros(B, dtype=np.int64), seconds=np.full(B, seconds / B),
         converged=np.ones(B, dtype=bool), stop_reason=np.full(B, "closed_form"),

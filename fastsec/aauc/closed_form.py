@@ -72,6 +72,11 @@ KERNEL_MODES = {"closed_form": _k.CLOSED_FORM, "asymptotic": _k.ASYMPTOTIC}
 PARALLEL_MIN_DROPS = 8
 
 
+def threaded(drops: int) -> bool:
+    """Whether a per-drop kernel runs ``drops`` drops on Numba's threads (its parallel twin)."""
+    return drops >= PARALLEL_MIN_DROPS and numba.get_num_threads() > 1
+
+
 def closed_form_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.ndarray,
                       h_E: np.ndarray, g_E: np.ndarray, J: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,8 +109,7 @@ def closed_form_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.nd
     w = np.empty(h_K.shape, dtype=np.complex128)
     stats = np.empty((B, _k.STATS))
     s = scenario
-    parallel = B >= PARALLEL_MIN_DROPS and numba.get_num_threads() > 1
-    kernel = _k.closed_form_drops_parallel if parallel else _k.closed_form_drops
+    kernel = _k.closed_form_drops_parallel if threaded(B) else _k.closed_form_drops
     kernel(KERNEL_MODES[method], g, h_K, h_E, g_E, J,
            (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w, s.pmax_w),
            v, w, stats)

@@ -74,7 +74,7 @@ class AAUCResult(ResultMixin):
         for ``direct``; the chosen mode's for ``hybrid``): the smallest stacked norm of the
         stationarity and complementarity residuals over the multipliers, scale-free, 0 at a
         KKT point and O(1) where nothing cancels (:mod:`fastsec.aauc.kkt`,
-        :mod:`fastsec.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
+        :mod:`fastsec.kernels.optim.kkt`). BFOM also keeps its saddle-point gaps in ``extras``.
     history : ndarray, shape (iterations + 1,), float64
         Objective at the start and after each outer iteration.
     iterations : int
@@ -210,9 +210,9 @@ def check_J(J: object, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def closed_form_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray,
-                       pmax_w: float, seconds: float, kkt: float) -> AAUCResult:
+                       pmax_w: float, seconds: float) -> AAUCResult:
     """Build the :class:`AAUCResult` of one drop from ``closed_form_drops``' outputs."""
-    objective, rate, power, null, secrecy, signed, eq6 = stats.tolist()
+    objective, rate, power, null, secrecy, signed, eq6, kkt = stats.tolist()
     return AAUCResult(v=v, w=w, objective=objective, secrecy_rate=secrecy,
                       secrecy_rate_signed=signed, secrecy_rate_eq6=eq6, rate=rate,
                       power_w=power, power_residual_w=power - pmax_w, null_residual=null,
@@ -274,8 +274,7 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
         v, w, stats = closed_form_drops(drop.scenario, method, drop.g[None], drop.h_K[None],
                                         drop.h_E[None], drop.g_E[None], J[None])
         seconds = time.perf_counter() - start
-        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds,
-                                  result_kkt(p2_data(drop, J), method, v[0], w[0]))
+        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds)
     func, allowed = METHODS[method]
     if "iters" in allowed:
         checked.setdefault("iters", drop.scenario.sco_iters)

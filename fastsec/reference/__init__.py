@@ -12,6 +12,10 @@ benchmark puts each fastsec path beside what a researcher writes today.
   pymanopt complex-circle conjugate gradient.
 - :mod:`~fastsec.reference.oam_optimize`: Algorithm 1 by pymanopt + cvxpy, the θ objectives
   in NumPy and the SDR relaxation by cvxpy.
+- :mod:`~fastsec.reference.kkt`: the max–min KKT residual with :func:`scipy.optimize.nnls`
+  (knows no paper); :mod:`~fastsec.reference.aauc_kkt`: paper 000's P2 / direct / Q2
+  residuals built from a ``P2Data`` in NumPy (twins of ``fastsec.kernels.optim.kkt`` and
+  ``fastsec.kernels.aauc.kkt``).
 - :mod:`~fastsec.reference.instances`: seeded random problem instances for the comparisons
   (here rather than in ``tests/`` because the asv suites import the installed package only).
 

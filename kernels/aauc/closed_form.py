@@ -7,14 +7,21 @@ eavesdropper weights λ J / σ_E²), the point (z, w) of the closed-form AAUC (P
 eq. (24)'s z, as :func:`fastsec.aauc.closed_form.closed_form_point`) or of the large-N, K
 asymptote (eq. (43), :func:`fastsec.aauc.closed_form.asymptotic_point`), v = U z and every
 scalar output of :func:`fastsec.aauc.solve`: the P2 objective (eq. (18)), the common rate R
-(eq. (7)), the power (eq. (11a)), the null-steering residual (eq. (11b)) and the realised
-secrecy rates of two equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`).
+(eq. (7)), the power (eq. (11a)), the null-steering residual (eq. (11b)), the realised
+secrecy rates of two equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`) and
+P2's KKT residual at the point (:func:`fastsec.kernels.aauc.kkt.p2_residual`).
 
-The dominant generalised eigenvector of Prop. 3, (Ξ + h h^H/σ²) u = μ (Ξ + λJ/σ_E²) u, is
-found through the Cholesky factor B = L L^H of the right-hand matrix: the dominant
-eigenvector y of L⁻¹ A L⁻ᴴ gives u = L⁻ᴴ y. The NumPy functions named above are the
-reference twins (same formulas, SciPy's generalised ``eigh``); the operation order differs,
-so the two agree to rounding (tests/test_aauc_closed_form.py), and w to a unit phase.
+The dominant generalised eigenvector of Prop. 3, A u = μ B u with A = Ξ + h h^H/σ² and
+B = Ξ + λJ/σ_E², comes from a secular equation: with P = 2 P_max, Ξ = (I + n_s h h^H)/P
+(h = h_K/σ, n_s of eq. (25)), both matrices are a diagonal plus a multiple of the same
+h h^H: A = I/P + α h h^H, B = D + β h h^H with α = n_s/P + 1, β = n_s/P and
+D = diag(1/P + λJ_k/σ_E²). Then (I/P − μ D) u = (μβ − α) h (h^H u), so
+u ∝ (μ D − I/P)⁻¹ h, and μ is the root of (α − μβ) Σ_k |h_k|² / (μ d_k − 1/P) = 1 above
+the largest pole μ_k = 1/(1 + P λJ_k/σ_E²) with h_k ≠ 0 (the left side falls from +∞ to 0
+there, so the root is unique and the largest eigenvalue). O(K) per Newton step instead of
+a Cholesky factorisation and a dense eigensolver. The NumPy functions named above are the
+reference twins (same formulas, SciPy's generalised ``eigh``); the two agree to rounding
+(tests/test_aauc_closed_form.py, tests/test_aauc_batch.py), and w to a unit phase.
 """
 
 from __future__ import annotations
@@ -25,85 +32,89 @@ import numba
 import numpy as np
 
 from .._jit import jit
+from .kkt import p2_residual
+from .null_space import helper_rows, householder
 
 #: ``mode`` values of :func:`closed_form_drops`.
 CLOSED_FORM, ASYMPTOTIC = 0, 1
 #: Columns of the ``stats`` output: P2 objective, common rate R [bit/s/Hz], power
-#: (‖z‖² + ‖w‖²)/2 [W], null residual, secrecy rate [R − R_E]^+, R − R_E, eq. (6)'s rate.
-OBJECTIVE, RATE, POWER, NULL, SECRECY, SIGNED, EQ6 = range(7)
-STATS = 7
+#: (‖z‖² + ‖w‖²)/2 [W], null residual, secrecy rate [R − R_E]^+, R − R_E, eq. (6)'s rate,
+#: P2's KKT residual at (z, w) (:func:`fastsec.kernels.aauc.kkt.p2_residual`).
+OBJECTIVE, RATE, POWER, NULL, SECRECY, SIGNED, EQ6, KKT = range(8)
+STATS = 8
 
 
 @jit
-def _householder(g_K, u):
-    """Write u of H = I − 2 u u^H (H g_K ∥ e_1) into ``u``; return ‖g_K‖ (as ``householder``)."""
-    norm2 = 0.0
-    for j in range(g_K.shape[0]):
-        u[j] = g_K[j]
-        norm2 += g_K[j].real ** 2 + g_K[j].imag ** 2
-    a0 = abs(u[0])
-    phase = u[0] / a0 if a0 != 0.0 else 1.0 + 0.0j
-    u[0] += phase * math.sqrt(norm2)
-    un = 0.0
-    for j in range(u.shape[0]):
-        un += u[j].real ** 2 + u[j].imag ** 2
-    un = math.sqrt(un)
-    for j in range(u.shape[0]):
-        u[j] /= un
-    return math.sqrt(norm2)
+def _secular_root(h2, poles, d, alpha, beta):
+    """Root of (α − μβ) Σ_k h2_k / (d_k (μ − poles_k)) = 1 above the largest pole with h2 > 0.
+
+    The left side falls strictly from +∞ (at that pole) to 0 (at μ = α/β), so the root is
+    unique; safeguarded Newton (bisection when a step leaves the bracket).
+    """
+    m = h2.shape[0]
+    lo = -np.inf
+    for k in range(m):
+        if h2[k] > 0.0:
+            lo = max(lo, poles[k])
+    hi = alpha / beta
+    mu = 0.5 * (lo + hi)
+    for _ in range(200):
+        s = 0.0
+        ds = 0.0
+        for k in range(m):
+            den = d[k] * (mu - poles[k])
+            s += h2[k] / den
+            ds -= h2[k] * d[k] / (den * den)
+        gap = alpha - mu * beta
+        g = gap * s - 1.0
+        if g > 0.0:
+            lo = mu
+        else:
+            hi = mu
+        step = g / (gap * ds - beta * s)
+        new = mu - step
+        if not lo < new < hi:
+            new = 0.5 * (lo + hi)
+        if new == mu or hi - lo <= 2.0 * np.finfo(np.float64).eps * abs(mu):
+            return new
+        mu = new
+    return mu
 
 
 @jit
 def _prop3_w(hs, ns, je, pmax2, w):
     """Prop. 3's w (eq. (27)-(28)), scaled so that w^H Ξ w = 1 (see the module docstring)."""
     m = hs.shape[0]
-    xi = np.empty((m, m), dtype=np.complex128)
-    for i in range(m):
-        for j in range(m):
-            xi[i, j] = hs[i] * hs[j].conjugate() * ns / pmax2
-        xi[i, i] += 1.0 / pmax2
-    bm = xi.copy()
-    for i in range(m):
-        bm[i, i] += je[i]
-    low = np.linalg.cholesky(bm)
-    # C = L^-1 (Ξ + h h^H) L^-H, by forward substitution on columns, then on rows
-    c = xi.copy()
-    for i in range(m):
-        for j in range(m):
-            c[i, j] += hs[i] * hs[j].conjugate()
-    for col in range(m):  # c <- L^-1 c
-        for i in range(m):
-            acc = c[i, col]
-            for k in range(i):
-                acc -= low[i, k] * c[k, col]
-            c[i, col] = acc / low[i, i]
-    for row in range(m):  # c <- c L^-H  (rows: solve x L^H = c_row)
-        for j in range(m):
-            acc = c[row, j]
-            for k in range(j):
-                acc -= c[row, k] * low[j, k].conjugate()
-            c[row, j] = acc / low[j, j].conjugate()
-    for i in range(m):  # Hermitian to rounding; symmetrise for eigh
-        c[i, i] = c[i, i].real
-        for j in range(i):
-            avg = 0.5 * (c[i, j] + c[j, i].conjugate())
-            c[i, j] = avg
-            c[j, i] = avg.conjugate()
-    y = np.linalg.eigh(c)[1][:, m - 1]
-    for i in range(m - 1, -1, -1):  # u = L^-H y (back substitution)
-        acc = y[i]
-        for k in range(i + 1, m):
-            acc -= low[k, i].conjugate() * w[k]
-        w[i] = acc / low[i, i].conjugate()
-    quad = 0.0
-    for i in range(m):
-        acc = 0.0j
-        for j in range(m):
-            acc += xi[i, j] * w[j]
-        quad += (w[i].conjugate() * acc).real
-    scale = 1.0 / math.sqrt(quad)
-    for i in range(m):
-        w[i] *= scale
+    inv_p = 1.0 / pmax2
+    alpha = ns / pmax2 + 1.0  # A = I/P + α h h^H
+    beta = ns / pmax2  # B = D + β h h^H
+    h2 = np.empty(m)
+    d = np.empty(m)
+    poles = np.empty(m)
+    top, k0, any_h = -np.inf, -1, False
+    for k in range(m):
+        h2[k] = hs[k].real ** 2 + hs[k].imag ** 2
+        d[k] = inv_p + je[k]
+        poles[k] = inv_p / d[k]
+        if h2[k] > 0.0:
+            any_h = True
+        elif poles[k] > top:
+            top, k0 = poles[k], k
+    mu = _secular_root(h2, poles, d, alpha, beta) if any_h else -np.inf
+    if k0 >= 0 and top >= mu:  # an eigenvector orthogonal to h_K dominates: e_k0
+        for k in range(m):
+            w[k] = 1.0 if k == k0 else 0.0
+    else:
+        for k in range(m):
+            w[k] = hs[k] / (d[k] * (mu - poles[k]))
+    proj = 0.0j
+    w2 = 0.0
+    for k in range(m):
+        proj += hs[k].conjugate() * w[k]
+        w2 += w[k].real ** 2 + w[k].imag ** 2
+    scale = 1.0 / math.sqrt((ns * (proj.real ** 2 + proj.imag ** 2) + w2) / pmax2)
+    for k in range(m):
+        w[k] *= scale
 
 
 @jit
@@ -113,21 +124,10 @@ def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
     K, N = g.shape[1], g.shape[2]
     m = K - 1
     u = np.empty(N, dtype=np.complex128)
-    norm_gk = _householder(g[b, K - 1], u)
+    norm_gk = householder(g[b, K - 1], u)
     hs_mat = np.empty((m, N - 1), dtype=np.complex128)
     row2 = np.empty(m)
-    ns = 0.0
-    for k in range(m):
-        proj = 0.0j
-        for j in range(N):
-            proj += g[b, k, j].conjugate() * u[j]
-        r2 = 0.0
-        for j in range(1, N):
-            x = (g[b, k, j].conjugate() - 2.0 * proj * u[j].conjugate()) / sigma
-            hs_mat[k, j - 1] = x
-            r2 += x.real ** 2 + x.imag ** 2
-        row2[k] = r2
-        ns += 1.0 / r2
+    ns = helper_rows(g[b], u, sigma, hs_mat, row2)
     hs = np.empty(m, dtype=np.complex128)
     je = np.empty(m)
     hs2 = 0.0
@@ -164,6 +164,7 @@ def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
     for j in range(1, N):
         vb[j] *= zscale
         z2 += vb[j].real ** 2 + vb[j].imag ** 2
+    kkt = p2_residual(hs_mat, hs, je, pmax, vb[1:], wb)
     users = np.inf
     for k in range(m):
         acc = 0.0j
@@ -205,6 +206,7 @@ def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
     out[SIGNED] = rate - eve
     out[SECRECY] = max(rate - eve, 0.0)
     out[EQ6] = max(rate - 0.5 * math.log2(1.0 + relay2), 0.0)
+    out[KKT] = kkt
 
 
 @jit

@@ -11,6 +11,9 @@
   small smooth convex problems, driven by one problem oracle.
 - :mod:`~fastsec.kernels.optim.ball_log`: that method on the dual of "maximise log t minus a
   diagonal quadratic over a ball with linear rows" (m + 1 unknowns for m rows).
+- :mod:`~fastsec.kernels.optim.nnls`: non-negative least squares (Lawson–Hanson).
+- :mod:`~fastsec.kernels.optim.kkt`: the scale-free KKT residual of a max–min problem with a
+  smooth penalty and constraints (multipliers by that NNLS).
 - :mod:`~fastsec.kernels.optim.ascent`: the monotone-ascent rule of successive convex
   approximation, shared by the Python driver and the compiled loops.
 """

@@ -1,30 +1,11 @@
-"""A scale-free KKT residual for max–min problems with a smooth penalty (knows no paper).
+"""Reference: the scale-free max–min KKT residual by NumPy and :func:`scipy.optimize.nnls`.
 
-The problem is
-
-    maximise  F(x) = min_i f_i(x) − L(x)   subject to  c_j(x) <= 0,
-
-over x ∈ R^n (complex variables as [Re, Im]). A point is a KKT point (Clarke stationary, with
-its constraints) when multipliers μ in the simplex (one per piece f_i) and κ >= 0 (one per
-constraint) give
-
-    Σ_i μ_i ∇f_i − ∇L − Σ_j κ_j ∇c_j = 0,   μ_i (f_i − min_k f_k) = 0,   κ_j c_j = 0.
-
-:func:`maxmin_kkt_residual` returns the smallest norm of those three residuals over (μ, κ),
-stacked into one vector in the units of F:
-
-- the stationarity residual is taken in the coordinates x / s (``scale`` s per coordinate,
-  e.g. the radius of the power ball), so it is the first-order change of F [F's unit] along
-  a move of one full scale;
-- the complementarity residuals μ_i (f_i − min f) and κ_j |c_j| are in F's unit already
-  (feasibility itself, c_j <= 0, is the caller's to report);
-
-and divides it by B = max_i ‖s ∘ ∇f_i‖ + ‖s ∘ ∇L‖, the largest such change any single term
-could make. The result is therefore free of the units of x and of F: 0 at a KKT point, O(1)
-where the gradients do not cancel at all. The multipliers come from a non-negative least
-squares fit (:func:`scipy.optimize.nnls`, the simplex sum enforced by a weighted row); the
-residual is then evaluated exactly at the fitted (μ / Σμ, κ), so it is an upper bound of the
-minimum (to the weight's ~1e-8 relative effect on the fit).
+The independent twin of :mod:`fastsec.kernels.optim.kkt`, whose docstring gives the
+definition: the smallest stacked norm of the stationarity and complementarity residuals of
+max min_i f_i − L s.t. c_j <= 0 over the multipliers (μ in the simplex, κ >= 0), scaled and
+divided by the largest single-term change B. Same fit (NNLS with the simplex row weighted by
+:data:`~fastsec.kernels.optim.kkt.SIMPLEX_WEIGHT`, same iteration cap), written with NumPy
+arrays and SciPy's Lawson–Hanson code; the tests compare the two. Knows no paper.
 """
 
 from __future__ import annotations
@@ -32,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import nnls
 
-#: Weight of the row Σ μ = 1 in the least-squares fit (the other rows are O(1)).
-SIMPLEX_WEIGHT = 1e4
+from fastsec.kernels.optim.kkt import ITERS_PER_COLUMN, SIMPLEX_WEIGHT
 
 
 def maxmin_kkt_residual(pieces: np.ndarray, piece_grads: np.ndarray, penalty_grad: np.ndarray,
@@ -81,7 +61,7 @@ def maxmin_kkt_residual(pieces: np.ndarray, piece_grads: np.ndarray, penalty_gra
     target = np.zeros(matrix.shape[0])
     target[:gf.shape[1]] = gl / bound
     target[-1] = SIMPLEX_WEIGHT
-    theta = nnls(matrix, target, maxiter=50 * matrix.shape[1])[0]
+    theta = nnls(matrix, target, maxiter=ITERS_PER_COLUMN * matrix.shape[1])[0]
     mu = theta[:n_i] / max(theta[:n_i].sum(), np.finfo(float).tiny)
     kappa = theta[n_i:]
     stationarity = gf.T @ mu - gl - gc.T @ kappa
