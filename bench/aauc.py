@@ -62,21 +62,32 @@ class SCOReference:
         reference.sco_cvx_dpp(self.data, 20)
 
 
-class ClosedForm:
+class _PerDropMethod:
+    """``solve(drop, method)`` on one seeded drop per (N, K); ``setup`` solves it once
+    (compilation, and the result that ``track_objective`` records)."""
+
+    #: Scenario fields of the drop beyond N and K.
+    scenario: dict = {}
+
+    def setup(self, n, k, method):
+        self.drop, self.J = _drop(n, k, **self.scenario)
+        self.result = self._solve(method)
+
+    def _solve(self, method):
+        return solve(self.drop, method, J=self.J)
+
+    def track_objective(self, n, k, method):
+        return self.result.objective
+
+
+class ClosedForm(_PerDropMethod):
     """Closed form (Prop. 2-3) and the large-(N, K) point (eq. (43)): Fig. 4a."""
 
     params = ([20, 100, 200, 500], [5, 20, 100], ["closed_form", "asymptotic"])
     param_names = ["N", "K", "method"]
 
-    def setup(self, n, k, method):
-        self.drop, self.J = _drop(n, k)
-        self.result = solve(self.drop, method, J=self.J)
-
     def time_closed_form(self, n, k, method):
-        solve(self.drop, method, J=self.J)
-
-    def track_objective(self, n, k, method):
-        return self.result.objective
+        self._solve(method)
 
 
 class BFOM:
