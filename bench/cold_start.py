@@ -33,6 +33,12 @@ FAMILIES = {
         "d = aauc.draw(aauc.Scenario(N=8, K=4, sco_iters=2), np.random.default_rng(0));"
         " aauc.solve(d, 'closed_form')",
         "aauc.solve(d, 'bfom'); aauc.solve(d, 'bfom', variant='paper')"),
+    "SCA methods (sco, direct, irs, hybrid: solve, solve_batch)": (
+        "b = aauc.draw_batch(aauc.Scenario(N=8, K=4, sco_iters=2), np.random.default_rng(0), 16);"
+        " d = b[0]; aauc.angular_matrix(b); aauc.angular_matrix(d);"
+        " aauc.solve(d, 'closed_form'); aauc.solve_batch(b, 'closed_form')",
+        "aauc.solve(d, 'hybrid'); aauc.solve(d, 'irs'); aauc.solve_batch(b, 'hybrid');"
+        " aauc.solve_batch(b, 'irs')"),
     "OAM channels": (
         "s = oam.Scenario(Q1=4, Q2=4)",
         "oam.channels(s)"),

@@ -54,53 +54,48 @@ class ThetaSubproblem:
         return self.result[1]
 
 
-class PowerStep:
+class _StepSuite:
+    """One p- or a-step instance along a ``path``: ``fast`` (the compiled solver),
+    ``cvxpy_cached`` (the DPP problem built once) or ``cvxpy_rebuilt`` (the problem's cache
+    cleared before every call, as a CVX user builds it)."""
+
+    def _prepare(self, step, problem_cache, args, options, path):
+        def run():
+            if path == "cvxpy_rebuilt":
+                problem_cache.cache_clear()
+            return step(*args, exact=path != "fast", **options)
+
+        self.run = run
+        self.objective = float(run().objective[0])
+
+    def time_step(self, *params):
+        self.run()
+
+    def track_objective(self, *params):
+        return self.objective
+
+
+#: The paths of :class:`_StepSuite`.
+STEP_PATHS = ["fast", "cvxpy_cached", "cvxpy_rebuilt"]
+
+
+class PowerStep(_StepSuite):
     """p-step (Lemma 1 + P4, N_s = 3) for one instance."""
 
-    params = ["fast", "cvxpy_cached", "cvxpy_rebuilt"]
+    params = STEP_PATHS
     param_names = ["path"]
 
     def setup(self, path):
-        self.args = random_power_step(np.random.default_rng(1), n=1)
-        self.run = {
-            "fast": lambda: steps.power_step(*self.args, **P_KW),
-            "cvxpy_cached": lambda: steps.power_step(*self.args, exact=True, **P_KW),
-            "cvxpy_rebuilt": self._rebuilt,
-        }[path]
-        self.objective = float(self.run().objective[0])
-
-    def _rebuilt(self):
-        steps._p4_problem.cache_clear()  # a CVX user builds the problem at every call
-        return steps.power_step(*self.args, exact=True, **P_KW)
-
-    def time_step(self, path):
-        self.run()
-
-    def track_objective(self, path):
-        return self.objective
+        self._prepare(steps.power_step, steps._p4_problem,
+                      random_power_step(np.random.default_rng(1), n=1), P_KW, path)
 
 
-class AmplificationStep:
-    """a-step (WMMSE + P5) for one instance at Q RIS2 elements."""
+class AmplificationStep(_StepSuite):
+    """a-step (WMMSE + P5) for one instance at Q RIS elements."""
 
-    params = ([40, 100], ["fast", "cvxpy_cached", "cvxpy_rebuilt"])
+    params = ([40, 100], STEP_PATHS)
     param_names = ["Q", "path"]
 
     def setup(self, q, path):
-        self.args = random_amplification_step(np.random.default_rng(q), n=1, q=q)
-        self.run = {
-            "fast": lambda: steps.amplification_step(*self.args, **A_KW),
-            "cvxpy_cached": lambda: steps.amplification_step(*self.args, exact=True, **A_KW),
-            "cvxpy_rebuilt": self._rebuilt,
-        }[path]
-        self.objective = float(self.run().objective[0])
-
-    def _rebuilt(self):
-        steps._p5_problem.cache_clear()
-        return steps.amplification_step(*self.args, exact=True, **A_KW)
-
-    def time_step(self, q, path):
-        self.run()
-
-    def track_objective(self, q, path):
-        return self.objective
+        self._prepare(steps.amplification_step, steps._p5_problem,
+                      random_amplification_step(np.random.default_rng(q), n=1, q=q), A_KW, path)

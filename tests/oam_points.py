@@ -1,6 +1,15 @@
-"""Random feasible operating points (p, a, θ1, θ2) of a double-RIS OAM scene, for the tests."""
+"""Double-RIS OAM scenes with their channels, and random feasible operating points
+(p, a, θ1, θ2) on them, for the tests."""
 
 import numpy as np
+
+from fastsec.oam import Scenario, channels
+
+
+def scene_with_channels(**fields):
+    """``(scenario, channels(scenario))`` for the :class:`~fastsec.oam.Scenario` ``fields``."""
+    s = Scenario(**fields)
+    return s, channels(s)
 
 
 def random_point(s, rng):

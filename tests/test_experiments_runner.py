@@ -10,6 +10,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -226,23 +227,33 @@ def test_partial_solve_keeps_study_picklable():
 
 
 def _threads_solve(inst, method):
+    import numba
     from threadpoolctl import threadpool_info
 
-    return {"secrecy_rate": 0.0,
+    return {"secrecy_rate": 0.0, "numba_threads": numba.get_num_threads(),
             "blas_threads": max(lib["num_threads"] for lib in threadpool_info())}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers", [1, 2])
-def test_chunks_run_one_blas_thread_whatever_the_caller_set(workers):
+@pytest.mark.parametrize(("workers", "scheduler"), [(1, None), (2, None), (2, "local:2")],
+                         ids=["serial", "processes", "dask"])
+def test_chunks_run_one_blas_thread_and_workers_one_numba_thread(workers, scheduler):
+    # Threads and processes compose (issue 14 item 3): every chunk pins BLAS to one thread;
+    # pool workers and Dask tasks run Numba on one thread, a serial run keeps the caller's.
+    if scheduler is not None:
+        pytest.importorskip("distributed")
     study = make(values=(4.0,), drops=2)
     study = Study(**{**study.__dict__, "solve": _threads_solve, "name": "toy-threads"})
+    caller_numba = numba.get_num_threads()
     with threadpool_limits(limits=2):
         assert max(lib["num_threads"] for lib in threadpool_info()) == 2
-        table = run(study, seed=0, workers=workers, chunk=1)
-        # the caller's setting is back once the run returns
+        table = run(study, seed=0, workers=workers, chunk=1, scheduler=scheduler)
+        # the caller's settings are back once the run returns
         assert max(lib["num_threads"] for lib in threadpool_info()) == 2
+    assert numba.get_num_threads() == caller_numba
     assert (table["blas_threads"] == 1).all()
+    want = caller_numba if workers == 1 else 1
+    assert (table["numba_threads"] == want).all()
 
 
 def _pinned_study(name: str, x: float, methods: tuple[str, ...]) -> Study:

@@ -9,7 +9,7 @@ definition (non-negative least squares on the active constraints, Riemannian pro
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from oam_points import random_point
+from oam_points import random_point, scene_with_channels
 from scipy.optimize import nnls
 
 from fastsec.oam import Scenario, channels, optimize
@@ -19,8 +19,7 @@ from fastsec.oam.kkt import ACTIVE_TOL, gradients, kkt_blocks
 
 @pytest.fixture(scope="module")
 def scene():
-    s = Scenario(Q1=6, Q2=8)
-    return s, channels(s)
+    return scene_with_channels(Q1=6, Q2=8)
 
 
 def _fd(f, x, h):

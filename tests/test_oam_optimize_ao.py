@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from fastsec.kernels.oam.objectives import rcg_secrecy, secrecy_terms
 from numpy.testing import assert_allclose
-from oam_points import random_point
+from oam_points import random_point, scene_with_channels
 
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.oam import Scenario, channels, optimize
@@ -31,8 +31,7 @@ Q = 8
 
 @pytest.fixture(scope="module")
 def scene():
-    s = Scenario(Q1=Q, Q2=Q + 4)
-    return s, channels(s)
+    return scene_with_channels(Q1=Q, Q2=Q + 4)
 
 
 def _twin_rates(s, ch, p, a, theta1, theta2):

@@ -6,8 +6,10 @@ its options once, then runs the method on all drops with as few calls as the met
 - ``closed_form``, ``asymptotic``: one compiled call for the whole batch, the drops spread
   over Numba's threads (:func:`fastsec.aauc.closed_form.closed_form_drops`);
 - ``bfom``: one :func:`fastsec.aauc.bfom.bfom_batch` call (vectorised over the drops);
-- ``sco``, ``direct``, ``irs``: drop by drop; ``hybrid``: the ``sco`` and ``direct`` runs
-  of each drop, keeping the better (as :func:`fastsec.aauc.solve` does).
+- ``sco``, ``direct``, ``irs``, ``hybrid`` (the ``sco`` and ``direct`` runs of each drop,
+  keeping the better): one compiled call for the whole batch, the drops spread over Numba's
+  threads (:func:`fastsec.aauc.sca_drops.sca_drops`, which ``solve`` runs on one drop);
+- the cvxpy references (``exact=True``): drop by drop.
 
 The numbers equal those of ``solve(batch[i], method, **options)`` (to rounding for the
 vectorised ``bfom``). The result, :class:`AAUCBatchResult`, holds one array per field of
@@ -33,7 +35,8 @@ from fastsec.aauc.channels import DropBatch
 from fastsec.aauc.closed_form import KERNEL_MODES, closed_form_drops
 from fastsec.aauc.direct import direct
 from fastsec.aauc.problem import P2Data, p2_data
-from fastsec.aauc.sco import sco
+from fastsec.aauc.sca_drops import SCA_MODES, run_fields, sca_drops
+from fastsec.aauc.sco import SCA_TOL, sco
 from fastsec.aauc.solve import (
     METHODS,
     AAUCResult,
@@ -180,9 +183,16 @@ def solve_batch(batch: DropBatch, method: str = "sco", *, J: object = None,
         start = time.perf_counter()
         v, w, stats = closed_form_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J)
         seconds = time.perf_counter() - start
-        return _closed_forms(method, v, w, stats, s.pmax_w, seconds)
+        return _from_kernel(method, v, w, stats, s.pmax_w, seconds)
     if "iters" in METHODS[method][1]:
         checked.setdefault("iters", s.sco_iters)
+    if method in SCA_MODES and not checked.get("exact", False):
+        start = time.perf_counter()
+        out = sca_drops(s, method, batch.g, batch.h_K, batch.h_E, batch.g_E, J,
+                        iters=checked["iters"], tol=checked.get("tol", SCA_TOL))
+        seconds = time.perf_counter() - start
+        return _from_kernel(method, out.v, out.w, out.stats, s.pmax_w, seconds,
+                            [run_fields(method, out, i, batch.g[i]) for i in range(len(batch))])
     datas = [p2_data(batch[i], J[i]) for i in range(len(batch))]
     if method == "bfom":
         start = time.perf_counter()
@@ -203,18 +213,30 @@ def _one(data: P2Data, method: str, options: Mapping[str, Any]) -> AAUCResult:
     return finish(data, sol, method, time.perf_counter() - start)
 
 
-def _closed_forms(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
-                  seconds: float) -> AAUCBatchResult:
-    """Build the batch result from ``closed_form_drops``' outputs (one call's ``seconds``)."""
+def _from_kernel(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
+                 seconds: float, runs: list[dict] | None = None) -> AAUCBatchResult:
+    """Build the batch result from a compiled kernel's outputs (one call's ``seconds``).
+
+    ``stats`` holds the columns of :mod:`fastsec.kernels.aauc.closed_form`; ``runs`` the run
+    fields of each drop of an iterative method (:func:`fastsec.aauc.sca_drops.run_fields`),
+    None for a closed form.
+    """
     B = stats.shape[0]
     col = stats.T
+    if runs is None:
+        run = {"history": tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
+               "iterations": np.zeros(B, dtype=np.int64), "converged": np.ones(B, dtype=bool),
+               "stop_reason": np.full(B, "closed_form"), "extras": (MappingProxyType({}),) * B}
+    else:
+        run = {"history": tuple(r["history"] for r in runs),
+               "iterations": np.array([r["iterations"] for r in runs], dtype=np.int64),
+               "converged": np.array([r["converged"] for r in runs], dtype=bool),
+               "stop_reason": np.array([r["stop_reason"] for r in runs]),
+               "extras": tuple(r["extras"] for r in runs)}
     return AAUCBatchResult(
         v=v, w=w, objective=col[_k.OBJECTIVE].copy(), secrecy_rate=col[_k.SECRECY].copy(),
         secrecy_rate_signed=col[_k.SIGNED].copy(), secrecy_rate_eq6=col[_k.EQ6].copy(),
         rate=col[_k.RATE].copy(), power_w=col[_k.POWER].copy(),
         power_residual_w=col[_k.POWER] - pmax_w, null_residual=col[_k.NULL].copy(),
-        kkt_residual=col[_k.KKT].copy(),
-        history=tuple(stats[:, _k.OBJECTIVE:_k.OBJECTIVE + 1].copy()),
-        iterations=np.zeros(B, dtype=np.int64), seconds=np.full(B, seconds / B),
-        converged=np.ones(B, dtype=bool), stop_reason=np.full(B, "closed_form"),
-        method=method, solver=np.full(B, "numba"), extras=(MappingProxyType({}),) * B)
+        kkt_residual=col[_k.KKT].copy(), seconds=np.full(B, seconds / B), method=method,
+        solver=np.full(B, "numba"), **run)

@@ -16,7 +16,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec.aauc.problem import P2Data, Solution, row_space
-from fastsec.aauc.sco import checked_solve, compiled_sca, real_map, sca_single
+from fastsec.aauc.sco import SCA_TOL, checked_solve, compiled_sca, real_map, sca_single
 
 
 def _rate(data: P2Data, v: np.ndarray) -> float:
@@ -25,7 +25,7 @@ def _rate(data: P2Data, v: np.ndarray) -> float:
     return float(np.log2(1.0 + snr.min()))
 
 
-def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = False,
+def direct(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
            solver: str = "CLARABEL", rebuild: bool = False) -> Solution:
     """Max–min multicast beamforming to all K users by SCA (ref. [54]); one phase.
 
@@ -47,7 +47,9 @@ def direct(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = Fa
     scale = np.sqrt(data.pmax)
     gs = data.g.conj() / np.sqrt(data.sigma2)  # row k: g_k^H / σ
     unit = data.g / np.linalg.norm(data.g, axis=1, keepdims=True)
-    v0 = scale * np.linalg.eigh(unit.T @ unit.conj())[1][:, -1]
+    # dominant eigenvector of Σ_k u_k u_k^H = U^T conj(U) through the K x K conj(U) U^T
+    v0 = unit.T @ np.linalg.eigh(unit.conj() @ unit.T)[1][:, -1]
+    v0 *= scale / np.linalg.norm(v0)
     if exact:
         v, run = _direct_cvxpy(gs, scale, v0, data, iters, tol, solver, rebuild)
         history, converged, stop_reason, extras = (run.history, run.converged,

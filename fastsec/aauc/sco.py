@@ -74,6 +74,9 @@ FIRST_TRY = {"CLARABEL": {"static_regularization_constant": 1e-10}}
 ASCENT_SLACK = 1e-7
 
 
+#: Default relative tolerance ``tol`` of the SCA methods (sco, direct, irs, hybrid).
+SCA_TOL = 1e-6
+
 #: Relative duality gap of each compiled surrogate solve (the interior-point stop): two
 #: decades below Clarabel's 1e-8, so the compiled path is at least as exact as the reference.
 GAP_REL = 1e-10
@@ -92,11 +95,20 @@ def compiled_sca(hq: np.ndarray, hs: np.ndarray, je: np.ndarray, budget: float,
         judged as the candidate).
 
     """
-    res = _k.sco_drop(hq, np.ascontiguousarray(hs, dtype=np.complex128),
-                      np.ascontiguousarray(je, dtype=np.float64), float(budget),
-                      np.ascontiguousarray(beta0, dtype=np.complex128),
-                      np.ascontiguousarray(w0, dtype=np.complex128),
-                      _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL))
+    return unpack(_k.sco_drop(hq, np.ascontiguousarray(hs, dtype=np.complex128),
+                              np.ascontiguousarray(je, dtype=np.float64), float(budget),
+                              np.ascontiguousarray(beta0, dtype=np.complex128),
+                              np.ascontiguousarray(w0, dtype=np.complex128),
+                              sca_options(iters, tol)))
+
+
+def sca_options(iters: int, tol: float) -> _k.SCAOptions:
+    """Return the compiled SCA loops' options: ``iters``, ``tol`` and this module's constants."""
+    return _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL)
+
+
+def unpack(res: _k.SCOResult) -> dict:
+    """Return the fields of a compiled SCA loop's result (as :func:`compiled_sca`)."""
     reason = STOP_REASONS[res.stop]
     return {"beta": res.beta, "w": res.w, "history": res.history.tolist(),
             "converged": reason == TOLERANCE, "stop_reason": reason,
@@ -227,7 +239,7 @@ class Surrogate:
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
 
 
-def sco(data: P2Data, *, iters: int = 20, tol: float = 1e-6, exact: bool = False,
+def sco(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
         solver: str = "CLARABEL", rebuild: bool = False,
         start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
     """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).

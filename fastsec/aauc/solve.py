@@ -24,8 +24,9 @@ from fastsec.aauc.direct import direct
 from fastsec.aauc.irs import irs
 from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import P2Data, Solution, p2_data
+from fastsec.aauc.sca_drops import SCA_MODES, run_fields, sca_drops
 from fastsec.aauc.scenario import Drop
-from fastsec.aauc.sco import sco
+from fastsec.aauc.sco import SCA_TOL, sco
 from fastsec.aauc.secrecy import RealisedSecrecy, realised_secrecy_rate
 from fastsec.errors import ParameterError, ParameterTypeError
 from fastsec.solvers import resolve_solver
@@ -177,7 +178,7 @@ METHODS: dict[str, tuple[Callable[..., Any], dict[str, Callable]]] = {
         "inner_stop": lambda n, v: check_choice(n, v, _bfom.INNER_STOPS),
         "inner_tol": _positive_real, "max_inner": _positive_int}),
     "direct": (direct, _COMPILED_OPTIONS),
-    "irs": (irs, _CVX_OPTIONS),
+    "irs": (irs, _COMPILED_OPTIONS),
     "hybrid": (_hybrid, _COMPILED_OPTIONS),
 }
 
@@ -209,17 +210,22 @@ def check_J(J: object, shape: tuple[int, ...]) -> np.ndarray:
     return J
 
 
-def closed_form_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray,
-                       pmax_w: float, seconds: float) -> AAUCResult:
-    """Build the :class:`AAUCResult` of one drop from ``closed_form_drops``' outputs."""
+def kernel_result(method: str, v: np.ndarray, w: np.ndarray, stats: np.ndarray, pmax_w: float,
+                  seconds: float, run: Mapping[str, Any] | None = None) -> AAUCResult:
+    """Build the :class:`AAUCResult` of one drop from a compiled kernel's outputs.
+
+    ``stats`` holds the columns of :mod:`fastsec.kernels.aauc.closed_form`; ``run`` the run
+    fields (``history``, ``iterations``, ``converged``, ``stop_reason``, ``extras``) of an
+    iterative method (:func:`fastsec.aauc.sca_drops.run_fields`), None for a closed form.
+    """
     objective, rate, power, null, secrecy, signed, eq6, kkt = stats.tolist()
+    if run is None:
+        run = {"history": np.array([objective]), "iterations": 0, "converged": True,
+               "stop_reason": "closed_form", "extras": _NO_EXTRAS}
     return AAUCResult(v=v, w=w, objective=objective, secrecy_rate=secrecy,
                       secrecy_rate_signed=signed, secrecy_rate_eq6=eq6, rate=rate,
                       power_w=power, power_residual_w=power - pmax_w, null_residual=null,
-                      kkt_residual=kkt, history=np.array([objective]), iterations=0,
-                      seconds=seconds,
-                      converged=True, stop_reason="closed_form", method=method,
-                      solver="numba", extras=_NO_EXTRAS)
+                      kkt_residual=kkt, seconds=seconds, method=method, solver="numba", **run)
 
 
 _NO_EXTRAS: Mapping = MappingProxyType({})
@@ -242,10 +248,10 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
     **options
         Method options; unknown names or out-of-range values raise before any work.
         ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
-        I = 20 by default), ``tol`` (1e-6). ``sco``, ``direct``, ``hybrid`` solve their
-        surrogates in a compiled kernel (``solver`` ``"numba"``) unless ``exact=True``
-        (cvxpy, the reference), which alone takes ``solver`` ("auto") and ``rebuild``
-        (False); ``irs`` always uses cvxpy with ``solver`` and ``rebuild``.
+        I = 20 by default), ``tol`` (1e-6). They run in one compiled kernel call
+        (:func:`fastsec.aauc.sca_drops.sca_drops`, ``solver`` ``"numba"``) unless
+        ``exact=True`` (each surrogate by cvxpy, the reference), which alone takes ``solver``
+        ("auto") and ``rebuild`` (False).
         ``bfom``: ``variant`` ("fast" or "paper"), ``iters`` (outer, default
         ``sco_iters``), ``tol``, ``inner_stop``, ``inner_tol``, ``max_inner`` (see
         :func:`fastsec.aauc.bfom.bfom_batch`).
@@ -266,18 +272,26 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
     checked = check_options(method, options)
     if not isinstance(drop, Drop):
         raise ParameterTypeError(f"drop must be a fastsec.aauc.Drop, got {type(drop).__name__}")
-    if method in KERNEL_MODES:  # one compiled call for the whole method and its outputs
-        if not drop.g[-1].any():
-            raise ParameterError("drop.g[K-1] (g_K) must be non-zero")
-        J = angular_matrix(drop) if J is None else check_J(J, (drop.scenario.K - 1,))
-        start = time.perf_counter()
-        v, w, stats = closed_form_drops(drop.scenario, method, drop.g[None], drop.h_K[None],
-                                        drop.h_E[None], drop.g_E[None], J[None])
-        seconds = time.perf_counter() - start
-        return closed_form_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds)
     func, allowed = METHODS[method]
     if "iters" in allowed:
         checked.setdefault("iters", drop.scenario.sco_iters)
+    if method in KERNEL_MODES or (method in SCA_MODES and not checked.get("exact", False)):
+        # one compiled call for the whole method and its outputs
+        if not drop.g[-1].any():
+            raise ParameterError("drop.g[K-1] (g_K) must be non-zero")
+        J = angular_matrix(drop) if J is None else check_J(J, (drop.scenario.K - 1,))
+        arrays = (drop.g[None], drop.h_K[None], drop.h_E[None], drop.g_E[None], J[None])
+        start = time.perf_counter()
+        if method in KERNEL_MODES:
+            v, w, stats = closed_form_drops(drop.scenario, method, *arrays)
+            run = None
+        else:
+            out = sca_drops(drop.scenario, method, *arrays, iters=checked["iters"],
+                            tol=checked.get("tol", SCA_TOL))
+            v, w, stats = out.v, out.w, out.stats
+            run = run_fields(method, out, 0, drop.g)
+        seconds = time.perf_counter() - start
+        return kernel_result(method, v[0], w[0], stats[0], drop.scenario.pmax_w, seconds, run)
     if J is None:
         J = angular_matrix(drop)
     data = p2_data(drop, J)

@@ -48,7 +48,13 @@ from fastsec.experiments.interrupt import Terminated, sigterm_raises
 from fastsec.experiments.pool import IN_FLIGHT_PER_WORKER
 from fastsec.experiments.store import RESUME_KEYS, ResultsStore, check_results_dir
 from fastsec.experiments.study import Study
-from fastsec.experiments.work import Chunk, Columns, concat, run_chunk
+from fastsec.experiments.work import (
+    Chunk,
+    Columns,
+    concat,
+    run_chunk,
+    run_chunk_single_threaded,
+)
 
 #: Distributions whose versions are recorded in every results record.
 RECORDED_VERSIONS = ("fastsec", "numpy", "numba", "scipy", "cvxpy", "clarabel", "pandas",
@@ -196,13 +202,14 @@ def _dask(study: Study, seed: int, chunks: list[Chunk], client: Any) -> Iterator
 
     slots = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
     todo = iter(chunks)
-    pending = dask_completed([client.submit(run_chunk, study, seed, c, pure=False)
+    task = run_chunk_single_threaded  # workers fill the cores: one Numba thread per task
+    pending = dask_completed([client.submit(task, study, seed, c, pure=False)
                               for c in islice(todo, slots)])
     try:
         for fut in pending:
             nxt = next(todo, None)
             if nxt is not None:
-                pending.add(client.submit(run_chunk, study, seed, nxt, pure=False))
+                pending.add(client.submit(task, study, seed, nxt, pure=False))
             yield fut.result()
             fut.release()
     finally:

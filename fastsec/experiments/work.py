@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+import numba
 from threadpoolctl import ThreadpoolController
 
 from fastsec.experiments import seeding
@@ -121,6 +122,23 @@ def run_chunk(study: Study, seed: int, chunk: Chunk) -> Columns:
                 default = DEFAULTS.get(key)
                 columns[key] = [out.get(key, default) for out in outputs]
     return columns
+
+
+def run_chunk_single_threaded(study: Study, seed: int, chunk: Chunk) -> Columns:
+    """:func:`run_chunk` with Numba's parallel kernels on one thread (a Dask task).
+
+    Threads and processes compose as in the process pool (:func:`~fastsec.experiments.pool.
+    start_worker`): Dask's workers already fill the cores, so each task runs its kernels on
+    one thread. Numba's thread count belongs to the calling thread; the task sets it for its
+    own thread and puts it back, so nothing changes for the worker's other tasks or for a
+    client whose tasks run in its own process. BLAS/OpenMP are pinned by :func:`run_chunk`.
+    """
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return run_chunk(study, seed, chunk)
+    finally:
+        numba.set_num_threads(before)
 
 
 def warm(study: Study, methods: Iterable[str]) -> None:

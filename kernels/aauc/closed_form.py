@@ -118,9 +118,28 @@ def _prop3_w(hs, ns, je, pmax2, w):
 
 
 @jit
-def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
-    """Drop ``b`` of :func:`closed_form_drops`."""
-    sigma, sigma_e, lam_per_se2, pmax = consts
+def p2_drop(b, g, h_K, J, consts):
+    """P2's arrays of drop ``b`` (as :func:`fastsec.aauc.problem.p2_data`).
+
+    Returns
+    -------
+    u : complex128 (N,)
+        Householder vector of g_K (U = (I − 2 u u^H)[:, 1:]).
+    hs_mat : complex128 (K-1, N-1)
+        Hs, row k g_k^H U / σ.
+    row2 : float64 (K-1,)
+        Squared row norms of Hs.
+    ns : float
+        Σ_k 1 / row2_k (eq. (25)).
+    hs : complex128 (K-1,)
+        h_K / σ.
+    je : float64 (K-1,)
+        λ J / σ_E².
+    norm_gk : float
+        ‖g_K‖.
+
+    """
+    sigma, _, lam_per_se2, _ = consts
     K, N = g.shape[1], g.shape[2]
     m = K - 1
     u = np.empty(N, dtype=np.complex128)
@@ -130,60 +149,37 @@ def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
     ns = helper_rows(g[b], u, sigma, hs_mat, row2)
     hs = np.empty(m, dtype=np.complex128)
     je = np.empty(m)
-    hs2 = 0.0
     for k in range(m):
         hs[k] = h_K[b, k] / sigma
-        hs2 += hs[k].real ** 2 + hs[k].imag ** 2
         je[k] = lam_per_se2 * J[b, k]
-    pmax2 = 2.0 * pmax
-    wb = w[b]
-    if mode == CLOSED_FORM:
-        _prop3_w(hs, ns, je, pmax2, wb)
-        w2 = 0.0
-        for k in range(m):
-            w2 += wb[k].real ** 2 + wb[k].imag ** 2
-        left = pmax2 - w2
-    else:
-        p = pmax2 / (1.0 + hs2 * ns)
-        scale = math.sqrt(p) / math.sqrt(hs2)
-        for k in range(m):
-            wb[k] = scale * hs[k]
-        left = pmax2 - p
-    # z of eq. (24) rescaled onto ||z||^2 = left (prop2_z), kept in v[b, 1:] for now
-    vb = v[b]
-    vb[0] = 0.0
+    return u, hs_mat, row2, ns, hs, je, norm_gk
+
+
+@jit
+def prop2_z(hs_mat, row2, left, z):
+    """Eq. (24)'s z rescaled onto ‖z‖² = ``left`` (as ``prop2_z``), written into ``z``."""
     dn = 0.0
-    for j in range(N - 1):
+    for j in range(hs_mat.shape[1]):
         acc = 0.0j
-        for k in range(m):
+        for k in range(hs_mat.shape[0]):
             acc += hs_mat[k, j] / row2[k]
-        vb[j + 1] = acc.conjugate()
+        z[j] = acc.conjugate()
         dn += acc.real ** 2 + acc.imag ** 2
     zscale = math.sqrt(max(left, 0.0)) / math.sqrt(dn)
-    z2 = 0.0
-    for j in range(1, N):
-        vb[j] *= zscale
-        z2 += vb[j].real ** 2 + vb[j].imag ** 2
-    kkt = p2_residual(hs_mat, hs, je, pmax, vb[1:], wb)
-    users = np.inf
-    for k in range(m):
-        acc = 0.0j
-        for j in range(N - 1):
-            acc += hs_mat[k, j] * vb[j + 1]
-        users = min(users, acc.real ** 2 + acc.imag ** 2)
-    relay_k = 0.0j
-    relay_e = 0.0j
-    leak = 0.0
-    w2 = 0.0
-    for k in range(m):
-        relay_k += hs[k].conjugate() * wb[k]
-        relay_e += h_E[b, k].conjugate() * wb[k]
-        a2 = wb[k].real ** 2 + wb[k].imag ** 2
-        leak += je[k] * a2
-        w2 += a2
-    relay_e /= sigma_e
-    rate = 0.5 * math.log2(1.0 + min(users, relay_k.real ** 2 + relay_k.imag ** 2))
-    # v = U z = z_full − 2 u (u^H z_full)
+    for j in range(z.shape[0]):
+        z[j] *= zscale
+
+
+@jit
+def realise(b, g, g_E, u, norm_gk, sigma_e, vb, rate, relay_e, phases, out):
+    """Apply v = U z in place (``vb`` = [0, z] on entry); fill drop ``b``'s realised outputs.
+
+    Fills ``out``'s RATE, NULL, SIGNED, SECRECY and EQ6 columns from the common rate
+    ``rate``, the helpers' term ``relay_e`` = h_E^H w / σ_E and g_E^H v over ``phases``
+    equal phases (:func:`fastsec.aauc.secrecy.realised_secrecy_rate`); returns ‖v‖².
+    """
+    N = vb.shape[0]
+    K = g.shape[1]
     proj = 0.0j
     for j in range(N):
         proj += u[j].conjugate() * vb[j]
@@ -197,16 +193,94 @@ def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
         vn += vb[j].real ** 2 + vb[j].imag ** 2
     bs /= sigma_e
     relay2 = relay_e.real ** 2 + relay_e.imag ** 2
-    eve = 0.5 * math.log2(1.0 + (bs.real ** 2 + bs.imag ** 2 + relay2))
-    out = stats[b]
-    out[OBJECTIVE] = rate - 0.5 * math.log2(1.0 + leak)
+    if phases == 2:
+        eve = 0.5 * math.log2(1.0 + (bs.real ** 2 + bs.imag ** 2 + relay2))
+        eq6 = max(rate - 0.5 * math.log2(1.0 + relay2), 0.0)
+    else:
+        both = bs + relay_e
+        eve = math.log2(1.0 + (both.real ** 2 + both.imag ** 2))
+        eq6 = max(rate - math.log2(1.0 + relay2), 0.0)
     out[RATE] = rate
-    out[POWER] = 0.5 * (z2 + w2)
     out[NULL] = abs(null) / (norm_gk * math.sqrt(vn)) if vn > 0.0 else 0.0
     out[SIGNED] = rate - eve
     out[SECRECY] = max(rate - eve, 0.0)
-    out[EQ6] = max(rate - 0.5 * math.log2(1.0 + relay2), 0.0)
-    out[KKT] = kkt
+    out[EQ6] = eq6
+    return vn
+
+
+@jit
+def helpers_w(mode, hs, ns, je, pmax2, wb):
+    """Write the helpers' w of Prop. 3 or of eq. (43) into ``wb``; return the power left for z.
+
+    ``mode`` is :data:`CLOSED_FORM` or :data:`ASYMPTOTIC`, ``pmax2`` = 2 P_max [W]; the
+    other arguments are those returned by :func:`p2_drop`. Returns 2 P_max − ‖w‖² [W].
+    """
+    m = hs.shape[0]
+    if mode == CLOSED_FORM:
+        _prop3_w(hs, ns, je, pmax2, wb)
+        w2 = 0.0
+        for k in range(m):
+            w2 += wb[k].real ** 2 + wb[k].imag ** 2
+        return pmax2 - w2
+    hs2 = 0.0
+    for k in range(m):
+        hs2 += hs[k].real ** 2 + hs[k].imag ** 2
+    p = pmax2 / (1.0 + hs2 * ns)
+    scale = math.sqrt(p) / math.sqrt(hs2)
+    for k in range(m):
+        wb[k] = scale * hs[k]
+    return pmax2 - p
+
+
+@jit
+def _one_drop(b, mode, g, h_K, h_E, g_E, J, consts, v, w, stats):
+    """Drop ``b`` of :func:`closed_form_drops`."""
+    p2 = p2_drop(b, g, h_K, J, consts)
+    _, hs_mat, row2, ns, hs, je, _ = p2
+    wb = w[b]
+    left = helpers_w(mode, hs, ns, je, 2.0 * consts[3], wb)
+    # z of eq. (24) rescaled onto ||z||^2 = left (prop2_z), kept in v[b, 1:] for now
+    vb = v[b]
+    vb[0] = 0.0
+    prop2_z(hs_mat, row2, left, vb[1:])
+    p2_outputs(b, g, h_E, g_E, consts, p2, vb, wb, stats[b])
+
+
+@jit
+def p2_outputs(b, g, h_E, g_E, consts, p2, vb, wb, out):
+    """Drop ``b``'s outputs at the P2 point (z, w): v = U z in place and every ``out`` column.
+
+    ``vb`` holds [0, z] on entry and v = U z on return; ``wb`` is w [√W]; ``p2`` is what
+    :func:`p2_drop` returned; the realised rates are over two phases (:func:`realise`).
+    """
+    _, sigma_e, _, pmax = consts
+    u, hs_mat, _, _, hs, je, norm_gk = p2
+    m = wb.shape[0]
+    out[KKT] = p2_residual(hs_mat, hs, je, pmax, vb[1:], wb)
+    users = np.inf
+    for k in range(m):
+        acc = 0.0j
+        for j in range(hs_mat.shape[1]):
+            acc += hs_mat[k, j] * vb[j + 1]
+        users = min(users, acc.real ** 2 + acc.imag ** 2)
+    z2 = 0.0
+    for j in range(1, vb.shape[0]):
+        z2 += vb[j].real ** 2 + vb[j].imag ** 2
+    relay_k = 0.0j
+    relay_e = 0.0j
+    leak = 0.0
+    w2 = 0.0
+    for k in range(m):
+        relay_k += hs[k].conjugate() * wb[k]
+        relay_e += h_E[b, k].conjugate() * wb[k]
+        a2 = wb[k].real ** 2 + wb[k].imag ** 2
+        leak += je[k] * a2
+        w2 += a2
+    relay_e /= sigma_e
+    rate = 0.5 * math.log2(1.0 + min(users, relay_k.real ** 2 + relay_k.imag ** 2))
+    realise(b, g, g_E, u, norm_gk, sigma_e, vb, rate, relay_e, 2, out)
+    out[OBJECTIVE] = rate - 0.5 * math.log2(1.0 + leak)
+    out[POWER] = 0.5 * (z2 + w2)
 
 
 @jit

@@ -16,6 +16,8 @@ offset is 0): with ``z = α + w^H θ`` the real gradient of ``|z|²`` is ``2 w z
 
 (``y = β + v^H θ``), in the real convention of :mod:`fastsec.kernels.optim.rcg`
 (``df/dRe θ + j df/dIm θ``). The value uses ``log1p(num/den)``, exact at tiny SINRs.
+The generic :func:`fastsec.kernels.optim.rcg.log_ratio_terms` evaluates the terms; this
+module builds their rows, offsets, constants and signs from the scene.
 
 * **θ2 objective** ``-R_B`` (eq. (51)-(57)): Bob's gains are linear in ``conj(θ2)``,
   ``h^B_{l,k} = θ2^H (c_l ∘ a ∘ v_k)``; rows ``w_{l,1} = sqrt(p_l) c_l ∘ a ∘ v_l``,
@@ -37,10 +39,8 @@ import math
 
 import numpy as np
 
-from fastsec.units import LN2
-
 from .._jit import jit
-from ..optim.rcg import _add_rows, _project_rows, rcg_minimize
+from ..optim.rcg import log_ratio_terms, rcg_minimize
 
 
 @jit
@@ -70,35 +70,14 @@ def secrecy_terms(theta, data, b, grad, need_grad):
 
     """
     W, alpha, V, beta, c, sign = data
-    return _signed_rates(theta, W, alpha, V, beta, c, sign, None, b, grad, need_grad)
+    return log_ratio_terms(theta, W, alpha, V, beta, c, sign, None, b, grad, need_grad)
 
 
 @jit
 def _secrecy_terms_used(theta, data, b, grad, need_grad):
     """:func:`secrecy_terms` on ``data + (used,)``: only the first ``used[b, l]`` rows of V."""
     W, alpha, V, beta, c, sign, used = data
-    return _signed_rates(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad)
-
-
-@jit
-def _signed_rates(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad):
-    """Body of :func:`secrecy_terms`; ``used`` (n, L) int64 or None (all rows of ``V``)."""
-    nl = W.shape[1]
-    za = np.empty(W.shape[2], dtype=np.complex128)
-    zb = np.empty(V.shape[2], dtype=np.complex128)
-    if need_grad:
-        grad[:] = 0.0
-    total = 0.0
-    for m in range(nl):
-        nb = V.shape[2] if used is None else used[b, m]
-        num = _affine_rows(W[b, m], alpha[b, m], theta, za)
-        den = _affine_rows(V[b, m, :nb], beta[b, m, :nb], theta, zb) + c[b, m]
-        total += sign[b, m] * math.log1p(num / den)
-        if need_grad:
-            inv_all = 1.0 / (num + den)
-            _add_rows(W[b, m], za, 2.0 * sign[b, m] * inv_all / LN2, grad)
-            _add_rows(V[b, m, :nb], zb, 2.0 * sign[b, m] * (inv_all - 1.0 / den) / LN2, grad)
-    return total / LN2
+    return log_ratio_terms(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad)
 
 
 @jit
@@ -121,18 +100,6 @@ def _used_rows(V, beta):
                     used[b, m] = r + 1
                     break
     return used
-
-
-@jit
-def _affine_rows(rows, offsets, theta, z):
-    """``z[r] = offsets[r] + rows[r]^H theta``; returns ``Σ_r |z[r]|²``."""
-    _project_rows(rows, theta, z)
-    acc = 0.0
-    for r in range(rows.shape[0]):
-        s = z[r] + offsets[r]
-        z[r] = s
-        acc += s.real * s.real + s.imag * s.imag
-    return acc
 
 
 @jit

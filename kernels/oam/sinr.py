@@ -62,36 +62,36 @@ def oam_precompute(h_ar1, h_r1r2, h_r2b, h_ae, h_r1e, tx, rx, eve_rows):
         ``H_R1R2 u`` runs as SIMD axpy loops).
 
     """
-    q1, n = h_ar1.shape
+    q1 = h_ar1.shape[0]
     n_s, q2 = rx.shape[0], h_r2b.shape[1]
     m = tx.shape[1]
     w1 = np.zeros((m, q1), dtype=np.complex128)
     for k in range(m):
         for q in range(q1):
-            acc = 0j
-            for i in range(n):
-                acc += h_ar1[q, i] * tx[i, k]
-            w1[k, q] = acc
+            w1[k, q] = _row_col_dot(h_ar1, q, tx, k)
     c = np.zeros((n_s, q2), dtype=np.complex128)
     e0 = np.zeros((n_s, m), dtype=np.complex128)
     er = np.zeros((n_s, q1), dtype=np.complex128)
     for li in range(n_s):
         for q in range(q2):
-            acc = 0j
-            for i in range(n):
-                acc += rx[li, i] * h_r2b[i, q]
-            c[li, q] = acc
+            c[li, q] = _row_col_dot(rx, li, h_r2b, q)
         row = eve_rows[li]
         for k in range(m):
-            acc = 0j
-            for i in range(n):
-                acc += h_ae[row, i] * tx[i, k]
-            e0[li, k] = acc
+            e0[li, k] = _row_col_dot(h_ae, row, tx, k)
         for q in range(q1):
             er[li, q] = h_r1e[row, q]
     hre = np.ascontiguousarray(h_r1r2.real.T)
     him = np.ascontiguousarray(h_r1r2.imag.T)
     return w1, c, e0, er, hre, him
+
+
+@jit
+def _row_col_dot(a, row, b, col):
+    """``sum_i a[row, i] b[i, col]``, summed in index order (complex128)."""
+    acc = 0j
+    for i in range(a.shape[1]):
+        acc += a[row, i] * b[i, col]
+    return acc
 
 
 @jit

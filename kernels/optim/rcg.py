@@ -10,8 +10,9 @@ The module is split as pymanopt splits it:
   elementwise normalisation eq. (49)), :func:`inner`;
 * **problem** -- one jitted ``cost_grad(theta, data, b, grad, need_grad) -> float`` giving
   the cost and (on request) its Euclidean gradient for instance ``b`` of a batch held in
-  ``data`` (a tuple of arrays with a leading batch axis). :func:`rate_ratio` has the shape
-  of the paper's theta subproblems;
+  ``data`` (a tuple of arrays with a leading batch axis). :func:`log_ratio_terms` is the
+  family the theta subproblems belong to (signed sums of log-ratios of affine quadratic
+  forms); :func:`rate_ratio` is its offset-free, all-negative member;
 * **optimizer** -- :func:`rcg_minimize`, Polak--Ribiere+ CG (eq. (47)) with a restart on a
   non-descent direction and Armijo backtracking, looping over the batch.
 
@@ -186,22 +187,82 @@ def rate_ratio(theta, data, b, grad, need_grad):
 
     """
     U, V, c = data
-    nl = U.shape[1]
-    pu = np.empty(U.shape[2], dtype=np.complex128)
-    pv = np.empty(V.shape[2], dtype=np.complex128)
+    return log_ratio_terms(theta, U, None, V, None, c, None, None, b, grad, need_grad)
+
+
+@jit
+def log_ratio_terms(theta, W, alpha, V, beta, c, sign, used, b, grad, need_grad):
+    """Cost ``sum_l s_l log2(1 + num_l / den_l)`` of instance ``b`` and its real gradient.
+
+    Each term is a ratio of affine quadratic forms in ``theta``::
+
+        num_l = sum_r |alpha_{l,r} + w_{l,r}^H theta|^2
+        den_l = sum_r |beta_{l,r} + v_{l,r}^H theta|^2 + c_l
+
+    and, with ``z = alpha + W^H theta`` and ``y = beta + V^H theta``, the real gradient is
+    ``(2 / ln 2) sum_l s_l [(W z + V y) / (num_l + den_l) - V y / den_l]``. The value is
+    summed with ``log1p(num / den)``, accurate at tiny ratios.
+
+    Parameters
+    ----------
+    theta : ndarray, shape (Q,), complex128
+        Point on the manifold.
+    W : ndarray, shape (n, L, R_A, Q), complex128
+        Numerator rows ``w_{l,r}``.
+    alpha : ndarray, shape (n, L, R_A), complex128, or None
+        Numerator offsets; None: all 0.
+    V : ndarray, shape (n, L, R_B, Q), complex128
+        Denominator rows ``v_{l,r}``.
+    beta : ndarray, shape (n, L, R_B), complex128, or None
+        Denominator offsets; None: all 0.
+    c : ndarray, shape (n, L), float64
+        Constant denominators, ``> 0``.
+    sign : ndarray, shape (n, L), float64, or None
+        Term signs ``s_l``; None: every term -1 (the negated sum of rates, to minimise).
+    used : ndarray, shape (n, L), int64, or None
+        Rows of ``V`` used by each term (the first ``used[b, l]``); None: all.
+    b, grad, need_grad
+        As in ``cost_grad`` (module docstring): instance index, gradient output (Q,)
+        complex128 written when ``need_grad``, and whether to compute it.
+
+    Returns
+    -------
+    float
+        The cost [bit/s/Hz].
+
+    """
+    nl = W.shape[1]
+    za = np.empty(W.shape[2], dtype=np.complex128)
+    zb = np.empty(V.shape[2], dtype=np.complex128)
     if need_grad:
         grad[:] = 0.0
     total = 0.0
-    for m in range(nl):  # mode index l of the paper
-        qa = _project_rows(U[b, m], theta, pu)
-        qb = _project_rows(V[b, m], theta, pv)
-        den_b = qb + c[b, m]
-        total -= math.log1p(qa / den_b)
+    for m in range(nl):
+        nb = V.shape[2] if used is None else used[b, m]
+        s = -1.0 if sign is None else sign[b, m]
+        num = _affine_rows(W[b, m], None if alpha is None else alpha[b, m], theta, za)
+        den = _affine_rows(V[b, m, :nb], None if beta is None else beta[b, m, :nb], theta,
+                           zb) + c[b, m]
+        total += s * math.log1p(num / den)
         if need_grad:
-            den_ab = qa + den_b
-            _add_rows(U[b, m], pu, -2.0 / (LN2 * den_ab), grad)
-            _add_rows(V[b, m], pv, -2.0 / LN2 * (1.0 / den_ab - 1.0 / den_b), grad)
+            inv_all = 1.0 / (num + den)
+            _add_rows(W[b, m], za, 2.0 * s * inv_all / LN2, grad)
+            _add_rows(V[b, m, :nb], zb, 2.0 * s * (inv_all - 1.0 / den) / LN2, grad)
     return total / LN2
+
+
+@jit
+def _affine_rows(rows, offsets, theta, z):
+    """``z[r] = offsets[r] + rows[r]^H theta`` (offsets None: 0); returns ``sum_r |z[r]|^2``."""
+    acc = _project_rows(rows, theta, z)
+    if offsets is None:
+        return acc
+    acc = 0.0
+    for r in range(rows.shape[0]):
+        s = z[r] + offsets[r]
+        z[r] = s
+        acc += s.real * s.real + s.imag * s.imag
+    return acc
 
 
 @jit

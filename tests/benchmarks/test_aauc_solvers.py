@@ -84,6 +84,14 @@ def test_eq30_mirror_prox_paper_numpy(benchmark, eq30):
     assert its == _eq30_mirror_prox(mirror_prox, *eq30)  # same iterations as the kernel
 
 
+def _bench_solve(benchmark, group, drop_and_J, method, rounds, warmup_rounds=1, **options):
+    """Time ``solve(drop, method, J=J, **options)`` in ``group``; untimed warm-up calls first."""
+    benchmark.group = group
+    drop, J = drop_and_J
+    return benchmark.pedantic(solve, args=(drop, method), kwargs={"J": J, **options},
+                              rounds=rounds, warmup_rounds=warmup_rounds)
+
+
 @pytest.fixture(scope="module")
 def drop_100_100():
     return _drop(100, 100)
@@ -91,19 +99,12 @@ def drop_100_100():
 
 @pytest.mark.parametrize("variant", ["fast", "paper"])
 def test_bfom_drop(benchmark, drop_100_100, variant):
-    benchmark.group = "bfom-drop-N100-K100"
-    drop, J = drop_100_100
-    solve(drop, "bfom", J=J, variant=variant)  # compile
-    benchmark.pedantic(solve, args=(drop, "bfom"), kwargs={"J": J, "variant": variant},
-                       rounds=5)
+    _bench_solve(benchmark, "bfom-drop-N100-K100", drop_100_100, "bfom", 5, variant=variant)
 
 
 def test_bfom_drop_reference_sco_rebuilt(benchmark, drop_100_100):
-    benchmark.group = "bfom-drop-N100-K100"
-    drop, J = drop_100_100
-    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "rebuild": True,
-                                                          "exact": True, "tol": 1e-12},
-                       rounds=1)
+    _bench_solve(benchmark, "bfom-drop-N100-K100", drop_100_100, "sco", 1, warmup_rounds=0,
+                 rebuild=True, exact=True, tol=1e-12)
 
 
 #: The three SCO paths: solve() options.
@@ -117,11 +118,8 @@ def drop_64_10():
 
 @pytest.mark.parametrize("path", ["compiled", "dpp"])
 def test_sco_drop_64_10(benchmark, drop_64_10, path):
-    benchmark.group = "sco-drop-N64-K10"
-    drop, J = drop_64_10
-    solve(drop, "sco", J=J, iters=1)  # compile
-    res = benchmark.pedantic(solve, args=(drop, "sco"),
-                             kwargs={"J": J, "tol": 1e-12, **SCO_PATHS[path]}, rounds=5)
+    res = _bench_solve(benchmark, "sco-drop-N64-K10", drop_64_10, "sco", 5, tol=1e-12,
+                       **SCO_PATHS[path])
     assert res.iterations == 20
 
 
@@ -140,14 +138,6 @@ def drop_100_50():
     return _drop(100, 50)
 
 
-@pytest.mark.parametrize("path", list(SCO_PATHS))
-def test_sco_drop(benchmark, drop_100_50, path):
-    benchmark.group = "sco-drop-N100-K50"
-    drop, J = drop_100_50
-    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "tol": 1e-12,
-                                                          **SCO_PATHS[path]}, rounds=3)
-
-
 @pytest.fixture(scope="module")
 def drop_500_20():
     return _drop(500, 20)
@@ -160,12 +150,12 @@ def test_closed_form(benchmark, drop_500_20):
 
 
 @pytest.mark.parametrize("path", list(SCO_PATHS))
-def test_closed_form_reference_sco(benchmark, drop_500_20, path):
-    benchmark.group = "closed-form-N500-K20"
-    drop, J = drop_500_20
+@pytest.mark.parametrize(("group", "fixture"), [("sco-drop-N100-K50", "drop_100_50"),
+                                                 ("closed-form-N500-K20", "drop_500_20")])
+def test_sco_drop(benchmark, request, group, fixture, path):
     # the paper's I = 20 SCO iterations (tol=1e-12 keeps it from stopping early)
-    benchmark.pedantic(solve, args=(drop, "sco"), kwargs={"J": J, "tol": 1e-12,
-                                                          **SCO_PATHS[path]}, rounds=3)
+    _bench_solve(benchmark, group, request.getfixturevalue(fixture), "sco", 3, tol=1e-12,
+                 **SCO_PATHS[path])
 
 
 @pytest.mark.parametrize(("group", "fixture"), [("bfom-drop-N100-K100", "drop_100_100"),

@@ -13,8 +13,9 @@ former term-by-term problem rebuilt per call with Clarabel).
 import numpy as np
 import pytest
 from fastsec.kernels.oam.objectives import rcg_secrecy
+from oam_points import scene_with_channels
 
-from fastsec.oam import Scenario, channels, optimize
+from fastsec.oam import Scenario, optimize
 from fastsec.oam.sdr import relax, solve_relaxation
 from fastsec.reference.instances import theta1_instance
 from fastsec.reference.oam_optimize import pymanopt_theta, reference_ao, sdr_relaxation_reference
@@ -49,8 +50,7 @@ def test_theta_pymanopt(benchmark, theta_problem):
 
 @pytest.fixture(scope="module")
 def ao_scene():
-    s = Scenario(Q1=40, Q2=40)
-    return s, channels(s)
+    return scene_with_channels(Q1=40, Q2=40)
 
 
 def test_ao_rmcg(benchmark, ao_scene):

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from fastsec.kernels.oam import effective as ke
 from numpy.testing import assert_allclose, assert_array_equal
-from oam_points import random_point
+from oam_points import random_point, scene_with_channels
 
-from fastsec.oam import Scenario, channels, optimize
+from fastsec.oam import Scenario, optimize
 from fastsec.oam import effective as ef
 from fastsec.reference.oam import sinr_terms_reference
 
@@ -24,8 +24,7 @@ REORDER_RTOL = 1e-10
 
 @pytest.fixture(scope="module")
 def scene():
-    s = Scenario(Q1=8, Q2=12)
-    return s, channels(s)
+    return scene_with_channels(Q1=8, Q2=12)
 
 
 def test_effective_kernels_match_numpy_forms_and_matrix_twin(scene, rng):
