@@ -25,9 +25,12 @@ where the gradients do not cancel at all. The multipliers come from a non-negati
 squares fit (:func:`fastsec.kernels.optim.nnls.reduced_nnls`, the simplex sum enforced by a row of
 weight :data:`SIMPLEX_WEIGHT`); the residual is then evaluated exactly at the fitted
 (μ / Σμ, κ), so it is an upper bound of the minimum (to the weight's ~1e-8 relative effect on
-the fit). The n stationarity rows enter the fit through their QR factor (modified
-Gram–Schmidt, the target as an extra column), the complementarity rows and the weighted row
-by Givens rotations: the same least-squares problem as a triangular system of I + J rows.
+the fit). The n stationarity rows and the I + J complementarity rows (a diagonal) enter the
+fit through their QR factor (modified Gram–Schmidt on the columns of n + I + J rows, the
+target as an extra column), the weighted row by Givens rotations: the same least-squares
+problem as a triangular system of I + J rows. The same factor gives the residual at
+(μ / Σμ, κ): ‖[A; D] θ − [b; 0]‖² = ‖R θ − c‖² + ‖b_⊥‖², with b_⊥ the target's part
+orthogonal to the columns (A the stationarity columns, D the complementarity diagonal).
 :mod:`fastsec.reference.kkt` is the independent reference (the same definition with
 :func:`scipy.optimize.nnls`).
 """
@@ -45,28 +48,24 @@ from .nnls import reduced_nnls
 SIMPLEX_WEIGHT = 1e4
 #: Cap on the NNLS least-squares solves per column of the fit.
 ITERS_PER_COLUMN = 50
-#: A stationarity column whose part orthogonal to the columns before it is at most this
+#: A column of the fit whose part orthogonal to the columns before it is at most this
 #: fraction of its norm counts as dependent on them (a few hundred ε: rounding level).
 DEPENDENT = 256 * np.finfo(np.float64).eps
 _TINY = np.finfo(np.float64).tiny
 
 
-@jit
+@jit(fastmath={"reassoc"})
 def _dot(x, y):
-    """Return x · y, summed in four partial sums (independent chains, not latency-bound)."""
-    n = x.shape[0]
-    a0 = a1 = a2 = a3 = 0.0
-    i = 0
-    while i + 4 <= n:
-        a0 += x[i] * y[i]
-        a1 += x[i + 1] * y[i + 1]
-        a2 += x[i + 2] * y[i + 2]
-        a3 += x[i + 3] * y[i + 3]
-        i += 4
-    while i < n:
-        a0 += x[i] * y[i]
-        i += 1
-    return (a0 + a1) + (a2 + a3)
+    """Return x · y in the summation order LLVM picks (SIMD lanes).
+
+    The only fast-math flag is ``reassoc`` (no assumption on inf, NaN or signed zeros): a dot
+    product has no prescribed order, and a serial sum is latency-bound (about 4x slower at
+    n ~ 100).
+    """
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i] * y[i]
+    return acc
 
 
 @jit
@@ -90,31 +89,45 @@ def _add_row(rc, row):
 
 
 @jit
-def _reduce_stationarity(cols, fit, rhs):
-    """Reduce the stationarity columns (rows of ``cols``, the target last) by Gram–Schmidt.
+def _reduce(cols, norms, fit):
+    """Reduce the columns of the fit (rows of ``cols``, the target last) by Gram–Schmidt.
 
-    Modified Gram–Schmidt: the triangular factor goes into ``fit[:p]``, the target's
-    coordinates into ``rhs[:p]``; ``fit[k, k]`` holds column k's norm on entry. A column
-    dependent on the ones before it (:data:`DEPENDENT`) keeps a zero row.
+    Modified Gram–Schmidt, the columns kept unnormalised: the triangular factor goes into
+    ``fit[:, :p]``, the target's coordinates into ``fit[:, p]`` (``fit`` zero on entry), and
+    the rows of ``cols`` end as their parts orthogonal to the columns before them.
+    ``norms[k]`` is column k's norm; a column whose orthogonal part is at most
+    :data:`DEPENDENT` of it keeps a zero row. A coefficient that is exactly 0 (columns with
+    disjoint supports) costs no update.
     """
     p = cols.shape[0] - 1
     for k in range(p):
         q = cols[k]
         norm = math.sqrt(_dot(q, q))
-        if not norm > DEPENDENT * fit[k, k]:  # fit[k, k] holds the column's first norm
-            fit[k, k] = 0.0
+        if not norm > DEPENDENT * norms[k]:
             continue
-        q /= norm
         fit[k, k] = norm
+        inv = 1.0 / norm
         for j in range(k + 1, p + 1):
             col = cols[j]
-            r = _dot(q, col)
-            if j < p:
-                fit[k, j] = r
-            else:
-                rhs[k] = r
+            r = _dot(q, col) * inv
+            fit[k, j] = r
+            if r == 0.0:
+                continue
+            r *= inv
             for i in range(col.shape[0]):
                 col[i] -= r * q[i]
+
+
+@jit
+def _put_scaled(grads, scale, sign, cols):
+    """``cols[i, :n] = sign · scale ∘ grads[i]``; returns the largest of their norms."""
+    top = 0.0
+    for i in range(grads.shape[0]):
+        g, c = grads[i], cols[i]
+        for k in range(g.shape[0]):
+            c[k] = sign * (g[k] * scale[k])
+        top = max(top, _dot(c[:g.shape[0]], c[:g.shape[0]]))
+    return math.sqrt(top)
 
 
 @jit
@@ -145,63 +158,57 @@ def maxmin_kkt_residual(pieces, piece_grads, penalty_grad, cons, cons_grads, sca
     n_i, n = piece_grads.shape
     n_j = cons.shape[0]
     p = n_i + n_j
-    # stationarity columns s ∘ ∇f_i, −s ∘ ∇c_j and the target s ∘ ∇L, one per row
-    cols = np.empty((p + 1, n))
+    m = n + p
+    # one work array: the fit's columns over the stationarity rows and the complementarity
+    # rows, one per row of ``cols`` (s ∘ ∇f_i, −s ∘ ∇c_j, the target s ∘ ∇L last), their
+    # norms, their triangular factor and the fit [R | c] / B with the row Σ μ = 1, a row
+    work = np.zeros((p + 1) * m + (p + 1) + 2 * p * (p + 1) + (p + 1))
+    cols = work[:(p + 1) * m].reshape((p + 1, m))
+    at = (p + 1) * m
+    norms = work[at:at + p + 1]
+    fit = work[at + p + 1:at + p + 1 + p * (p + 1)].reshape((p, p + 1))
+    at += p + 1 + p * (p + 1)
+    rc = work[at:at + p * (p + 1)].reshape((p, p + 1))
+    row = work[at + p * (p + 1):]
+    gmax = _put_scaled(piece_grads, scale, 1.0, cols[:n_i])
+    _put_scaled(cons_grads, scale, -1.0, cols[n_i:p])
+    target = cols[p]
     for k in range(n):
-        for i in range(n_i):
-            cols[i, k] = piece_grads[i, k] * scale[k]
-        for j in range(n_j):
-            cols[n_i + j, k] = -(cons_grads[j, k] * scale[k])
-        cols[p, k] = penalty_grad[k] * scale[k]
-    gmax = 0.0
-    for i in range(n_i):
-        gmax = max(gmax, math.sqrt(_dot(cols[i], cols[i])))
-    bound = gmax + math.sqrt(_dot(cols[p], cols[p]))
+        target[k] = penalty_grad[k] * scale[k]
+    bound = gmax + math.sqrt(_dot(target[:n], target[:n]))
     if not bound > 0.0:
         return 0.0
-    # the fit [R | c]: the stationarity rows reduced (Gram–Schmidt), then the complementarity
-    # rows (I + J) and the row Σ μ = 1 folded in by Givens rotations
-    rc = np.zeros((p, p + 1))
-    fit = rc[:, :p]
-    rhs = rc[:, p]
-    for k in range(p + 1):
-        cols[k] /= bound
-        if k < p:
-            fit[k, k] = math.sqrt(_dot(cols[k], cols[k]))
-    _reduce_stationarity(cols, fit, rhs)
     low = np.inf
     for i in range(n_i):
         low = min(low, pieces[i])
-    row = np.empty(p + 1)
+    for i in range(n_i):
+        cols[i, n + i] = pieces[i] - low
+    for j in range(n_j):
+        cols[n_i + j, n + n_i + j] = abs(cons[j])
     for k in range(p):
-        row[:] = 0.0
-        row[k] = (pieces[k] - low) / bound if k < n_i else abs(cons[k - n_i]) / bound
-        _add_row(rc, row)
-    row[:] = 0.0
+        norms[k] = math.sqrt(_dot(cols[k], cols[k]))
+    # [A; D] = Q R (A the stationarity columns, D the complementarity diagonal, B times the
+    # fit's rows), then [R | c] / B and the row Σ μ = 1 folded in by Givens rotations
+    _reduce(cols, norms, fit)
+    for k in range(p):
+        for t in range(k, p + 1):
+            rc[k, t] = fit[k, t] / bound
     row[:n_i] = SIMPLEX_WEIGHT
     row[p] = SIMPLEX_WEIGHT
     _add_row(rc, row)
-    theta = np.empty(p)
+    theta = norms[:p]
     reduced_nnls(rc, ITERS_PER_COLUMN * p, theta)
     total = 0.0
     for i in range(n_i):
         total += theta[i]
     total = max(total, _TINY)
-    # the residual at (μ / Σμ, κ), from the inputs again
-    stat = np.empty(n)
-    for k in range(n):
-        stat[k] = -(penalty_grad[k] * scale[k])
     for i in range(n_i):
-        mu = theta[i] / total
-        for k in range(n):
-            stat[k] += piece_grads[i, k] * scale[k] * mu
-    for j in range(n_j):
-        kappa = theta[n_i + j]
-        for k in range(n):
-            stat[k] -= cons_grads[j, k] * scale[k] * kappa
-    out = _dot(stat, stat)
-    for i in range(n_i):
-        out += ((theta[i] / total) * (pieces[i] - low)) ** 2
-    for j in range(n_j):
-        out += (theta[n_i + j] * abs(cons[j])) ** 2
+        theta[i] /= total
+    # the residual at (μ / Σμ, κ): ‖[A; D] θ − [b; 0]‖² = ‖R θ − c‖² + ‖b_⊥‖²
+    out = _dot(target, target)
+    for k in range(p):
+        acc = -fit[k, p]
+        for t in range(k, p):
+            acc += fit[k, t] * theta[t]
+        out += acc * acc
     return math.sqrt(out) / bound
