@@ -14,8 +14,9 @@ candidates of the runs still going, judges each with its run's :class:`Ascent` a
   ``"tolerance"`` (converged) when it gained at most ``tol`` (relative, same scale);
 * after ``iters`` steps a run stops with ``"iterations"``.
 
-The rule itself is :func:`fastsec.kernels.optim.ascent.judge`, which compiled SCA loops (e.g.
-:func:`fastsec.kernels.aauc.sco.sco_drop`) call too, so it is written once.
+The rule itself is :func:`fastsec.kernels.optim.ascent.judge`, which the compiled SCA loop
+:func:`fastsec.kernels.optim.ascent.sca_loop` (run by :func:`fastsec.kernels.aauc.sco.sco_drop`
+and :func:`fastsec.kernels.aauc.irs.irs_drop`) calls too, so it is written once.
 
 The loop knows neither paper: :mod:`fastsec.aauc.sco`, :mod:`~fastsec.aauc.direct`,
 :mod:`~fastsec.aauc.irs` (one run each) and :mod:`~fastsec.aauc.bfom` (a batch of drops)

@@ -30,8 +30,8 @@ and the dual function
 whose gradient is the primal slacks (a_i^T y + c_i − r_i t, h^T x + c_m − r_m t, 1 − ‖y‖²,
 b_k^T y + e_k − |x_k|²), so the stop of
 :func:`~fastsec.kernels.optim.interior_point.primal_dual` certifies the point to ``gap_rel``.
-:func:`irs_drop` runs the whole SCA loop of one drop, judging each candidate by the true Q2
-objective with :func:`fastsec.kernels.optim.ascent.judge` (the rule of every SCA method).
+:func:`irs_drop` runs the whole SCA loop of one drop with
+:func:`fastsec.kernels.optim.ascent.sca_loop`, judging each candidate by the true Q2 objective.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ import numpy as np
 from .._jit import jit
 from ..optim import ascent
 from ..optim.interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve, primal_dual
-from .sco import SCOResult
+from .sco import SCOResult, amplitudes, complex_from_pairs, relay_and_leak
 
 
 @jit
@@ -64,17 +64,8 @@ def q2_value(hq, h, je_s, beta, c):
         Reflected amplitudes in units of σ.
 
     """
-    snr = np.inf
-    for j in range(hq.shape[0]):
-        acc = 0j
-        for k in range(hq.shape[1]):
-            acc += hq[j, k] * beta[k]
-        snr = min(snr, acc.real ** 2 + acc.imag ** 2)
-    relay = 0j
-    leak = 0.0
-    for k in range(h.shape[0]):
-        relay += np.conj(h[k]) * c[k]
-        leak += je_s[k] * (c[k].real ** 2 + c[k].imag ** 2)
+    snr = amplitudes(hq, beta, 0.0, np.empty(hq.shape[0], dtype=np.complex128))
+    relay, leak = relay_and_leak(h, je_s, c)
     rate = math.log2(1.0 + min(snr, relay.real ** 2 + relay.imag ** 2))
     return rate - math.log2(1.0 + leak), rate
 
@@ -107,18 +98,8 @@ def surrogate(hq, h, je_s, pmax, cmax, beta, c):
     e = np.empty(m)
     d = np.empty(m)
     amps = np.empty(m, dtype=np.complex128)
-    a_min = np.inf
-    for j in range(m):
-        acc = 0j
-        for k in range(rdim):
-            acc += hq[j, k] * beta[k]
-        amps[j] = acc
-        a_min = min(a_min, 1.0 + acc.real ** 2 + acc.imag ** 2)
-    amp_k = 0j
-    leak = 0.0
-    for k in range(m):
-        amp_k += np.conj(h[k]) * c[k]
-        leak += je_s[k] * (c[k].real ** 2 + c[k].imag ** 2)
+    a_min = amplitudes(hq, beta, 1.0, amps)
+    amp_k, leak = relay_and_leak(h, je_s, c)
     a_k = 1.0 + amp_k.real ** 2 + amp_k.imag ** 2
     a_min = min(a_min, a_k)
     for j in range(m):
@@ -296,6 +277,29 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel):
 
 
 @jit
+def _sca_oracle(mode, problem, beta, c, beta_new, c_new, gap_rel):
+    """Q2's objective, or a surrogate step into (β_new [√W], c_new) (``ascent.sca_loop``)."""
+    hq, h, je_s, pmax, cmax = problem
+    if mode == ascent.VALUE:
+        return q2_value(hq, h, je_s, beta, c)[0], 0, True
+    A, hx, rr, cc, B, e, d = surrogate(hq, h, je_s, pmax, cmax, beta, c)
+    y, xc, its, ok = solve_surrogate(A, hx, rr, cc, B, e, d, gap_rel)
+    complex_from_pairs(y, 0, math.sqrt(pmax), beta_new)
+    r = beta.shape[0]
+    m = c.shape[0]
+    for k in range(m):
+        # the disc |c_k| <= |h_k^T β| holds to the solver's tolerance only: clip onto it
+        c_new[k] = cmax[k] * (xc[k] + 1j * xc[m + k])
+        acc = 0j
+        for j in range(r):
+            acc += hq[k, j] * beta_new[j]
+        size = abs(c_new[k])
+        if size > abs(acc):
+            c_new[k] *= abs(acc) / size
+    return q2_value(hq, h, je_s, beta_new, c_new)[0], its, ok
+
+
+@jit
 def irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options):
     """IRS-based AAUC on one drop (paper 000, Sec. VI): SCA on the surrogate of Q2.
 
@@ -320,44 +324,4 @@ def irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options):
         With ``w`` the final c (units of σ) and ``history`` the Q2 objective.
 
     """
-    beta = beta0.copy()
-    c = c0.copy()
-    r = beta.shape[0]
-    m = c.shape[0]
-    scale = math.sqrt(pmax)
-    history = np.empty(options.iters + 1)
-    history[0] = q2_value(hq, h, je_s, beta, c)[0]
-    n_hist = 1
-    stop = ascent.ITERATIONS
-    ipm_iterations = 0
-    ipm_failures = 0
-    beta_new = np.empty(r, dtype=np.complex128)
-    c_new = np.empty(m, dtype=np.complex128)
-    for _ in range(options.iters):
-        A, hx, rr, cc, B, e, d = surrogate(hq, h, je_s, pmax, cmax, beta, c)
-        y, xc, its, ok = solve_surrogate(A, hx, rr, cc, B, e, d, options.gap_rel)
-        ipm_iterations += its
-        ipm_failures += 0 if ok else 1
-        for k in range(r):
-            beta_new[k] = scale * (y[k] + 1j * y[r + k])
-        for k in range(m):
-            # the disc |c_k| <= |h_k^T β| holds to the solver's tolerance only: clip onto it
-            c_new[k] = cmax[k] * (xc[k] + 1j * xc[m + k])
-            acc = 0j
-            for j in range(r):
-                acc += hq[k, j] * beta_new[j]
-            size = abs(c_new[k])
-            if size > abs(acc):
-                c_new[k] *= abs(acc) / size
-        value = q2_value(hq, h, je_s, beta_new, c_new)[0]
-        keep, code = ascent.judge(history[n_hist - 1], value, options.tol, options.slack,
-                                  True)
-        if keep:
-            beta[:] = beta_new
-            c[:] = c_new
-            history[n_hist] = value
-            n_hist += 1
-        if code != ascent.RUNNING:
-            stop = code
-            break
-    return SCOResult(beta, c, history[:n_hist].copy(), stop, ipm_iterations, ipm_failures)
+    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, h, je_s, pmax, cmax), beta0, c0, options))

@@ -61,6 +61,15 @@ def _put(vec, j, nc, value):
 
 
 @jit
+def _add_power(x, offset, row, nc, power):
+    """``power`` + Σ|x_j|² (added in order), the gradient 2 x_j put at ``offset + j`` of ``row``."""
+    for j in range(x.shape[0]):
+        power += x[j].real ** 2 + x[j].imag ** 2
+        _put(row, offset + j, nc, 2.0 * x[j])
+    return power
+
+
+@jit
 def _user_pieces(hs_mat, z, factor, pieces, grads, nc):
     """Pieces factor · log2(1 + |Hs_k z|²) (rows 0..K-2) and their gradients in z.
 
@@ -129,13 +138,7 @@ def p2_residual(hs_mat, hs, je, pmax, z, w):
         _put(penalty, n1 + k, nc, 2.0 * je[k] * w[k] * (0.5 / (_LN2 * (1.0 + leak))))
     cons = np.empty(1)
     cons_grads = np.empty((1, 2 * nc))
-    power = 0.0
-    for j in range(n1):
-        power += z[j].real ** 2 + z[j].imag ** 2
-        _put(cons_grads[0], j, nc, 2.0 * z[j])
-    for k in range(m):
-        power += w[k].real ** 2 + w[k].imag ** 2
-        _put(cons_grads[0], n1 + k, nc, 2.0 * w[k])
+    power = _add_power(w, n1, cons_grads[0], nc, _add_power(z, 0, cons_grads[0], nc, 0.0))
     cons[0] = power - 2.0 * pmax
     scale = np.full(2 * nc, math.sqrt(2.0 * pmax))
     return maxmin_kkt_residual(pieces, grads, penalty, cons, cons_grads, scale)
@@ -162,11 +165,7 @@ def direct_residual(g, sigma, pmax, v):
             _put(grads[k], j, N, 2.0 * amp[k] * (g[k, j] / sigma) * f[k])
     cons = np.empty(1)
     cons_grads = np.empty((1, 2 * N))
-    power = 0.0
-    for j in range(N):
-        power += v[j].real ** 2 + v[j].imag ** 2
-        _put(cons_grads[0], j, N, 2.0 * v[j])
-    cons[0] = power - pmax
+    cons[0] = _add_power(v, 0, cons_grads[0], N, 0.0) - pmax
     return maxmin_kkt_residual(pieces, grads, np.zeros(2 * N), cons, cons_grads,
                                np.full(2 * N, math.sqrt(pmax)))
 
@@ -194,11 +193,7 @@ def q2_residual(hs_mat, row2, hs, je, sigma, pmax, z, c):
         _put(penalty, n1 + k, nc, 2.0 * sigma2 * je[k] * c[k] / (_LN2 * (1.0 + leak)))
     cons = np.empty(m + 1)
     cons_grads = np.zeros((m + 1, 2 * nc))
-    power = 0.0
-    for j in range(n1):
-        power += z[j].real ** 2 + z[j].imag ** 2
-        _put(cons_grads[0], j, nc, 2.0 * z[j])
-    cons[0] = power - pmax
+    cons[0] = _add_power(z, 0, cons_grads[0], nc, 0.0) - pmax
     for k in range(m):
         cons[k + 1] = (c[k].real ** 2 + c[k].imag ** 2) - (amp[k].real ** 2 + amp[k].imag ** 2)
         for j in range(n1):

@@ -18,8 +18,9 @@ Constraints:
 The objective is ``log t - sum d |y_w|²`` with ``d = 2 P_max λ J / σ_E² / (1 + λ w*^H J w*/σ_E²)``,
 the eavesdropper term linearised at w* (eq. (21)). With no helpers (``hs`` empty) the same
 kernel runs direct transmission's max–min multicast steps (ref. [54]): users' rows only, budget
-P_max. :func:`sco_drop` runs the whole SCA loop of one drop, judging each candidate by the
-true objective with :func:`fastsec.kernels.optim.ascent.judge` (the rule every SCA method uses).
+P_max. :func:`sco_drop` runs the whole SCA loop of one drop with
+:func:`fastsec.kernels.optim.ascent.sca_loop` (the loop and ascent rule every compiled SCA
+method uses).
 """
 
 from __future__ import annotations
@@ -32,10 +33,8 @@ import numpy as np
 from .._jit import jit
 from ..optim import ascent, ball_log
 
-#: Options of :func:`sco_drop`: ``iters`` (int, cap on SCA steps), ``tol`` (relative gain at
-#: which the run has converged), ``slack`` (relative fall still counted as no descent),
-#: ``gap_rel`` (the surrogate solver's relative duality gap).
-SCAOptions = namedtuple("SCAOptions", ["iters", "tol", "slack", "gap_rel"])
+#: Options of :func:`sco_drop` (:data:`fastsec.kernels.optim.ascent.SCAOptions`).
+SCAOptions = ascent.SCAOptions
 
 #: Result of :func:`sco_drop`: final ``beta`` (r,) and ``w`` (K-1,) [√W], ``history``
 #: (P2 objective [bit/s/Hz] at the start and after every kept step), ``stop`` (a stop code of
@@ -44,6 +43,38 @@ SCAOptions = namedtuple("SCAOptions", ["iters", "tol", "slack", "gap_rel"])
 #: had, scaled into the budget, was judged as the candidate).
 SCOResult = namedtuple("SCOResult",
                        ["beta", "w", "history", "stop", "ipm_iterations", "ipm_failures"])
+
+@jit
+def amplitudes(hq, beta, base, amps):
+    """Fill ``amps`` with the users' amplitudes H_s Q β; return min_j (base + |amps_j|²)."""
+    least = np.inf
+    for j in range(hq.shape[0]):
+        acc = 0j
+        for k in range(hq.shape[1]):
+            acc += hq[j, k] * beta[k]
+        amps[j] = acc
+        least = min(least, base + acc.real ** 2 + acc.imag ** 2)
+    return least
+
+
+@jit
+def complex_from_pairs(x, offset, scale, out):
+    """Fill ``out`` (n,) with scale · (x[offset + k] + j x[offset + n + k]), [Re, Im] blocks."""
+    n = out.shape[0]
+    for k in range(n):
+        out[k] = scale * (x[offset + k] + 1j * x[offset + n + k])
+
+
+@jit
+def relay_and_leak(h, je, w):
+    """Relayed amplitude Σ conj(h_k) w_k and the eavesdropper's leak Σ je_k |w_k|²."""
+    relay = 0j
+    leak = 0.0
+    for k in range(h.shape[0]):
+        relay += np.conj(h[k]) * w[k]
+        leak += je[k] * (w[k].real ** 2 + w[k].imag ** 2)
+    return relay, leak
+
 
 @jit
 def p2_value(hq, hs, je, beta, w):
@@ -64,20 +95,10 @@ def p2_value(hq, hs, je, beta, w):
         Helpers' beamformer [√W].
 
     """
-    snr = np.inf
-    for j in range(hq.shape[0]):
-        acc = 0j
-        for k in range(hq.shape[1]):
-            acc += hq[j, k] * beta[k]
-        snr = min(snr, acc.real ** 2 + acc.imag ** 2)
-    mw = hs.shape[0]
-    if mw == 0:
+    snr = amplitudes(hq, beta, 0.0, np.empty(hq.shape[0], dtype=np.complex128))
+    if hs.shape[0] == 0:
         return math.log1p(snr) / math.log(2.0)
-    relay = 0j
-    leak = 0.0
-    for k in range(mw):
-        relay += np.conj(hs[k]) * w[k]
-        leak += je[k] * (w[k].real ** 2 + w[k].imag ** 2)
+    relay, leak = relay_and_leak(hs, je, w)
     snr = min(snr, relay.real ** 2 + relay.imag ** 2)
     return 0.5 * (math.log1p(snr) - math.log1p(leak)) / math.log(2.0)
 
@@ -109,18 +130,8 @@ def surrogate(hq, hs, je, budget, beta, w):
     r = np.empty(mu + relay)
     c = np.empty(mu + relay)
     amps = np.empty(mu, dtype=np.complex128)
-    a_min = np.inf
-    for j in range(mu):
-        acc = 0j
-        for k in range(rdim):
-            acc += hq[j, k] * beta[k]
-        amps[j] = acc
-        a_min = min(a_min, 1.0 + acc.real ** 2 + acc.imag ** 2)
-    amp_k = 0j
-    leak = 0.0
-    for k in range(mw):
-        amp_k += np.conj(hs[k]) * w[k]
-        leak += je[k] * (w[k].real ** 2 + w[k].imag ** 2)
+    a_min = amplitudes(hq, beta, 1.0, amps)
+    amp_k, leak = relay_and_leak(hs, je, w)
     a_k = 1.0 + amp_k.real ** 2 + amp_k.imag ** 2
     if relay:
         a_min = min(a_min, a_k)
@@ -142,6 +153,20 @@ def surrogate(hq, hs, je, budget, beta, w):
         r[mu] = a_min / a_k
         c[mu] = (2.0 - a_k) / a_k
     return A, d, r, c
+
+
+@jit
+def _sca_oracle(mode, problem, beta, w, beta_new, w_new, gap_rel):
+    """P2's objective, or a surrogate step into (β_new, w_new) [√W] (``ascent.sca_loop``)."""
+    hq, hs, je, budget = problem
+    if mode == ascent.VALUE:
+        return p2_value(hq, hs, je, beta, w), 0, True
+    A, d, rr, c = surrogate(hq, hs, je, budget, beta, w)
+    x, _, its, ok = ball_log.solve(A, d, rr, c, gap_rel)
+    scale = math.sqrt(budget)
+    complex_from_pairs(x, 0, scale, beta_new)
+    complex_from_pairs(x, 2 * beta.shape[0], scale, w_new)
+    return p2_value(hq, hs, je, beta_new, w_new), its, ok
 
 
 @jit
@@ -167,37 +192,5 @@ def sco_drop(hq, hs, je, budget, beta0, w0, options):
     SCOResult
 
     """
-    beta = beta0.copy()
-    w = w0.copy()
-    r = beta.shape[0]
-    m = w.shape[0]
-    scale = math.sqrt(budget)
-    history = np.empty(options.iters + 1)
-    history[0] = p2_value(hq, hs, je, beta, w)
-    n_hist = 1
-    stop = ascent.ITERATIONS
-    ipm_iterations = 0
-    ipm_failures = 0
-    beta_new = np.empty(r, dtype=np.complex128)
-    w_new = np.empty(m, dtype=np.complex128)
-    for _ in range(options.iters):
-        A, d, rr, c = surrogate(hq, hs, je, budget, beta, w)
-        x, _, its, ok = ball_log.solve(A, d, rr, c, options.gap_rel)
-        ipm_iterations += its
-        ipm_failures += 0 if ok else 1
-        for k in range(r):
-            beta_new[k] = scale * (x[k] + 1j * x[r + k])
-        for k in range(m):
-            w_new[k] = scale * (x[2 * r + k] + 1j * x[2 * r + m + k])
-        value = p2_value(hq, hs, je, beta_new, w_new)
-        keep, code = ascent.judge(history[n_hist - 1], value, options.tol, options.slack,
-                                  True)
-        if keep:
-            beta[:] = beta_new
-            w[:] = w_new
-            history[n_hist] = value
-            n_hist += 1
-        if code != ascent.RUNNING:
-            stop = code
-            break
-    return SCOResult(beta, w, history[:n_hist].copy(), stop, ipm_iterations, ipm_failures)
+    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, hs, je, budget), beta0, w0, options))
+

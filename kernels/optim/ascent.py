@@ -2,8 +2,9 @@
 
 :func:`judge` decides, from the last accepted objective and a candidate's objective, whether
 the candidate is kept and whether the run stops. :class:`fastsec.sca.Ascent` (the Python
-driver used by every SCA method) and the compiled SCA loops (e.g.
-:func:`fastsec.kernels.aauc.sco.sco_drop`) both call it, so the rule cannot drift apart:
+driver used by every SCA method) and the compiled SCA loop :func:`sca_loop` (which runs
+:func:`fastsec.kernels.aauc.sco.sco_drop` and :func:`fastsec.kernels.aauc.irs.irs_drop`) both
+call it, so the rule cannot drift apart:
 
 * a candidate more than ``slack`` (relative, scale ``max(1, |last|)``) below ``last`` is a
   *descent*: with ``reject`` it is dropped and the run stops with :data:`NO_ASCENT`; without,
@@ -16,7 +17,16 @@ The iteration cap (:data:`ITERATIONS`) is the caller's loop bound.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numpy as np
+
 from .._jit import jit
+
+#: Options of :func:`sca_loop`: ``iters`` (int, cap on SCA steps), ``tol`` (relative gain at
+#: which the run has converged), ``slack`` (relative fall still counted as no descent),
+#: ``gap_rel`` (the surrogate solver's relative duality gap).
+SCAOptions = namedtuple("SCAOptions", ["iters", "tol", "slack", "gap_rel"])
 
 #: Stop codes; index into :data:`fastsec.sca.STOP_REASONS`.
 TOLERANCE = 0
@@ -46,3 +56,73 @@ def judge(last, value, tol, slack, reject):
     if value - last <= tol * scale:
         return True, TOLERANCE
     return True, RUNNING
+
+
+#: Modes of the ``oracle`` of :func:`sca_loop`.
+VALUE = 0
+STEP = 1
+
+
+@jit(inline="always")
+def sca_loop(oracle, problem, x0, y0, options):
+    """Successive convex approximation from ``(x0, y0)``, kept monotone by :func:`judge`.
+
+    The point is a pair of arrays (two blocks of variables). ``oracle(mode, problem, x, y,
+    x_new, y_new, gap_rel) -> (objective, solver iterations, solver converged)`` is the one
+    problem-specific function (a single dispatcher argument, inlined, keeps the callers
+    cacheable, as in :func:`fastsec.kernels.optim.interior_point.primal_dual`):
+
+    * :data:`VALUE`: the true objective at ``(x, y)`` (``x_new``, ``y_new`` untouched);
+    * :data:`STEP`: solve the convex surrogate expanded at ``(x, y)``, write its maximiser into
+      ``(x_new, y_new)`` and return the true objective there, which judges the candidate (a
+      descent is rejected and stops the run).
+
+    Parameters
+    ----------
+    oracle : Numba function
+        As above.
+    problem : tuple
+        The problem's data, passed to ``oracle`` unchanged.
+    x0, y0 : ndarray
+        The start (copied).
+    options : SCAOptions
+        Iteration cap, tolerances and the surrogate solver's gap.
+
+    Returns
+    -------
+    x, y : ndarray
+        The last kept point.
+    history : ndarray
+        The objective at the start and after every kept step.
+    stop : int
+        :data:`TOLERANCE`, :data:`ITERATIONS` or :data:`NO_ASCENT`.
+    solver_iterations : int
+        Total iterations of the surrogate solver.
+    solver_failures : int
+        Surrogates whose solver stopped before its tolerance (their point was judged anyway).
+
+    """
+    x = x0.copy()
+    y = y0.copy()
+    x_new = np.empty_like(x)
+    y_new = np.empty_like(y)
+    history = np.empty(options.iters + 1)
+    history[0] = oracle(VALUE, problem, x, y, x_new, y_new, options.gap_rel)[0]
+    n_hist = 1
+    stop = ITERATIONS
+    solver_iterations = 0
+    solver_failures = 0
+    for _ in range(options.iters):
+        candidate, its, ok = oracle(STEP, problem, x, y, x_new, y_new, options.gap_rel)
+        solver_iterations += its
+        solver_failures += 0 if ok else 1
+        keep, code = judge(history[n_hist - 1], candidate, options.tol, options.slack, True)
+        if keep:
+            x[:] = x_new
+            y[:] = y_new
+            history[n_hist] = candidate
+            n_hist += 1
+        if code != RUNNING:
+            stop = code
+            break
+    return x, y, history[:n_hist].copy(), stop, solver_iterations, solver_failures
