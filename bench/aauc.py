@@ -185,7 +185,7 @@ class SolveBatch:
 
     def setup(self, method, size):
         n, k = size
-        drops = 256 if method in ("closed_form", "asymptotic", "bfom") else 16
+        drops = 256 if n == 32 or method in ("closed_form", "asymptotic", "bfom") else 16
         self.batch = draw_batch(Scenario(N=n, K=k), np.random.default_rng(4), drops)
         self.J = angular_matrix(self.batch)
         self.drops = [self.batch[i] for i in range(drops)]

@@ -30,6 +30,12 @@ SCA_MODES = {"sco": _k.SCO, "direct": _k.DIRECT, "hybrid": _k.HYBRID, "irs": _k.
 #: two drops already fill two threads); never on one Numba thread (the study workers).
 PARALLEL_MIN_DROPS = 2
 
+#: Drops handed to a Numba thread at a time. A drop's SCA loop runs for a data-dependent
+#: number of iterations (one drop can cost ten times another), so static halves leave one
+#: thread idle; chunks of one drop balance the load (16 SCO drops at N = 32, K = 8 on two
+#: threads: 1.37x -> 1.91x the loop of single calls).
+CHUNK_DROPS = 1
+
 
 class SCADrops(NamedTuple):
     """Outputs of :func:`sca_drops` (arrays of :func:`fastsec.kernels.aauc.sca_drops.sca_drops`)."""
@@ -73,9 +79,10 @@ def sca_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.ndarray,
                    info=np.empty((B, _k.INFO), dtype=np.int64), rates=np.zeros((B, 2)))
     parallel = B >= PARALLEL_MIN_DROPS and numba.get_num_threads() > 1
     kernel = _k.sca_drops_parallel if parallel else _k.sca_drops
-    kernel(SCA_MODES[method], (g, h_K, h_E, g_E, J),
-           (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w, s.pmax_w),
-           sca_options(iters, tol), tuple(out))
+    with numba.parallel_chunksize(CHUNK_DROPS if parallel else 0):
+        kernel(SCA_MODES[method], (g, h_K, h_E, g_E, J),
+               (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w,
+                s.pmax_w), sca_options(iters, tol), tuple(out))
     return out
 
 
