@@ -1,9 +1,9 @@
-"""The monotone-ascent rule of successive convex approximation, written once.
+"""The monotone-ascent rule of successive convex approximation and the compiled SCA loop.
 
-:func:`judge` decides, from the last accepted objective and a candidate's objective, whether
-the candidate is kept and whether the run stops. :class:`fastsec.sca.Ascent` (the Python
-driver used by every SCA method) and the compiled SCA loop :func:`sca_loop` (which runs
-:func:`fastsec.kernels.aauc.sco.sco_drop` and :func:`fastsec.kernels.aauc.irs.irs_drop`) both
+It knows no paper. :func:`judge` decides, from the last accepted objective and a candidate's
+objective, whether the candidate is kept and whether the run stops. :class:`fastsec.sca.Ascent`
+(the Python driver used by every SCA method) and the compiled loop :func:`sca_loop` (which a
+compiled SCA method drives through one oracle: its surrogate step and its true objective) both
 call it, so the rule cannot drift apart:
 
 * a candidate more than ``slack`` (relative, scale ``max(1, |last|)``) below ``last`` is a
@@ -12,7 +12,7 @@ call it, so the rule cannot drift apart:
 * any other candidate is kept; the run stops with :data:`TOLERANCE` when it gained at most
   ``tol`` (relative, same scale).
 
-The iteration cap (:data:`ITERATIONS`) is the caller's loop bound.
+The iteration cap (:data:`ITERATIONS`) is the loop's bound (``SCAOptions.iters``).
 """
 
 from __future__ import annotations
