@@ -28,6 +28,8 @@ import math
 import numba
 import numpy as np
 
+from fastsec.units import LN2
+
 from .._jit import jit
 from ..optim.kkt import maxmin_kkt_residual
 from .null_space import helper_rows, householder, null_coordinates
@@ -35,7 +37,6 @@ from .null_space import helper_rows, householder, null_coordinates
 #: Problem codes of :func:`kkt_drops`: P2 (the AAUC methods), direct transmission's max–min
 #: multicast, Q2 (the IRS scheme).
 P2, DIRECT, Q2 = 0, 1, 2
-_LN2 = math.log(2.0)
 
 
 @jit
@@ -49,7 +50,7 @@ def _log_snr_rows(rows_x, factor, pieces, offset):
     for k in range(rows_x.shape[0]):
         snr = rows_x[k].real ** 2 + rows_x[k].imag ** 2
         pieces[offset + k] = factor * math.log2(1.0 + snr)
-        out[k] = factor / (_LN2 * (1.0 + snr))
+        out[k] = factor / (LN2 * (1.0 + snr))
     return out
 
 
@@ -135,7 +136,7 @@ def p2_residual(hs_mat, hs, je, pmax, z, w):
         leak += je[k] * (w[k].real ** 2 + w[k].imag ** 2)
     penalty = np.zeros(2 * nc)
     for k in range(m):
-        _put(penalty, n1 + k, nc, 2.0 * je[k] * w[k] * (0.5 / (_LN2 * (1.0 + leak))))
+        _put(penalty, n1 + k, nc, 2.0 * je[k] * w[k] * (0.5 / (LN2 * (1.0 + leak))))
     cons = np.empty(1)
     cons_grads = np.empty((1, 2 * nc))
     power = _add_power(w, n1, cons_grads[0], nc, _add_power(z, 0, cons_grads[0], nc, 0.0))
@@ -190,7 +191,7 @@ def q2_residual(hs_mat, row2, hs, je, sigma, pmax, z, c):
     leak *= sigma2
     penalty = np.zeros(2 * nc)
     for k in range(m):
-        _put(penalty, n1 + k, nc, 2.0 * sigma2 * je[k] * c[k] / (_LN2 * (1.0 + leak)))
+        _put(penalty, n1 + k, nc, 2.0 * sigma2 * je[k] * c[k] / (LN2 * (1.0 + leak)))
     cons = np.empty(m + 1)
     cons_grads = np.zeros((m + 1, 2 * nc))
     cons[0] = _add_power(z, 0, cons_grads[0], nc, 0.0) - pmax

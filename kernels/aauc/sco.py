@@ -30,6 +30,8 @@ from collections import namedtuple
 
 import numpy as np
 
+from fastsec.units import LN2
+
 from .._jit import jit
 from ..optim import ascent, ball_log
 
@@ -97,10 +99,10 @@ def p2_value(hq, hs, je, beta, w):
     """
     snr = amplitudes(hq, beta, 0.0, np.empty(hq.shape[0], dtype=np.complex128))
     if hs.shape[0] == 0:
-        return math.log1p(snr) / math.log(2.0)
+        return math.log1p(snr) / LN2
     relay, leak = relay_and_leak(hs, je, w)
     snr = min(snr, relay.real ** 2 + relay.imag ** 2)
-    return 0.5 * (math.log1p(snr) - math.log1p(leak)) / math.log(2.0)
+    return 0.5 * (math.log1p(snr) - math.log1p(leak)) / LN2
 
 
 @jit
