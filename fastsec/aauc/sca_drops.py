@@ -79,7 +79,7 @@ def sca_drops(scenario: Scenario, method: str, g: np.ndarray, h_K: np.ndarray,
                    info=np.empty((B, _k.INFO), dtype=np.int64), rates=np.zeros((B, 2)))
     parallel = B >= PARALLEL_MIN_DROPS and numba.get_num_threads() > 1
     kernel = _k.sca_drops_parallel if parallel else _k.sca_drops
-    with numba.parallel_chunksize(CHUNK_DROPS if parallel else 0):
+    with numba.parallel_chunksize(CHUNK_DROPS):  # read by the parallel kernel only
         kernel(SCA_MODES[method], (g, h_K, h_E, g_E, J),
                (math.sqrt(s.sigma2_w), math.sqrt(s.sigma_e2_w), s.lam / s.sigma_e2_w,
                 s.pmax_w), sca_options(iters, tol), tuple(out))

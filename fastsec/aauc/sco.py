@@ -41,6 +41,7 @@ from fastsec.aauc.problem import (
     row_space,
 )
 from fastsec.kernels.aauc import sco as _k
+from fastsec.kernels.optim.ascent import SCAOptions
 from fastsec.sca import STOP_REASONS, TOLERANCE, Ascent, sca
 
 
@@ -102,9 +103,9 @@ def compiled_sca(hq: np.ndarray, hs: np.ndarray, je: np.ndarray, budget: float,
                               sca_options(iters, tol)))
 
 
-def sca_options(iters: int, tol: float) -> _k.SCAOptions:
+def sca_options(iters: int, tol: float) -> SCAOptions:
     """Return the compiled SCA loops' options: ``iters``, ``tol`` and this module's constants."""
-    return _k.SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL)
+    return SCAOptions(int(iters), float(tol), ASCENT_SLACK, GAP_REL)
 
 
 def unpack(res: _k.SCOResult) -> dict:

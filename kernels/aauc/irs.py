@@ -315,7 +315,7 @@ def irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options):
         Start, row-space coordinates of z [√W] (‖β0‖² <= P_max).
     c0 : ndarray, shape (m,), complex128
         Start, reflected amplitudes in units of σ (|c0_k| <= |h_k^T β0|).
-    options : SCAOptions
+    options : fastsec.kernels.optim.ascent.SCAOptions
         Of :func:`fastsec.kernels.aauc.sco.sco_drop`.
 
     Returns

@@ -270,7 +270,7 @@ def sca_drops(method, drops, consts, options, outs):
         :func:`fastsec.kernels.aauc.closed_form.closed_form_drops`.
     consts : tuple of float
         As there.
-    options : SCAOptions
+    options : fastsec.kernels.optim.ascent.SCAOptions
         Of :func:`fastsec.kernels.aauc.sco.sco_drop`, for every run.
     outs : tuple
         Outputs ``(v, w, stats, history, info, rates)``:

@@ -35,7 +35,9 @@ from fastsec.units import LN2
 from .._jit import jit
 from ..optim import ascent, ball_log
 
-#: Options of :func:`sco_drop` (:data:`fastsec.kernels.optim.ascent.SCAOptions`).
+#: Kept under its former home: Numba's on-disk cache indexes written before the loop moved to
+#: :mod:`fastsec.kernels.optim.ascent` pickle the options type as ``sco.SCAOptions``, and an
+#: index that cannot be unpickled fails the call instead of being recompiled.
 SCAOptions = ascent.SCAOptions
 
 #: Result of :func:`sco_drop`: final ``beta`` (r,) and ``w`` (K-1,) [√W], ``history``
@@ -45,6 +47,7 @@ SCAOptions = ascent.SCAOptions
 #: had, scaled into the budget, was judged as the candidate).
 SCOResult = namedtuple("SCOResult",
                        ["beta", "w", "history", "stop", "ipm_iterations", "ipm_failures"])
+
 
 @jit
 def amplitudes(hq, beta, base, amps):
@@ -186,7 +189,7 @@ def sco_drop(hq, hs, je, budget, beta0, w0, options):
         Start, row-space coordinates of z [√W] (within the budget with ``w0``).
     w0 : ndarray, shape like ``hs``, complex128
         Start, helpers' beamformer [√W].
-    options : SCAOptions
+    options : fastsec.kernels.optim.ascent.SCAOptions
         Loop and solver options.
 
     Returns
