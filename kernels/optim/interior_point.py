@@ -64,20 +64,22 @@ def primal_dual(oracle, data, b, x, m, gap_rel):
     f0 = oracle(SLACKS, x, data, b, lam, s, 0.0, dx, dx)
     for i in range(m):  # start with a gap eta = 1 + |f0|
         lam[i] = (1.0 + abs(f0)) / (m * s[i])
-    for it in range(PD_MAX_ITER):
+    oracle(DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
+    for it in range(PD_MAX_ITER):  # rd: the dual residual at (x, lam), kept from the search
         eta = 0.0
         for i in range(m):
             eta += s[i] * lam[i]
-        oracle(DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
-        rd_norm = 0.0
-        for k in range(nx):
-            rd_norm = max(rd_norm, abs(rd[k]))
-        oracle(DUAL_RESIDUAL, x, data, b, lam * 0.0, s, 0.0, dx, x_new)  # grad f0
-        g_norm = 0.0
-        for k in range(nx):
-            g_norm = max(g_norm, abs(x_new[k]))
-        if eta <= gap_rel * (1.0 + abs(f0)) and rd_norm <= gap_rel * (1.0 + g_norm):
-            return it, True
+        if eta <= gap_rel * (1.0 + abs(f0)):  # then the dual residual (grad f0 into x_new)
+            rd_norm = 0.0
+            for k in range(nx):
+                rd_norm = max(rd_norm, abs(rd[k]))
+            dlam[:] = 0.0
+            oracle(DUAL_RESIDUAL, x, data, b, dlam, s, 0.0, dx, x_new)
+            g_norm = 0.0
+            for k in range(nx):
+                g_norm = max(g_norm, abs(x_new[k]))
+            if rd_norm <= gap_rel * (1.0 + g_norm):
+                return it, True
         t = PD_MU * m / eta
         oracle(NEWTON, x, data, b, lam, s, t, dx, dx)
         oracle(JAC_TIMES, x, data, b, lam, s, t, dx, jdx)
