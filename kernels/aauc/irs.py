@@ -145,7 +145,7 @@ def _recover(x, A, hx, B, d, y, xc):
     return norm2
 
 
-@jit
+@jit(inline="always")
 def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     """Evaluate the dual of the module docstring for :func:`primal_dual` (``b`` unused).
 

@@ -110,7 +110,7 @@ def p_surrogate(gain_bob, gain_eve, noise_bob, noise_eve, p_bar):
     return bmat, c, const
 
 
-@jit
+@jit(inline="always")
 def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
     """P4 for :func:`primal_dual`.
 
@@ -347,7 +347,7 @@ def a_surrogate(chi, kappa2, p, sigma2_r2, sigma2_b, a_bar):
     return F, D, g, const
 
 
-@jit
+@jit(inline="always")
 def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
     """P5's Lagrangian in ``a`` for a fixed budget multiplier, for :func:`primal_dual`.
 

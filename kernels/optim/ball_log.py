@@ -47,7 +47,7 @@ def recover(A, d, mu, nu, y):
     return norm2
 
 
-@jit
+@jit(inline="always")
 def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     """Evaluate the dual of the module docstring for :func:`primal_dual` (``b`` unused).
 

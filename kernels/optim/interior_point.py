@@ -7,8 +7,10 @@ gap ``s^T lambda``) and a backtracking line search on the norm of the primal-dua
 until ``eta <= gap_rel (1 + |f0|)`` and the dual residual is below
 ``gap_rel (1 + ||grad f0||)`` (max norms). It knows no problem: a caller passes one *oracle*
 function that evaluates the objective, slacks, dual residual, Newton step and constraint
-Jacobian products of its problem (see :func:`primal_dual`). :func:`cholesky_solve` is the
-small dense SPD solve such oracles use.
+Jacobian products of its problem (see :func:`primal_dual`); oracles are declared
+``inline="always"``, which removes a call (about 0.1 µs, a tenth of an iteration of the AAUC
+surrogates) from each of the four evaluations an iteration makes. :func:`cholesky_solve` is
+the small dense SPD solve such oracles use.
 """
 
 from __future__ import annotations
