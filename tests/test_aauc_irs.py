@@ -94,7 +94,8 @@ def test_compiled_surrogate_step_equals_cvxpy(rng, shape):
     beta0, c0 = sur.start()
     arrays = kernel.surrogate(sur.hq, sur.h, data.sigma2 * data.je, data.pmax, sur.cmax,
                               beta0, c0)
-    y, x, _, ok = kernel.solve_surrogate(*arrays, 1e-10)
+    y, x, _, ok = kernel.solve_surrogate(*arrays, 1e-10,
+                                         np.full(2 * arrays[0].shape[0] + 2, -1.0))
     assert ok
     r, m = sur.hq.shape[1], data.n_help
     beta1 = np.sqrt(data.pmax) * (y[:r] + 1j * y[r:])

@@ -240,7 +240,7 @@ def test_compiled_surrogate_step_equals_cvxpy(small):
     basis, hq = row_space(data.Hs)
     A, d, r_t, c = kernel.surrogate(hq, data.hs, data.je, 2 * data.pmax,
                                     basis.conj().T @ zs, ws)
-    x, _, _, ok = ball_log.solve(A, d, r_t, c, 1e-10)
+    x, _, _, ok = ball_log.solve(A, d, r_t, c, 1e-10, np.full(A.shape[0] + 1, -1.0))
     assert ok
     r, m = hq.shape[1], data.n_help
     scale = np.sqrt(2 * data.pmax)
@@ -254,6 +254,33 @@ def test_compiled_surrogate_step_equals_cvxpy(small):
     # places it to ~1e-4 relative along weakly curved directions
     np.testing.assert_allclose(np.concatenate([z1, w1]), np.concatenate([z2, w2]),
                                rtol=0, atol=1e-4 * np.sqrt(2 * data.pmax))
+
+
+def test_warm_started_surrogate_equals_the_cold_start(small):
+    """The surrogate at the next SCA point, started from the multipliers of the last one,
+    reaches the cold start's maximiser (both to the 1e-10 gap; the dual is strictly convex
+    here, so the two runs meet to ~1e-8) in fewer iterations; unusable multipliers (NaN, all
+    non-positive) mean the cold start, the same bits."""
+    _, _, data = small
+    zs, ws = asymptotic_point(data)
+    basis, hq = row_space(data.Hs)
+    budget = 2 * data.pmax
+    first = kernel.surrogate(hq, data.hs, data.je, budget, basis.conj().T @ zs, ws)
+    dual = np.full(first[0].shape[0] + 1, -1.0)
+    x1, _, _, ok = ball_log.solve(*first, 1e-10, dual)
+    assert ok and np.all(dual > 0)
+    r, m = hq.shape[1], data.n_help
+    scale = np.sqrt(budget)
+    step = kernel.surrogate(hq, data.hs, data.je, budget, scale * (x1[:r] + 1j * x1[r:2 * r]),
+                            scale * (x1[2 * r:2 * r + m] + 1j * x1[2 * r + m:]))
+    cold = ball_log.solve(*step, 1e-10, np.full(dual.shape, -1.0))
+    warm = ball_log.solve(*step, 1e-10, dual.copy())
+    assert cold[3] and warm[3]
+    assert warm[2] < cold[2]
+    np.testing.assert_allclose(warm[0], cold[0], rtol=0, atol=1e-7)
+    for unusable in (np.full(dual.shape, np.nan), np.zeros(dual.shape)):
+        again = ball_log.solve(*step, 1e-10, unusable)
+        assert again[2] == cold[2] and np.array_equal(again[0], cold[0])
 
 
 def test_stop_codes_index_the_stop_reasons():

@@ -42,7 +42,16 @@ import numpy as np
 
 from .._jit import jit
 from ..optim import ascent
-from ..optim.interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve, primal_dual
+from ..optim.interior_point import (
+    COLD_GAP,
+    DUAL_RESIDUAL,
+    JAC_TIMES,
+    SLACKS,
+    WARM_GAP,
+    cholesky_solve,
+    primal_dual,
+    warm_start,
+)
 from .sco import SCOResult, amplitudes, complex_from_pairs, relay_and_leak
 
 
@@ -234,8 +243,27 @@ def _oracle(mode, x, data, b, lam, s, t, vin, vout):
 
 
 @jit
-def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel):
+def _cold_start(A, hx, r, B, d, x, y, xc):
+    """Fill ``x`` with the default start of :func:`solve_surrogate`."""
+    m = A.shape[0]
+    rho = 0.0
+    for i in range(m + 1):
+        rho += r[i]
+    for i in range(m + 1):  # equal row multipliers at t = 1 (weighting the rows by 1/r_i
+        x[i] = 1.0 / rho    # instead starts far from the central path when r spreads)
+    for k in range(m):  # |x_k| <= 1/2 at the start
+        x[m + 2 + k] = max(x[m] * math.sqrt(hx[k] ** 2 + hx[m + k] ** 2), 1e-12)
+    x[m + 1] = 1.0
+    x[m + 1] = max(2.0 * math.sqrt(_recover(x, A, hx, B, d, y, xc)), 1e-12)  # ‖y‖ = 1/2
+
+
+@jit
+def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     """Maximise the IRS surrogate of the module docstring (arrays of :func:`surrogate`).
+
+    ``dual`` (2m + 2,): in, the multipliers of the last SCA step's surrogate to start from
+    (or the default start, as :func:`fastsec.kernels.optim.ball_log.solve`); out, those found
+    (``-1`` if the method did not converge).
 
     Returns
     -------
@@ -254,20 +282,21 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel):
     rows[:m] = A
     rows[m:] = B
     gram = rows @ rows.T
-    x = np.empty(2 * m + 2)
-    rho = 0.0
-    for i in range(m + 1):
-        rho += r[i]
-    for i in range(m + 1):  # equal row multipliers at t = 1 (weighting the rows by 1/r_i
-        x[i] = 1.0 / rho    # instead starts far from the central path when r spreads)
-    for k in range(m):  # |x_k| <= 1/2 at the start
-        x[m + 2 + k] = max(x[m] * math.sqrt(hx[k] ** 2 + hx[m + k] ** 2), 1e-12)
     y = np.empty(n)
     xc = np.empty(2 * m)
-    x[m + 1] = 1.0
-    x[m + 1] = max(2.0 * math.sqrt(_recover(x, A, hx, B, d, y, xc)), 1e-12)  # ‖y‖ = 1/2
-    its, ok = primal_dual(_oracle, (A, hx, r, cc, B, e, d, gram, y, xc), 0, x, 2 * m + 2,
-                          gap_rel)
+    data = (A, hx, r, cc, B, e, d, gram, y, xc)
+    x = np.empty(2 * m + 2)
+    its, ok = 0, False
+    if warm_start(dual, x):
+        its, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel, WARM_GAP)
+    if not ok:
+        _cold_start(A, hx, r, B, d, x, y, xc)
+        cold_its, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel, COLD_GAP)
+        its += cold_its
+    if ok:
+        dual[:] = x
+    else:
+        dual[:] = -1.0
     norm2 = _recover(x, A, hx, B, d, y, xc)
     if norm2 > 1.0:
         scale = 1.0 / math.sqrt(norm2)
@@ -278,12 +307,16 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel):
 
 @jit
 def _sca_oracle(mode, problem, beta, c, beta_new, c_new, gap_rel):
-    """Q2's objective, or a surrogate step into (β_new [√W], c_new) (``ascent.sca_loop``)."""
-    hq, h, je_s, pmax, cmax = problem
+    """Q2's objective, or a surrogate step into (β_new [√W], c_new) (``ascent.sca_loop``).
+
+    ``problem`` is ``(hq, h, je_s, pmax, cmax, dual)``; ``dual`` carries the surrogate
+    multipliers from one step to the next (the warm start of :func:`solve_surrogate`).
+    """
+    hq, h, je_s, pmax, cmax, dual = problem
     if mode == ascent.VALUE:
         return q2_value(hq, h, je_s, beta, c)[0], 0, True
     A, hx, rr, cc, B, e, d = surrogate(hq, h, je_s, pmax, cmax, beta, c)
-    y, xc, its, ok = solve_surrogate(A, hx, rr, cc, B, e, d, gap_rel)
+    y, xc, its, ok = solve_surrogate(A, hx, rr, cc, B, e, d, gap_rel, dual)
     complex_from_pairs(y, 0, math.sqrt(pmax), beta_new)
     r = beta.shape[0]
     m = c.shape[0]
@@ -324,4 +357,6 @@ def irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options):
         With ``w`` the final c (units of σ) and ``history`` the Q2 objective.
 
     """
-    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, h, je_s, pmax, cmax), beta0, c0, options))
+    dual = np.full(2 * c0.shape[0] + 2, -1.0)  # the surrogate's multipliers; first: cold
+    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, h, je_s, pmax, cmax, dual), beta0, c0,
+                                      options))

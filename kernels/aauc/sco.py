@@ -162,12 +162,16 @@ def surrogate(hq, hs, je, budget, beta, w):
 
 @jit
 def _sca_oracle(mode, problem, beta, w, beta_new, w_new, gap_rel):
-    """P2's objective, or a surrogate step into (β_new, w_new) [√W] (``ascent.sca_loop``)."""
-    hq, hs, je, budget = problem
+    """P2's objective, or a surrogate step into (β_new, w_new) [√W] (``ascent.sca_loop``).
+
+    ``problem`` is ``(hq, hs, je, budget, dual)``; ``dual`` carries the surrogate multipliers
+    from one step to the next (the warm start of :func:`~fastsec.kernels.optim.ball_log.solve`).
+    """
+    hq, hs, je, budget, dual = problem
     if mode == ascent.VALUE:
         return p2_value(hq, hs, je, beta, w), 0, True
     A, d, rr, c = surrogate(hq, hs, je, budget, beta, w)
-    x, _, its, ok = ball_log.solve(A, d, rr, c, gap_rel)
+    x, _, its, ok = ball_log.solve(A, d, rr, c, gap_rel, dual)
     scale = math.sqrt(budget)
     complex_from_pairs(x, 0, scale, beta_new)
     complex_from_pairs(x, 2 * beta.shape[0], scale, w_new)
@@ -197,5 +201,7 @@ def sco_drop(hq, hs, je, budget, beta0, w0, options):
     SCOResult
 
     """
-    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, hs, je, budget), beta0, w0, options))
+    dual = np.full(hq.shape[0] + (1 if hs.shape[0] > 0 else 0) + 1, -1.0)  # first: cold
+    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, hs, je, budget, dual), beta0, w0,
+                                      options))
 

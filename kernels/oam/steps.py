@@ -42,6 +42,7 @@ from fastsec.units import LN2
 
 from .._jit import jit
 from ..optim.interior_point import (
+    COLD_GAP,
     DUAL_RESIDUAL,
     JAC_TIMES,
     SLACKS,
@@ -275,7 +276,8 @@ def p4_solve(bmat, c, total, r, ris, p_th, gap_rel):
         x = np.full(ns, p_th[i])
         if delta > 1e-14 * max(total[i], 1e-300) and room_ris > 0.0:
             x += delta
-            iters[i], converged[i] = primal_dual(_p4_oracle, data, i, x, ns + 2, gap_rel)
+            iters[i], converged[i] = primal_dual(_p4_oracle, data, i, x, ns + 2, gap_rel,
+                                                 COLD_GAP)
         p_out[i] = x
     return p_out, iters, converged
 
@@ -533,7 +535,7 @@ def _box_qp_at(data, D, w, i, lam, x, gap_rel):
     for q in range(nq):
         De[i, q] = D[i, q] + lam * w[i, q]
         x[q] = 0.5 * a_max[i]
-    it, ok = primal_dual(_box_qp_oracle, data, i, x, 2 * nq, gap_rel)
+    it, ok = primal_dual(_box_qp_oracle, data, i, x, 2 * nq, gap_rel, COLD_GAP)
     used = 0.0
     for q in range(nq):
         used += w[i, q] * x[q] * x[q]

@@ -10,7 +10,8 @@ function that evaluates the objective, slacks, dual residual, Newton step and co
 Jacobian products of its problem (see :func:`primal_dual`); oracles are declared
 ``inline="always"``, which removes a call (about 0.1 µs, a tenth of an iteration of the AAUC
 surrogates) from each of the four evaluations an iteration makes. :func:`cholesky_solve` is
-the small dense SPD solve such oracles use.
+the small dense SPD solve such oracles use, :func:`warm_start` the start of a solve from the
+solution of a nearby problem (with ``start_gap`` :data:`WARM_GAP`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ PD_MAX_ITER = 200
 PD_ALPHA = 0.01
 PD_BETA = 0.5
 
+#: ``start_gap`` of :func:`primal_dual` from an arbitrary strictly feasible start, and from a
+#: warm start (the previous solution of a nearby problem with its small entries raised to
+#: :data:`WARM_FLOOR` times the largest). Measured on the AAUC surrogates of consecutive SCA
+#: iterations (N = 32/100, K = 8-50): 16.8 -> 7.0 iterations per solve with ``WARM_GAP`` 1e-4
+#: and the floor 1e-5 (gap 1e-2: 9.0; floor 1e-3: 10.4); in SCO's whole loop at N = 32, K = 8,
+#: failed warm starts repeated cold included, 17.2 -> 8.2 per SCA step.
+COLD_GAP = 1.0
+WARM_GAP = 1e-4
+WARM_FLOOR = 1e-5
+
 #: Oracle modes of :func:`primal_dual`.
 SLACKS = 0
 DUAL_RESIDUAL = 1
@@ -37,8 +48,13 @@ JAC_TIMES = 3
 
 
 @jit(inline="always")
-def primal_dual(oracle, data, b, x, m, gap_rel):
+def primal_dual(oracle, data, b, x, m, gap_rel, start_gap):
     """Minimise ``f0(x)`` s.t. ``s_i(x) > 0`` from the strictly feasible ``x`` (in place).
+
+    The multipliers start at ``lam_i = start_gap (1 + |f0|) / (m s_i)``, a surrogate gap of
+    ``start_gap (1 + |f0|)``: 1 from an arbitrary start (:data:`COLD_GAP`), smaller from a
+    warm start near the optimum (:data:`WARM_GAP`), which then skips the early centring
+    iterations.
 
     ``oracle(mode, x, data, b, lam, s, t, vin, vout) -> float`` is one problem-specific
     function (a single dispatcher argument keeps the callers cacheable):
@@ -64,8 +80,8 @@ def primal_dual(oracle, data, b, x, m, gap_rel):
     s_new = np.empty(m)
     lam_new = np.empty(m)
     f0 = oracle(SLACKS, x, data, b, lam, s, 0.0, dx, dx)
-    for i in range(m):  # start with a gap eta = 1 + |f0|
-        lam[i] = (1.0 + abs(f0)) / (m * s[i])
+    for i in range(m):  # start with a gap eta = start_gap (1 + |f0|)
+        lam[i] = start_gap * (1.0 + abs(f0)) / (m * s[i])
     oracle(DUAL_RESIDUAL, x, data, b, lam, s, 0.0, dx, rd)
     for it in range(PD_MAX_ITER):  # rd: the dual residual at (x, lam), kept from the search
         eta = 0.0
@@ -110,6 +126,26 @@ def primal_dual(oracle, data, b, x, m, gap_rel):
         s[:] = s_new
         f0 = f_new
     return PD_MAX_ITER, False
+
+
+@jit
+def warm_start(previous, x):
+    """Fill ``x`` from ``previous``, the solution of a nearby problem constrained to ``x >= 0``.
+
+    Entries below :data:`WARM_FLOOR` times the largest are raised to it, so the start is
+    strictly inside (an entry at 0 is a slack at 0). Returns False, leaving ``x`` as it was,
+    when ``previous`` is unusable (an entry not finite, or none positive).
+    """
+    top = 0.0
+    for i in range(previous.shape[0]):
+        if not np.isfinite(previous[i]):
+            return False
+        top = max(top, previous[i])
+    if not top > 0.0:
+        return False
+    for i in range(previous.shape[0]):
+        x[i] = max(previous[i], WARM_FLOOR * top)
+    return True
 
 
 @jit
