@@ -286,13 +286,17 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     xc = np.empty(2 * m)
     data = (A, hx, r, cc, B, e, d, gram, y, xc)
     x = np.empty(2 * m + 2)
-    its, ok = 0, False
-    if warm_start(dual, x):
-        its, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel, WARM_GAP)
-    if not ok:
-        _cold_start(A, hx, r, B, d, x, y, xc)
-        cold_its, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel, COLD_GAP)
-        its += cold_its
+    warm = warm_start(dual, x)
+    its = 0
+    while True:  # one call site of the inlined method (compile time)
+        if not warm:
+            _cold_start(A, hx, r, B, d, x, y, xc)
+        more, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel,
+                               WARM_GAP if warm else COLD_GAP)
+        its += more
+        if ok or not warm:
+            break
+        warm = False  # a warm start that failed is repeated from the default start
     if ok:
         dual[:] = x
     else:

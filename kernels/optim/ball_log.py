@@ -197,13 +197,17 @@ def solve(A, d, r, c, gap_rel, dual):
     x = np.empty(m + 1)
     y = np.empty(n)
     data = (A, d, r, c, gram0, curved, y)
-    its, ok = 0, False
-    if warm_start(dual, x):
-        its, ok = primal_dual(_oracle, data, 0, x, m + 1, gap_rel, WARM_GAP)
-    if not ok:
-        _cold_start(A, r, x, y)
-        cold_its, ok = primal_dual(_oracle, data, 0, x, m + 1, gap_rel, COLD_GAP)
-        its += cold_its
+    warm = warm_start(dual, x)
+    its = 0
+    while True:  # one call site of the inlined method (compile time)
+        if not warm:
+            _cold_start(A, r, x, y)
+        more, ok = primal_dual(_oracle, data, 0, x, m + 1, gap_rel,
+                               WARM_GAP if warm else COLD_GAP)
+        its += more
+        if ok or not warm:
+            break
+        warm = False  # a warm start that failed is repeated from the default start
     if ok:
         dual[:] = x
     else:
