@@ -43,14 +43,11 @@ import numpy as np
 from .._jit import jit
 from ..optim import ascent
 from ..optim.interior_point import (
-    COLD_GAP,
     DUAL_RESIDUAL,
     JAC_TIMES,
     SLACKS,
-    WARM_GAP,
     cholesky_solve,
-    primal_dual,
-    warm_start,
+    primal_dual_from,
 )
 from .sco import SCOResult, amplitudes, complex_from_pairs, relay_and_leak
 
@@ -286,21 +283,9 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     xc = np.empty(2 * m)
     data = (A, hx, r, cc, B, e, d, gram, y, xc)
     x = np.empty(2 * m + 2)
-    warm = warm_start(dual, x)
-    its = 0
-    while True:  # one call site of the inlined method (compile time)
-        if not warm:
-            _cold_start(A, hx, r, B, d, x, y, xc)
-        more, ok = primal_dual(_oracle, data, 0, x, 2 * m + 2, gap_rel,
-                               WARM_GAP if warm else COLD_GAP)
-        its += more
-        if ok or not warm:
-            break
-        warm = False  # a warm start that failed is repeated from the default start
-    if ok:
-        dual[:] = x
-    else:
-        dual[:] = -1.0
+    cold = np.empty(2 * m + 2)
+    _cold_start(A, hx, r, B, d, cold, y, xc)
+    its, ok = primal_dual_from(_oracle, data, 0, x, cold, 2 * m + 2, gap_rel, dual)
     norm2 = _recover(x, A, hx, B, d, y, xc)
     if norm2 > 1.0:
         scale = 1.0 / math.sqrt(norm2)

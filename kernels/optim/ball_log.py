@@ -33,14 +33,11 @@ import numpy as np
 
 from .._jit import jit
 from .interior_point import (
-    COLD_GAP,
     DUAL_RESIDUAL,
     JAC_TIMES,
     SLACKS,
-    WARM_GAP,
     cholesky_solve,
-    primal_dual,
-    warm_start,
+    primal_dual_from,
 )
 
 
@@ -161,10 +158,11 @@ def solve(A, d, r, c, gap_rel, dual):
         (:func:`~fastsec.kernels.optim.interior_point.primal_dual`).
     dual : ndarray, shape (m + 1,), float64
         In: the multipliers (μ, ν) of a nearby problem to start from (an SCA method's last
-        surrogate), or entries that are not all finite with a positive largest (e.g. ``-1``)
-        for the default start. A warm start that does not converge is repeated from the
-        default start (both runs' iterations are counted). Out: the multipliers found, or
-        ``-1`` where the method did not converge.
+        surrogate), or, for the default start, unusable ones (``-1``: see
+        :func:`~fastsec.kernels.optim.interior_point.warm_start`). A warm start that does not
+        converge is repeated from the default start (both runs' iterations are counted). Out:
+        the multipliers found, or ``-1`` where the method did not converge
+        (:func:`~fastsec.kernels.optim.interior_point.primal_dual_from`).
 
     Returns
     -------
@@ -195,23 +193,11 @@ def solve(A, d, r, c, gap_rel, dual):
                 for j in range(i + 1):
                     gram0[i, j] += A[i, k] * A[j, k]
     x = np.empty(m + 1)
+    cold = np.empty(m + 1)
     y = np.empty(n)
-    data = (A, d, r, c, gram0, curved, y)
-    warm = warm_start(dual, x)
-    its = 0
-    while True:  # one call site of the inlined method (compile time)
-        if not warm:
-            _cold_start(A, r, x, y)
-        more, ok = primal_dual(_oracle, data, 0, x, m + 1, gap_rel,
-                               WARM_GAP if warm else COLD_GAP)
-        its += more
-        if ok or not warm:
-            break
-        warm = False  # a warm start that failed is repeated from the default start
-    if ok:
-        dual[:] = x
-    else:
-        dual[:] = -1.0
+    _cold_start(A, r, cold, y)
+    its, ok = primal_dual_from(_oracle, (A, d, r, c, gram0, curved, y), 0, x, cold, m + 1,
+                               gap_rel, dual)
     norm2 = recover(A, d, x, x[m], y)
     if norm2 > 1.0:
         scale = 1.0 / math.sqrt(norm2)

@@ -10,8 +10,9 @@ function that evaluates the objective, slacks, dual residual, Newton step and co
 Jacobian products of its problem (see :func:`primal_dual`); oracles are declared
 ``inline="always"``, which removes a call (about 0.1 µs, a tenth of an iteration of the AAUC
 surrogates) from each of the four evaluations an iteration makes. :func:`cholesky_solve` is
-the small dense SPD solve such oracles use, :func:`warm_start` the start of a solve from the
-solution of a nearby problem (with ``start_gap`` :data:`WARM_GAP`).
+the small dense SPD solve such oracles use. :func:`primal_dual_from` solves one of a sequence
+of nearby problems (an SCA loop's surrogates) from the solution of the last
+(:func:`warm_start`).
 """
 
 from __future__ import annotations
@@ -126,6 +127,33 @@ def primal_dual(oracle, data, b, x, m, gap_rel, start_gap):
         s[:] = s_new
         f0 = f_new
     return PD_MAX_ITER, False
+
+
+@jit(inline="always")
+def primal_dual_from(oracle, data, b, x, cold, m, gap_rel, previous):
+    """:func:`primal_dual` from the solution ``previous`` of a nearby problem, else from ``cold``.
+
+    Starts at :func:`warm_start` of ``previous`` (``start_gap`` :data:`WARM_GAP`) when it is
+    usable, and from the strictly feasible ``cold`` (:data:`COLD_GAP`) when it is not or when
+    the warm run does not converge (both runs' iterations are counted). ``x`` gets the result;
+    ``previous`` becomes it, or ``-1`` (unusable) when the method did not converge, ready for
+    the next problem of the sequence. Returns ``(iterations, converged)``.
+    """
+    warm = warm_start(previous, x)
+    its = 0
+    while True:  # one call site of the inlined method (compile time)
+        if not warm:
+            x[:] = cold
+        more, ok = primal_dual(oracle, data, b, x, m, gap_rel, WARM_GAP if warm else COLD_GAP)
+        its += more
+        if ok or not warm:
+            break
+        warm = False  # a warm start that failed is repeated from the cold one
+    if ok:
+        previous[:] = x
+    else:
+        previous[:] = -1.0
+    return its, ok
 
 
 @jit
