@@ -96,10 +96,9 @@ class DropBatch:
 
     def __getitem__(self, i: int) -> Drop:
         i = check_int("i", i, -len(self), len(self) - 1)
-        return Drop(scenario=self.scenario, D=self.D[i].copy(), theta=self.theta[i].copy(),
-                    D_E=float(self.D_E[i]), theta_E=float(self.theta_E[i]),
-                    g=self.g[i].copy(), h_K=self.h_K[i].copy(), h_E=self.h_E[i].copy(),
-                    g_E=self.g_E[i].copy())
+        return Drop._valid(self.scenario, self.D[i].copy(), self.theta[i].copy(),
+                           float(self.D_E[i]), float(self.theta_E[i]), self.g[i].copy(),
+                           self.h_K[i].copy(), self.h_E[i].copy(), self.g_E[i].copy())
 
 
 def draw(scenario: Scenario, rng: np.random.Generator) -> Drop:
@@ -120,8 +119,8 @@ def draw(scenario: Scenario, rng: np.random.Generator) -> Drop:
     """
     _check_scenario_rng(scenario, rng)
     D, theta, D_E, theta_E, g, h_K, h_E, g_E = _draw(scenario, rng, 1)
-    return Drop(scenario=scenario, D=D[0], theta=theta[0], D_E=float(D_E[0]),
-                theta_E=float(theta_E[0]), g=g[0], h_K=h_K[0], h_E=h_E[0], g_E=g_E[0])
+    return Drop._valid(scenario, D[0], theta[0], float(D_E[0]), float(theta_E[0]), g[0],
+                       h_K[0], h_E[0], g_E[0])
 
 
 def draw_batch(scenario: Scenario, rng: np.random.Generator, drops: int) -> DropBatch:
