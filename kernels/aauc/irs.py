@@ -41,14 +41,8 @@ import math
 import numpy as np
 
 from .._jit import jit
-from ..optim import ascent
-from ..optim.interior_point import (
-    DUAL_RESIDUAL,
-    JAC_TIMES,
-    SLACKS,
-    cholesky_solve,
-    primal_dual_from,
-)
+from ..optim import ascent, interior_point
+from ..optim.interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve
 from .sco import SCOResult, amplitudes, complex_from_pairs, relay_and_leak
 
 
@@ -285,7 +279,8 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     x = np.empty(2 * m + 2)
     cold = np.empty(2 * m + 2)
     _cold_start(A, hx, r, B, d, cold, y, xc)
-    its, ok = primal_dual_from(_oracle, data, 0, x, cold, 2 * m + 2, gap_rel, dual)
+    its, ok = interior_point.primal_dual_from(_oracle, data, 0, x, cold, 2 * m + 2, gap_rel,
+                                              dual)
     norm2 = _recover(x, A, hx, B, d, y, xc)
     if norm2 > 1.0:
         scale = 1.0 / math.sqrt(norm2)

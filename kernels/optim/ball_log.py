@@ -32,13 +32,7 @@ import math
 import numpy as np
 
 from .._jit import jit
-from .interior_point import (
-    DUAL_RESIDUAL,
-    JAC_TIMES,
-    SLACKS,
-    cholesky_solve,
-    primal_dual_from,
-)
+from .interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve, primal_dual_from
 
 
 @jit
