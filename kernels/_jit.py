@@ -4,14 +4,24 @@
 kernel once per machine; ``error_model="numpy"`` so that division by zero gives ``inf``/``nan``
 as NumPy does (callers check results, they never rely on exceptions from arithmetic);
 fastmath stays off so that results match the NumPy reference twins bit-for-bit where the
-operation order is the same.
+operation order is the same. The cache is keyed on every kernel source and
+:mod:`fastsec.units` (:mod:`fastsec.kernels._cache`), not only on each function's own file.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numba
 
+from fastsec import units
+
+from ._cache import cache_by_source_tree
+
 JIT_OPTIONS = {"cache": True, "error_model": "numpy", "fastmath": False, "nogil": True}
+
+
+cache_by_source_tree(Path(__file__).parent, (Path(units.__file__),))
 
 
 def jit(*args, **overrides):
