@@ -106,3 +106,35 @@ def test_compiled_surrogate_step_equals_cvxpy(rng, shape):
     assert violation <= 1e-9
     assert ours >= ref - 1e-8 * abs(ref)
     assert ours > _surrogate_value(sur, beta0, c0, beta0, c0)[0]  # the step ascends
+
+
+def test_lower_bound_is_a_feasible_point_below_the_dual(rng):
+    """:func:`lower_bound` from any multipliers fills a point that satisfies the surrogate's
+    ball, discs and rows (checked here in NumPy) and whose value is at most the dual g there
+    (weak duality); at the solve's multipliers the two meet to the 1e-10 gap."""
+    drop, J = make_drop(rng, N=8, K=3, kr_db=70.0, common_distance_m=20.0)
+    data = p2_data(drop, J)
+    sur = Surrogate(data)
+    A, hx, r, cc, B, e, d = kernel.surrogate(sur.hq, sur.h, data.sigma2 * data.je, data.pmax,
+                                             sur.cmax, *sur.start())
+    m, n = A.shape
+    rows = np.vstack([A, B])
+    y, xc = np.empty(n), np.empty(2 * m)
+    work = (A, hx, r, cc, B, e, d, rows @ rows.T, np.empty(n), np.empty(2 * m))
+    slacks, unused = np.empty(2 * m + 2), np.empty(2 * m + 2)
+
+    def dual(x):
+        return kernel._oracle(0, x, work, 0, unused, slacks, 0.0, unused, unused)
+
+    dual_out = np.full(2 * m + 2, -1.0)
+    kernel.solve_surrogate(A, hx, r, cc, B, e, d, 1e-10, dual_out)
+    for x in [*(rng.exponential(size=2 * m + 2) for _ in range(20)), dual_out]:
+        value = kernel.lower_bound(x, A, hx, r, cc, B, e, d, y, xc)
+        g = dual(x)
+        assert value <= g
+        if np.isfinite(value):
+            size2 = xc[:m] ** 2 + xc[m:] ** 2
+            t = min(np.min((A @ y + cc[:m]) / r[:m]), (hx @ xc + cc[m]) / r[m])
+            assert y @ y <= 1.0 + 1e-12 and np.all(size2 <= B @ y + e + 1e-12)
+            assert value == pytest.approx(np.log(t) - d @ size2, rel=1e-12, abs=1e-15)
+    assert value == pytest.approx(g, abs=1e-9 * (1 + abs(g)))

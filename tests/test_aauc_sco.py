@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from aauc_drops import make_drop
 from fastsec.kernels.aauc import sco as kernel
-from fastsec.kernels.optim import ascent, ball_log
+from fastsec.kernels.optim import ascent, ball_log, interior_point
 from scipy.optimize import nnls
 
 from fastsec import solvers
-from fastsec.aauc import solve
-from fastsec.aauc.closed_form import asymptotic_point
+from fastsec.aauc import Scenario, angular_matrix, draw_batch, solve
+from fastsec.aauc.closed_form import asymptotic_point, closed_form_point
 from fastsec.aauc.problem import eve_leak, p2_data, p2_objective, row_space
 from fastsec.aauc.sco import Surrogate, sco
 from fastsec.errors import ParameterError, SolverError
@@ -281,6 +281,60 @@ def test_warm_started_surrogate_equals_the_cold_start(small):
     for unusable in (np.full(dual.shape, np.nan), np.zeros(dual.shape)):
         again = ball_log.solve(*step, 1e-10, unusable)
         assert again[2] == cold[2] and np.array_equal(again[0], cold[0])
+
+
+def _ball_log_reference(A, d, r, c):
+    """The problem of :mod:`fastsec.kernels.optim.ball_log` in cvxpy: (optimum, ball's dual)."""
+    y, t = cp.Variable(A.shape[1]), cp.Variable()
+    ball = cp.sum_squares(y) <= 1
+    problem = cp.Problem(cp.Maximize(cp.log(t) - d @ cp.square(y)),
+                         [cp.multiply(r, t) <= A @ y + c, ball])
+    return solvers.solve(problem, "CLARABEL"), float(np.ravel(ball.dual_value)[0])
+
+
+def _degenerate_surrogate():
+    """SCO's first surrogate on a drop (N = 8, K = 3) whose P2 objective is negative: only the
+    relay row is active at its optimum, and the budget is not."""
+    drop = draw_batch(Scenario(N=8, K=3), np.random.default_rng(100), 3)[2]
+    data = p2_data(drop, angular_matrix(drop))
+    basis, hq = row_space(data.Hs)
+    z0, w0 = closed_form_point(data)
+    return kernel.surrogate(hq, data.hs, data.je, 2 * data.pmax, basis.conj().T @ z0, w0)
+
+
+def test_surrogate_with_an_inactive_budget_stops_on_its_duality_gap():
+    """There the dual optimum has ν = 0 and μ = 0 on the users' rows, the Lagrangian's
+    maximiser in z is 0/0, and the dual residual shrinks by ~3 % per iteration (the residual
+    test alone ran into the 200-iteration cap). The solve stops on the gap between g and the
+    feasible point it returns: converged well within the cap, at Clarabel's optimum (1e-8
+    relative gap: 10x margin)."""
+    A, d, r, c = _degenerate_surrogate()
+    y, t, its, ok = ball_log.solve(A, d, r, c, 1e-10, np.full(A.shape[0] + 1, -1.0))
+    reference_value, ball_dual = _ball_log_reference(A, d, r, c)
+    assert ball_dual < 1e-6  # the degenerate case: the budget is inactive
+    assert ok and its < interior_point.PD_MAX_ITER // 2
+    assert y @ y <= 1.0 and np.all(r * t <= A @ y + c + 1e-12)
+    value = np.log(t) - d @ y ** 2
+    assert value == pytest.approx(reference_value, abs=1e-7 * (1 + abs(reference_value)))
+
+
+def test_primal_points_are_feasible_and_below_the_optimum(small, rng):
+    """Weak duality: the point :func:`ball_log.primal_point` builds from any multipliers is
+    feasible, and its value is no more than the optimum (Clarabel's, to its 1e-8 gap)."""
+    _, _, data = small
+    zs, ws = asymptotic_point(data)
+    basis, hq = row_space(data.Hs)
+    normal = kernel.surrogate(hq, data.hs, data.je, 2 * data.pmax, basis.conj().T @ zs, ws)
+    for A, d, r, c in (normal, _degenerate_surrogate()):
+        optimum, _ = _ball_log_reference(A, d, r, c)
+        y = np.empty(A.shape[1])
+        for _ in range(20):
+            mu, nu = rng.exponential(size=A.shape[0]), rng.exponential()
+            t, value = ball_log.primal_point(A, d, r, c, mu, nu, y)
+            assert value <= optimum + 1e-8 * (1 + abs(optimum))
+            if np.isfinite(value):
+                assert y @ y <= 1.0 + 1e-12 and np.all(r * t <= A @ y + c + 1e-12)
+                assert value == pytest.approx(np.log(t) - d @ y ** 2, rel=1e-12)
 
 
 def test_stop_codes_index_the_stop_reasons():

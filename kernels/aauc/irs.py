@@ -30,6 +30,8 @@ and the dual function
 whose gradient is the primal slacks (a_i^T y + c_i − r_i t, h^T x + c_m − r_m t, 1 − ‖y‖²,
 b_k^T y + e_k − |x_k|²), so the stop of
 :func:`~fastsec.kernels.optim.interior_point.primal_dual` certifies the point to ``gap_rel``.
+The point returned is that maximiser made feasible (:func:`lower_bound`), whose value also
+ends a solve once it is within ``gap_rel`` of g (where the dual residual stalls).
 :func:`irs_drop` runs the whole SCA loop of one drop with
 :func:`fastsec.kernels.optim.ascent.sca_loop`, judging each candidate by the true Q2 objective.
 """
@@ -42,7 +44,7 @@ import numpy as np
 
 from .._jit import jit
 from ..optim import ascent, interior_point
-from ..optim.interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve
+from ..optim.interior_point import DUAL_RESIDUAL, JAC_TIMES, LOWER_BOUND, SLACKS, cholesky_solve
 from .sco import SCOResult, amplitudes, complex_from_pairs, relay_and_leak
 
 
@@ -145,6 +147,47 @@ def _recover(x, A, hx, B, d, y, xc):
     return norm2
 
 
+@jit
+def lower_bound(x, A, hx, r, cc, B, e, d, y, xc):
+    """Fill ``y``, ``xc`` with a feasible point built from the multipliers ``x``; its value.
+
+    The point is the Lagrangian maximiser with ``y`` scaled into the ball and each ``x_k``
+    then clipped onto its disc, and ``t`` the largest the rows allow there. Its value
+    ``log t - Σ_k d_k |x_k|²`` is a lower bound of the optimum (weak duality); ``-inf`` where
+    no ``t > 0`` fits or a disc is empty.
+    """
+    m, n = A.shape
+    norm2 = _recover(x, A, hx, B, d, y, xc)
+    if norm2 > 1.0:
+        scale = 1.0 / math.sqrt(norm2)
+        for k in range(n):
+            y[k] *= scale
+    t = np.inf
+    value = 0.0
+    for i in range(m):
+        row = cc[i]
+        disc = e[i]
+        for k in range(n):
+            row += A[i, k] * y[k]
+            disc += B[i, k] * y[k]
+        t = min(t, row / r[i])  # r > 0 (surrogate)
+        size2 = xc[i] ** 2 + xc[m + i] ** 2
+        if size2 > disc:  # an empty disc (disc < 0) leaves no feasible point: t = -inf
+            shrink = math.sqrt(disc / size2) if disc >= 0.0 else 0.0
+            t = t if disc >= 0.0 else -np.inf
+            xc[i] *= shrink
+            xc[m + i] *= shrink
+            size2 *= shrink * shrink
+        value -= d[i] * size2
+    relay = cc[m]
+    for k in range(2 * m):
+        relay += hx[k] * xc[k]
+    t = min(t, relay / r[m])
+    if not t > 0.0:
+        return -np.inf
+    return value + math.log(t)
+
+
 @jit(inline="always")
 def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     """Evaluate the dual of the module docstring for :func:`primal_dual` (``b`` unused).
@@ -156,6 +199,8 @@ def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     A, hx, r, cc, B, e, d, gram, y, xc = data
     m, n = A.shape
     nz = 2 * m + 2
+    if mode == LOWER_BOUND:  # weak duality: a feasible point's value
+        return lower_bound(x, A, hx, r, cc, B, e, d, y, xc)
     if mode == JAC_TIMES:  # the constraints are x >= 0: grad h_i = -e_i
         for i in range(nz):
             vout[i] = -vin[i]
@@ -261,7 +306,7 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     y : ndarray, shape (2r,)
         Scaled into the ball (‖y‖ <= 1 exactly).
     x : ndarray, shape (2m,)
-        The amplitudes ĉ as [Re, Im].
+        The amplitudes ĉ as [Re, Im], clipped onto their discs (:func:`lower_bound`).
     iterations : int
         Primal-dual iterations.
     converged : bool
@@ -281,11 +326,7 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
     _cold_start(A, hx, r, B, d, cold, y, xc)
     its, ok = interior_point.primal_dual_from(_oracle, data, 0, x, cold, 2 * m + 2, gap_rel,
                                               dual)
-    norm2 = _recover(x, A, hx, B, d, y, xc)
-    if norm2 > 1.0:
-        scale = 1.0 / math.sqrt(norm2)
-        for k in range(n):
-            y[k] *= scale
+    lower_bound(x, A, hx, r, cc, B, e, d, y, xc)
     return y, xc, its, ok
 
 

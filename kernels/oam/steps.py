@@ -45,6 +45,7 @@ from ..optim.interior_point import (
     COLD_GAP,
     DUAL_RESIDUAL,
     JAC_TIMES,
+    LOWER_BOUND,
     SLACKS,
     cholesky_solve,
     primal_dual,
@@ -119,6 +120,8 @@ def _p4_oracle(mode, p, data, i, lam, s, t, vin, vout):
     """
     bmat, c, total, r, ris, p_th = data
     nj, ns = bmat.shape[1], bmat.shape[2]
+    if mode == LOWER_BOUND:  # a primal problem: no dual bound
+        return -np.inf
     if mode == JAC_TIMES:
         acc_total = 0.0
         acc_ris = 0.0
@@ -359,6 +362,8 @@ def _box_qp_oracle(mode, a, data, i, lam, s, t, vin, vout):
     """
     F, De, g, a_max = data
     nq, nf = F.shape[1], F.shape[2]
+    if mode == LOWER_BOUND:  # a primal problem: no dual bound
+        return -np.inf
     if mode == JAC_TIMES:
         for q in range(nq):
             vout[q] = -vin[q]

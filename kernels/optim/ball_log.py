@@ -20,7 +20,11 @@ Since ∂g/∂μ_i = a_i^T y + c_i − r_i t and ∂g/∂ν = 1 − ||y||², the
 method are the primal slacks: at its stop (λ >= 0, dual residual ∇g − λ below tolerance) the
 returned (y, t) satisfies the rows and the ball to that residual, and the primal-dual gap
 g − (log t − y^T D y) equals the method's surrogate gap Σ μ_i λ_i + ν λ_ν, so the point is
-optimal to ``gap_rel``: an exact solver with its own certificate. A caller solving a sequence
+optimal to ``gap_rel``: an exact solver with its own certificate. The method also stops once
+g is within ``gap_rel`` of the value of the feasible point :func:`primal_point` builds (the
+maximiser scaled into the ball), which it returns: where the optimum leaves the ball
+inactive (ν = 0) and no row curbs some coordinates, the maximiser is 0/0 there and the
+residual test alone took the 200-iteration cap. A caller solving a sequence
 of nearby problems (an SCA loop) passes each solve the multipliers of the last
 (``dual``), which needs less than half the iterations of the default start.
 """
@@ -32,7 +36,14 @@ import math
 import numpy as np
 
 from .._jit import jit
-from .interior_point import DUAL_RESIDUAL, JAC_TIMES, SLACKS, cholesky_solve, primal_dual_from
+from .interior_point import (
+    DUAL_RESIDUAL,
+    JAC_TIMES,
+    LOWER_BOUND,
+    SLACKS,
+    cholesky_solve,
+    primal_dual_from,
+)
 
 
 @jit
@@ -49,6 +60,34 @@ def recover(A, d, mu, nu, y):
     return norm2
 
 
+@jit
+def primal_point(A, d, r, c, mu, nu, y):
+    """Fill ``y`` with a feasible point built from (μ, ν); return ``(t, value)``.
+
+    ``y`` is the Lagrangian maximiser (module docstring) scaled into the ball, ``t`` the
+    largest the rows allow there and ``value = log t - y^T D y`` (``-inf`` when no ``t > 0``
+    fits), a lower bound of the optimum.
+    """
+    norm2 = recover(A, d, mu, nu, y)
+    if norm2 > 1.0:
+        scale = 1.0 / math.sqrt(norm2)
+        for k in range(y.shape[0]):
+            y[k] *= scale
+    t = np.inf
+    for i in range(A.shape[0]):
+        if r[i] > 0.0:
+            acc = c[i]
+            for k in range(A.shape[1]):
+                acc += A[i, k] * y[k]
+            t = min(t, acc / r[i])
+    if not t > 0.0:
+        return t, -np.inf
+    value = math.log(t)
+    for k in range(y.shape[0]):
+        value -= d[k] * y[k] * y[k]
+    return t, value
+
+
 @jit(inline="always")
 def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     """Evaluate the dual of the module docstring for :func:`primal_dual` (``b`` unused).
@@ -59,6 +98,8 @@ def _oracle(mode, x, data, b, lam, s, t, vin, vout):
     """
     A, d, r, c, gram0, curved, y = data
     m, n = A.shape
+    if mode == LOWER_BOUND:  # weak duality: a feasible point's value
+        return primal_point(A, d, r, c, x, x[m], y)[1]
     if mode == JAC_TIMES:  # the constraints are x >= 0: grad h_i = -e_i
         for i in range(m + 1):
             vout[i] = -vin[i]
@@ -192,16 +233,5 @@ def solve(A, d, r, c, gap_rel, dual):
     _cold_start(A, r, cold, y)
     its, ok = primal_dual_from(_oracle, (A, d, r, c, gram0, curved, y), 0, x, cold, m + 1,
                                gap_rel, dual)
-    norm2 = recover(A, d, x, x[m], y)
-    if norm2 > 1.0:
-        scale = 1.0 / math.sqrt(norm2)
-        for k in range(n):
-            y[k] *= scale
-    t = np.inf
-    for i in range(m):
-        if r[i] > 0.0:
-            acc = c[i]
-            for k in range(n):
-                acc += A[i, k] * y[k]
-            t = min(t, acc / r[i])
+    t = primal_point(A, d, r, c, x, x[m], y)[0]
     return y, t, its, ok

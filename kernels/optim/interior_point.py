@@ -5,7 +5,8 @@
 conditions with the centring parameter ``t = mu m / eta`` (``eta`` the surrogate duality
 gap ``s^T lambda``) and a backtracking line search on the norm of the primal-dual residual,
 until ``eta <= gap_rel (1 + |f0|)`` and the dual residual is below
-``gap_rel (1 + ||grad f0||)`` (max norms). It knows no problem: a caller passes one *oracle*
+``gap_rel (1 + ||grad f0||)`` (max norms), or, for an oracle that can bound ``min f0`` from
+below, ``f0`` is that close to the bound. It knows no problem: a caller passes one *oracle*
 function that evaluates the objective, slacks, dual residual, Newton step and constraint
 Jacobian products of its problem (see :func:`primal_dual`); oracles are declared
 ``inline="always"``, which removes a call (about 0.1 µs, a tenth of an iteration of the AAUC
@@ -46,6 +47,7 @@ SLACKS = 0
 DUAL_RESIDUAL = 1
 NEWTON = 2
 JAC_TIMES = 3
+LOWER_BOUND = 4
 
 
 @jit(inline="always")
@@ -66,7 +68,17 @@ def primal_dual(oracle, data, b, x, m, gap_rel, start_gap):
     * ``NEWTON``: ``vout`` solves ``(hess f0 + sum lam_i hess h_i + sum (lam_i / s_i)
       grad h_i grad h_i^T) vout = -(grad f0 + sum grad h_i / (t s_i))`` (B&V eq. (11.55)
       reduced to the primal step);
-    * ``JAC_TIMES``: ``vout[i] = grad h_i(x)^T vin``.
+    * ``JAC_TIMES``: ``vout[i] = grad h_i(x)^T vin``;
+    * ``LOWER_BOUND``: a lower bound of ``min f0`` built from ``x`` (where ``f0`` is the
+      Lagrange dual of a maximisation: the value of a feasible point of that problem), or
+      ``-inf`` where the oracle has none.
+
+    It stops (converged) once the surrogate gap is below ``gap_rel (1 + |f0|)`` and either
+    the dual residual is below ``gap_rel (1 + ||grad f0||)`` or ``f0`` is within
+    ``gap_rel (1 + |f0|)`` of the lower bound: a certified duality gap. The second test ends
+    solves whose dual optimum is not unique in the direction the residual measures (a
+    constraint of the primal inactive with its multiplier at 0, where the Lagrangian's
+    maximiser is 0/0 and the residual shrinks by a few percent per iteration).
 
     Returns ``(iterations, converged)``.
     """
@@ -98,6 +110,9 @@ def primal_dual(oracle, data, b, x, m, gap_rel, start_gap):
             for k in range(nx):
                 g_norm = max(g_norm, abs(x_new[k]))
             if rd_norm <= gap_rel * (1.0 + g_norm):
+                return it, True
+            bound = oracle(LOWER_BOUND, x, data, b, lam, s, 0.0, dx, dx)
+            if f0 - bound <= gap_rel * (1.0 + abs(f0)):
                 return it, True
         t = PD_MU * m / eta
         oracle(NEWTON, x, data, b, lam, s, t, dx, dx)
