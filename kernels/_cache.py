@@ -20,8 +20,9 @@ from pathlib import Path
 from numba.core import caching
 
 #: Numba's cache implementation class holding the locator classes it tries in order
-#: (``CacheImpl`` since Numba 0.60, ``_CacheImpl`` before).
-_IMPL = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+#: (``CacheImpl`` in recent Numba, ``_CacheImpl`` in older releases).
+_IMPL = next(getattr(caching, name) for name in ("CacheImpl", "_CacheImpl")
+             if hasattr(caching, name))
 
 
 def source_digest(root: Path, extra: tuple[Path, ...] = ()) -> str:
@@ -48,6 +49,8 @@ def cache_by_source_tree(root: Path, extra: tuple[Path, ...] = ()) -> type:
 
     class SourceTreeLocator(caching._CacheLocator):
         """Numba's locator for the function, with :func:`source_digest` in its stamp."""
+
+        root: Path
 
         def __init__(self, inner: caching._CacheLocator) -> None:
             self._inner = inner
