@@ -11,7 +11,8 @@ candidates of the runs still going, judges each with its run's :class:`Ascent` a
   stops with ``"no_ascent"`` (its last point stays); with ``reject=False`` it is kept and
   the run goes on (a method whose steps are inexact by design);
 * any other candidate is kept and appended to the history; the run stops with
-  ``"tolerance"`` (converged) when it gained at most ``tol`` (relative, same scale);
+  ``"tolerance"`` (converged) when it gained at most ``tol`` (relative, same scale) and the
+  method's stationarity certificate, if it has one (``certify``), holds at the kept point;
 * after ``iters`` steps a run stops with ``"iterations"``.
 
 The rule itself is :func:`fastsec.kernels.optim.ascent.judge`, which the compiled SCA loop
@@ -52,6 +53,10 @@ class Ascent:
         Relative fall below the last objective that still counts as no descent.
     reject : bool
         Whether a descent is dropped and stops the run (``"no_ascent"``) or kept.
+    certify : callable or None
+        ``certify()`` tells whether the candidate just kept is certified stationary; asked only
+        when it meets the tolerance, and the run goes on if it is not (as the ``CERTIFY`` mode
+        of :func:`fastsec.kernels.optim.ascent.sca_loop`). None: the tolerance alone stops.
 
     Attributes
     ----------
@@ -64,9 +69,10 @@ class Ascent:
 
     """
 
-    def __init__(self, value: float, *, tol: float, slack: float, reject: bool = True) -> None:
+    def __init__(self, value: float, *, tol: float, slack: float, reject: bool = True,
+                 certify: Callable[[], bool] | None = None) -> None:
         self.history = [value]
-        self.tol, self.slack, self.reject = tol, slack, reject
+        self.tol, self.slack, self.reject, self.certify = tol, slack, reject, certify
         self.stop_reason = ITERATIONS
         self.running = True
 
@@ -81,6 +87,8 @@ class Ascent:
                                  self.reject)
         if keep:
             self.history.append(value)
+        if stop == _rule.TOLERANCE and self.certify is not None and not self.certify():
+            stop = _rule.RUNNING
         if stop != _rule.RUNNING:
             self._stop(STOP_REASONS[stop])
         return bool(keep)

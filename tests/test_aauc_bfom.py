@@ -128,7 +128,7 @@ def test_paper_variant_reports_its_inner_work(rng):
 # Measured with 200 drops per K (docs/fig3c.md): the SCO − BFOM gap in the exact average
 # secrecy rate eq. (10) is 0.400 ± 0.023, 0.543 ± 0.024, 0.478 ± 0.021, 0.316 ± 0.015 bit/s/Hz
 # at K = 10, 20, 50, 100 (mean ± SE): it shrinks from K = 20 on (8 SE), but grows 10 → 20.
-FIG3C = {"N": 100, "kr_db": 30.0}
+FIG3C = {"N": 100, "kr_db": 30.0, "sco_iters": 20}  # the paper's I = 20, as its figure
 # Monte-Carlo draws of eq. (10) per drop, shared by both methods: each value's Monte-Carlo SE
 # is <= 0.016 bit on average at 1000 draws (measured, K = 10..100), far below the drop-to-drop
 # spread of the gap (SD 0.2-0.35 bit), which the SE assertion below accounts for

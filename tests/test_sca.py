@@ -65,3 +65,11 @@ def test_batch_steps_only_running_runs_and_accepts_per_run():
 def test_cap_of_zero_or_one_step(iters):
     run, _ = _run([2.0], iters=iters)
     assert len(run.history) == 1 + iters
+
+
+def test_tolerance_waits_for_the_certificate():
+    answers = iter([False, True])
+    run = Ascent(1.0, tol=1e-3, slack=1e-6, certify=lambda: next(answers))
+    sca([run], lambda idx: [run.history[-1] + 1e-4], lambda b, j: None, 10)
+    # both steps met the tolerance; the first was not certified, so the run went on
+    assert run.stop_reason == TOLERANCE and run.history == [1.0, 1.0001, 1.0002]

@@ -29,6 +29,7 @@ import numpy as np
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, aauc_solution, p2_objective, row_space
+from fastsec.aauc.scenario import SCA_ITERS
 from fastsec.kernels.optim.mirror_prox import (
     MirrorProxOptions,
     active_set,
@@ -117,7 +118,7 @@ def _p4_value(Hq: np.ndarray, beta: np.ndarray, c: np.ndarray, rho2: np.ndarray)
     return np.minimum(users, c * (rho2 - np.sum(np.abs(beta) ** 2, axis=1)))
 
 
-def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = 20,
+def bfom_batch(datas: list[P2Data], *, variant: str = "fast", iters: int = SCA_ITERS,
                tol: float = 1e-6, inner_stop: str | None = None, inner_tol: float | None = None,
                max_inner: int | None = None) -> list[Solution]:
     """BFOM-based AAUC for a batch of drops of one scenario (paper 000, Sec. V-B).

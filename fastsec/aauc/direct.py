@@ -16,6 +16,7 @@ import cvxpy as cp
 import numpy as np
 
 from fastsec.aauc.problem import P2Data, Solution, row_space
+from fastsec.aauc.scenario import SCA_ITERS
 from fastsec.aauc.sco import SCA_TOL, checked_solve, compiled_sca, real_map, sca_single
 
 
@@ -25,7 +26,7 @@ def _rate(data: P2Data, v: np.ndarray) -> float:
     return float(np.log2(1.0 + snr.min()))
 
 
-def direct(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
+def direct(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bool = False,
            solver: str = "CLARABEL", rebuild: bool = False) -> Solution:
     """Max–min multicast beamforming to all K users by SCA (ref. [54]); one phase.
 

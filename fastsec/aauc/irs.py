@@ -19,6 +19,7 @@ from scipy import sparse
 
 from fastsec.aauc.closed_form import asymptotic_point
 from fastsec.aauc.problem import P2Data, Solution, eve_leak, row_space
+from fastsec.aauc.scenario import SCA_ITERS
 from fastsec.aauc.sco import (
     SCA_TOL,
     checked_solve,
@@ -129,7 +130,7 @@ class Surrogate:
         return beta0, c0
 
 
-def irs(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
+def irs(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bool = False,
         solver: str = "CLARABEL", rebuild: bool = False) -> Solution:
     """IRS-based AAUC by SCO on Q2 (paper 000, eq. (45)).
 

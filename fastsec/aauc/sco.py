@@ -32,6 +32,7 @@ from scipy import sparse
 
 from fastsec import solvers
 from fastsec.aauc.closed_form import closed_form_point
+from fastsec.aauc.kkt import result_kkt
 from fastsec.aauc.problem import (
     P2Data,
     Solution,
@@ -40,7 +41,9 @@ from fastsec.aauc.problem import (
     p2_objective,
     row_space,
 )
+from fastsec.aauc.scenario import SCA_ITERS
 from fastsec.kernels.aauc import sco as _k
+from fastsec.kernels.optim import ascent as _rule
 from fastsec.kernels.optim.ascent import SCAOptions
 from fastsec.sca import STOP_REASONS, TOLERANCE, Ascent, sca
 
@@ -117,17 +120,38 @@ def unpack(res: _k.SCOResult) -> dict:
                        "ipm_failures": int(res.ipm_failures)}}
 
 
-def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, tol: float
-               ) -> tuple[Any, Ascent]:
+def zero_relay_floor(data: P2Data, point: tuple[np.ndarray, np.ndarray],
+                     candidate: tuple[np.ndarray, np.ndarray], tol: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """SCO's step rule beyond the surrogate: ``candidate``, or its z with w = 0.
+
+    A candidate with a negative P2 objective that would end the run on its tolerance
+    (:func:`fastsec.kernels.optim.ascent.judge` against the objective at ``point``) becomes
+    (z, 0): objective exactly 0 and a KKT point of P2, the limit such a run approaches only
+    linearly. The compiled step applies the same rule (``_sca_oracle`` in
+    :mod:`fastsec.kernels.aauc.sco`, where it is explained).
+    """
+    value = p2_objective(data, *candidate)
+    if value < 0.0:
+        stop = _rule.judge(p2_objective(data, *point), value, tol, ASCENT_SLACK, True)[1]
+        if stop == _rule.TOLERANCE:
+            return candidate[0], np.zeros_like(candidate[1])
+    return candidate
+
+
+def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, tol: float,
+               certify: Callable[[Any], bool] | None = None) -> tuple[Any, Ascent]:
     """One SCA run of a conic-surrogate method by :func:`fastsec.sca.sca`.
 
     ``step(point)`` solves the surrogate at ``point`` and returns the candidate;
-    ``objective(point)`` is the true objective. A candidate that falls more than
-    :data:`ASCENT_SLACK` below the last objective is dropped (``"no_ascent"``). Returns the
-    final point and the run's :class:`~fastsec.sca.Ascent`.
+    ``objective(point)`` is the true objective; ``certify(point)``, if given, whether a point
+    that meets the tolerance may end the run (:class:`~fastsec.sca.Ascent`). A candidate that
+    falls more than :data:`ASCENT_SLACK` below the last objective is dropped
+    (``"no_ascent"``). Returns the final point and the run's :class:`~fastsec.sca.Ascent`.
     """
     point, candidate = [start], [None]
-    run = Ascent(objective(start), tol=tol, slack=ASCENT_SLACK)
+    run = Ascent(objective(start), tol=tol, slack=ASCENT_SLACK,
+                 certify=None if certify is None else lambda: certify(candidate[0]))
 
     def one_step(idx):
         candidate[0] = step(point[0])
@@ -240,7 +264,7 @@ class Surrogate:
         return z_new, yv[2 * n1:2 * n1 + self.m] + 1j * yv[2 * n1 + self.m:]
 
 
-def sco(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = False,
+def sco(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bool = False,
         solver: str = "CLARABEL", rebuild: bool = False,
         start: tuple[np.ndarray, np.ndarray] | None = None) -> Solution:
     """SCO-based AAUC (paper 000, Sec. IV-B, eq. (21)-(23)).
@@ -281,8 +305,14 @@ def sco(data: P2Data, *, iters: int = 20, tol: float = SCA_TOL, exact: bool = Fa
                              converged=run["converged"], stop_reason=run["stop_reason"],
                              solver="numba", extras=run["extras"])
     surrogate = Surrogate(data, rebuild=rebuild)
-    (z, w), ascent = sca_single((z0, w0),
-                                lambda point: surrogate.solve(point[0], point[1], solver),
-                                lambda point: p2_objective(data, *point), iters=iters, tol=tol)
+
+    def step(point):
+        return zero_relay_floor(data, point, surrogate.solve(point[0], point[1], solver), tol)
+
+    def certify(point):
+        return result_kkt(data, "sco", data.v_of(point[0]), point[1]) <= _k.CERTIFIED_KKT
+
+    (z, w), ascent = sca_single((z0, w0), step, lambda point: p2_objective(data, *point),
+                                iters=iters, tol=tol, certify=certify)
     return aauc_solution(data, z, w, history=ascent.history, converged=ascent.converged,
                          stop_reason=ascent.stop_reason, solver=solver)

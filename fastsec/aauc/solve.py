@@ -247,8 +247,9 @@ def solve(drop: Drop, method: str = "sco", *, J: object = None, **options: Any) 
         Angular-matrix diagonal (eq. (12)); default ``fastsec.aauc.angular_matrix(drop)``.
     **options
         Method options; unknown names or out-of-range values raise before any work.
-        ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``,
-        I = 20 by default), ``tol`` (1e-6). They run in one compiled kernel call
+        ``sco``, ``irs``, ``direct``, ``hybrid``: ``iters`` (the scenario's ``sco_iters``, a
+        cap of 1000 by default: each runs to its tolerance; the paper's figures use I = 20),
+        ``tol`` (1e-6). They run in one compiled kernel call
         (:func:`fastsec.aauc.sca_drops.sca_drops`, ``solver`` ``"numba"``) unless
         ``exact=True`` (each surrogate by cvxpy, the reference), which alone takes ``solver``
         ("auto") and ``rebuild`` (False).

@@ -2,14 +2,15 @@
 
 Every study draws one :class:`~fastsec.aauc.Drop` per (sweep point, drop) with
 :func:`fastsec.aauc.draw` from a :class:`~fastsec.aauc.Scenario` with the Section VII
-defaults (σ² = σ_E² = −80 dBm, P_max = 30 dBm, α = 2.5, ϱ0 = −40 dB, λ = 0.64, I = 20,
-D_k ~ U(100, 500) m) plus the figure's own settings, and runs each method with
-:func:`fastsec.aauc.solve`. The reported ``secrecy_rate`` is the realised one with the drop's
-eavesdropper channels, counting what the eavesdropper overhears in both phases (the BS's
-multicast through g_E and the helpers' relay through h_E; ``docs/secrecy.md``), clipped at
-zero as in eq. (6); ``secrecy_rate_signed`` keeps the sign, ``secrecy_rate_eq6`` is eq. (6)
-(phase-2 leakage only), ``rate`` the users' common rate R and ``objective`` the model
-objective (P2, eq. (18)). 50 drops per point, as in the paper.
+defaults (σ² = σ_E² = −80 dBm, P_max = 30 dBm, α = 2.5, ϱ0 = −40 dB, λ = 0.64,
+D_k ~ U(100, 500) m), the paper's I = 20 SCA iterations (``sco_iters``) and the figure's own
+settings, and runs each method with :func:`fastsec.aauc.solve`. The reported
+``secrecy_rate`` is the realised one with the drop's eavesdropper channels, counting what the
+eavesdropper overhears in both phases (the BS's multicast through g_E and the helpers' relay
+through h_E; ``docs/secrecy.md``), clipped at zero as in eq. (6); ``secrecy_rate_signed``
+keeps the sign, ``secrecy_rate_eq6`` is eq. (6) (phase-2 leakage only), ``rate`` the users'
+common rate R and ``objective`` the model objective (P2, eq. (18)). 50 drops per point, as in
+the paper.
 
 The drops of a sweep point go through :func:`fastsec.aauc.solve_batch` (:func:`solve_many`:
 one compiled call for the closed forms, one vectorised call for BFOM, same numbers as
@@ -185,9 +186,15 @@ def solve_positions(instance: tuple[aauc.Drop, np.ndarray], method: str) -> dict
     return row
 
 
-#: Paper 000, Sec. VII: "the number of iterations for SCO is set to I = 20" (the scenario's
-#: ``sco_iters`` default, used by every SCA method here).
+#: Paper 000, Sec. VII: "the number of iterations for SCO is set to I = 20". Every study here
+#: sets the scenario's ``sco_iters`` to it (:func:`_paper`), used by every SCA method; the
+#: library's default runs each method to its tolerance instead.
 PAPER_ITERATIONS = 20
+
+
+def _paper(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``settings`` with the paper's I = 20 (:data:`PAPER_ITERATIONS`) as ``sco_iters``."""
+    return {**settings, "sco_iters": PAPER_ITERATIONS}
 
 
 def _study(name: str, reproduces: str, sweep: Sweep, field: str, methods: tuple[str, ...],
@@ -197,6 +204,7 @@ def _study(name: str, reproduces: str, sweep: Sweep, field: str, methods: tuple[
                     legend={m: LEGEND[m] for m in methods},
                     y="seconds" if timing else "secrecy_rate", x_scale=x_scale,
                     y_scale="log" if timing else "linear", title=title, y_range=(0.0, None))
+    settings = _paper(settings)
     return Study(name=name, reproduces=reproduces, sweep=sweep, methods=methods,
                  drops=_PAPER_DROPS, quick_drops=_QUICK_DROPS,
                  draw=partial(draw, fields=(field,), settings=dict(settings)), solve=solve,
@@ -221,7 +229,7 @@ def _fig2b() -> Study:
 
 
 def _positions_study(name: str, figure: str, K: int) -> Study:
-    settings = dict(_FIG5_SETTINGS)
+    settings = _paper(_FIG5_SETTINGS)
     plot = PlotSpec(x_label="x (m)", y_label="y (m)", legend={"sco": LEGEND["sco"]},
                     kind="positions", title=f"One realisation, K = {K}, N = 100, D_K = 1000 m")
     return Study(name=name,

@@ -34,11 +34,16 @@ from fastsec.units import LN2
 
 from .._jit import jit
 from ..optim import ascent, ball_log
+from .kkt import p2_residual
 
 #: Kept under its former home: Numba's on-disk cache indexes written before the loop moved to
 #: :mod:`fastsec.kernels.optim.ascent` pickle the options type as ``sco.SCAOptions``, and an
 #: index that cannot be unpickled fails the call instead of being recompiled.
 SCAOptions = ascent.SCAOptions
+
+#: KKT residual of P2 (:mod:`fastsec.kernels.aauc.kkt`) at or below which SCO may stop on its
+#: tolerance: the certificate every converged SCO result carries (issue 13).
+CERTIFIED_KKT = 1e-4
 
 #: Result of :func:`sco_drop`: final ``beta`` (r,) and ``w`` (K-1,) [√W], ``history``
 #: (P2 objective [bit/s/Hz] at the start and after every kept step), ``stop`` (a stop code of
@@ -164,18 +169,42 @@ def surrogate(hq, hs, je, budget, beta, w):
 def _sca_oracle(mode, problem, beta, w, beta_new, w_new, gap_rel):
     """P2's objective, or a surrogate step into (β_new, w_new) [√W] (``ascent.sca_loop``).
 
-    ``problem`` is ``(hq, hs, je, budget, dual)``; ``dual`` carries the surrogate multipliers
-    from one step to the next (the warm start of :func:`~fastsec.kernels.optim.ball_log.solve`).
+    ``problem`` is ``(hq, hs, je, budget, dual, tol, slack)``; ``dual`` carries the surrogate
+    multipliers from one step to the next (the warm start of
+    :func:`~fastsec.kernels.optim.ball_log.solve`), ``tol`` and ``slack`` are the loop's.
+
+    A run of SCO stops on its tolerance only at a point whose P2 KKT residual
+    (:func:`fastsec.kernels.aauc.kkt.p2_residual`, in the row-space coordinates, which leave
+    it unchanged) is at most :data:`CERTIFIED_KKT`; otherwise it goes on, to its cap.
+
+    The step has one rule beyond the surrogate, the *zero-relay floor* (P2 only): a candidate
+    with a negative objective that would end the run on its tolerance is replaced by the same
+    z with w = 0, whose objective is exactly 0 (user K gets nothing, nor does the
+    eavesdropper) and which is a KKT point of P2 (the relay piece and the penalty have zero
+    gradient there). Such a run has converged towards w = 0, the supremum of its iterates,
+    which the surrogate steps approach only linearly; a run that is negative but still climbing
+    is left alone (it may cross to positive values, as most negative starts do).
     """
-    hq, hs, je, budget, dual = problem
+    hq, hs, je, budget, dual, tol, slack = problem
     if mode == ascent.VALUE:
         return p2_value(hq, hs, je, beta, w), 0, True
+    if mode == ascent.CERTIFY:
+        if hs.shape[0] == 0:  # direct transmission: the tolerance alone stops the run
+            return 0.0, 0, True
+        residual = p2_residual(hq, hs, je, 0.5 * budget, beta, w)
+        return residual, 0, residual <= CERTIFIED_KKT
     A, d, rr, c = surrogate(hq, hs, je, budget, beta, w)
     x, _, its, ok = ball_log.solve(A, d, rr, c, gap_rel, dual)
     scale = math.sqrt(budget)
     complex_from_pairs(x, 0, scale, beta_new)
     complex_from_pairs(x, 2 * beta.shape[0], scale, w_new)
-    return p2_value(hq, hs, je, beta_new, w_new), its, ok
+    value = p2_value(hq, hs, je, beta_new, w_new)
+    if value < 0.0 and hs.shape[0] > 0:
+        stop = ascent.judge(p2_value(hq, hs, je, beta, w), value, tol, slack, True)[1]
+        if stop == ascent.TOLERANCE:
+            w_new[:] = 0.0
+            value = p2_value(hq, hs, je, beta_new, w_new)
+    return value, its, ok
 
 
 @jit
@@ -199,9 +228,11 @@ def sco_drop(hq, hs, je, budget, beta0, w0, options):
     Returns
     -------
     SCOResult
+        With the zero-relay floor of the step (``_sca_oracle``): a run that converges towards
+        a negative P2 objective ends at w = 0, objective 0.
 
     """
     dual = np.full(hq.shape[0] + (1 if hs.shape[0] > 0 else 0) + 1, -1.0)  # first: cold
-    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, hs, je, budget, dual), beta0, w0,
-                                      options))
+    problem = (hq, hs, je, budget, dual, options.tol, options.slack)
+    return SCOResult(*ascent.sca_loop(_sca_oracle, problem, beta0, w0, options))
 

@@ -10,7 +10,7 @@ call it, so the rule cannot drift apart:
   *descent*: with ``reject`` it is dropped and the run stops with :data:`NO_ASCENT`; without,
   it is kept and the run goes on;
 * any other candidate is kept; the run stops with :data:`TOLERANCE` when it gained at most
-  ``tol`` (relative, same scale).
+  ``tol`` (relative, same scale) and, in :func:`sca_loop`, the method certifies the point.
 
 The iteration cap (:data:`ITERATIONS`) is the loop's bound (``SCAOptions.iters``).
 """
@@ -61,6 +61,7 @@ def judge(last, value, tol, slack, reject):
 #: Modes of the ``oracle`` of :func:`sca_loop`.
 VALUE = 0
 STEP = 1
+CERTIFY = 2
 
 
 @jit(inline="always")
@@ -75,7 +76,10 @@ def sca_loop(oracle, problem, x0, y0, options):
     * :data:`VALUE`: the true objective at ``(x, y)`` (``x_new``, ``y_new`` untouched);
     * :data:`STEP`: solve the convex surrogate expanded at ``(x, y)``, write its maximiser into
       ``(x_new, y_new)`` and return the true objective there, which judges the candidate (a
-      descent is rejected and stops the run).
+      descent is rejected and stops the run);
+    * :data:`CERTIFY`: asked when the kept point ``(x, y)`` meets the tolerance; the third
+      output says whether the method's stationarity certificate holds there. If it does not,
+      the run goes on (a method without a certificate returns True).
 
     Parameters
     ----------
@@ -122,6 +126,9 @@ def sca_loop(oracle, problem, x0, y0, options):
             y[:] = y_new
             history[n_hist] = candidate
             n_hist += 1
+        if code == TOLERANCE and not oracle(CERTIFY, problem, x, y, x_new, y_new,
+                                            options.gap_rel)[2]:
+            code = RUNNING
         if code != RUNNING:
             stop = code
             break

@@ -43,7 +43,7 @@ def _numpy_pipeline(drop, method):
 
 @pytest.fixture(scope="module")
 def drop32():
-    return draw(Scenario(N=32, K=4), np.random.default_rng(1))
+    return draw(Scenario(N=32, K=4, sco_iters=20), np.random.default_rng(1))
 
 
 @pytest.mark.parametrize("method", ["closed_form", "asymptotic"])
@@ -68,7 +68,7 @@ def test_draw(benchmark, path):
 @pytest.mark.parametrize("path", ["fastsec", "quad_loop"])
 def test_angular_one_drop(benchmark, path):
     benchmark.group = "angular-K12"
-    drop = draw(Scenario(N=8, K=12), np.random.default_rng(3))
+    drop = draw(Scenario(N=8, K=12, sco_iters=20), np.random.default_rng(3))
     s = drop.scenario
     if path == "fastsec":
         J = benchmark(angular_matrix, drop)
@@ -91,7 +91,7 @@ BATCHES = [("closed_form", 32, 8, 256), ("asymptotic", 32, 8, 256),
 @pytest.mark.parametrize("path", ["solve_batch", "loop_of_solve"])
 def test_batch(benchmark, method, N, K, drops, path):
     benchmark.group = f"batch-{method}-N{N}-K{K}-B{drops}"
-    batch = draw_batch(Scenario(N=N, K=K), np.random.default_rng(4), drops)
+    batch = draw_batch(Scenario(N=N, K=K, sco_iters=20), np.random.default_rng(4), drops)
     J = angular_matrix(batch)
     singles = [batch[i] for i in range(drops)]
     if path == "solve_batch":

@@ -31,7 +31,7 @@ from fastsec.reference import aauc as reference
 
 
 def _drop(n, k, seed=7):
-    drop = draw(Scenario(N=n, K=k), np.random.default_rng(seed))
+    drop = draw(Scenario(N=n, K=k, sco_iters=20), np.random.default_rng(seed))
     return drop, angular_matrix(drop)
 
 
