@@ -13,7 +13,6 @@ from fastsec.aauc.problem import aauc_solution, p2_data
 from fastsec.aauc.secrecy import realised_secrecy_rate
 from fastsec.reference import aauc as reference
 
-
 #: Every suite runs the SCA methods for the paper's I = 20 iterations (Sec. VII; the library's
 #: default runs each to its tolerance), so the dashboard's history stays comparable.
 PAPER_ITERS = 20
@@ -196,7 +195,8 @@ class SolveBatch:
     def setup(self, method, size):
         n, k = size
         drops = 256 if n <= 32 or method in ("closed_form", "asymptotic", "bfom") else 16
-        self.batch = draw_batch(Scenario(N=n, K=k, sco_iters=PAPER_ITERS), np.random.default_rng(4), drops)
+        self.batch = draw_batch(Scenario(N=n, K=k, sco_iters=PAPER_ITERS),
+                                np.random.default_rng(4), drops)
         self.J = angular_matrix(self.batch)
         self.drops = [self.batch[i] for i in range(drops)]
         solve_batch(self.batch, method, J=self.J)

@@ -29,8 +29,9 @@ Clarabel about 1 s per interior-point iteration (cvxpy's compilation is ~1 % of 
 ``solver="auto"`` is MOSEK when licensed, else Clarabel (an interior-point method to a 1e-8
 relative gap: the accurate reference); ``solver="SCS"`` (:data:`SCS_SETTINGS`, cold started so
 that a step does not depend on earlier solves) is about 6x faster per step at Q = 40 but
-solves to 1e-6 only, which moves a whole SDR-AO start's R_s by up to 1.7 % at Q = 12 (seeds
-0-7) once Gaussian randomisation and the AO amplify it. Its bound is the solver's optimal
+solves to 1e-6 only, which moves a whole SDR-AO start's R_s by up to 4.0 % at Q = 12 (7 of
+the starts of seeds 0-47 beyond 2 %; Burer–Monteiro: 4 of 48, up to 2.6 %) once Gaussian
+randomisation and the AO amplify it. Its bound is the solver's optimal
 value (to the solver's tolerance).
 
 **Upper bound.** The relaxed program is a concave minorizer of the θ objective, tight at the

@@ -52,7 +52,8 @@ def test_contraction_converges_on_tolerance_with_the_exact_history():
 
 def test_cap_counts_iterations_and_solver_failures():
     options = ascent.SCAOptions(iters=4, tol=0.0, slack=1e-9, gap_rel=1e-8)
-    _, _, history, stop, its, fails = _run((0.1, 3, False, np.inf), np.zeros(2), np.zeros(1), options)
+    _, _, history, stop, its, fails = _run((0.1, 3, False, np.inf), np.zeros(2), np.zeros(1),
+                                           options)
     assert stop == ascent.ITERATIONS and len(history) == 5
     assert np.all(np.diff(history) > 0) and its == 12 and fails == 4
 
