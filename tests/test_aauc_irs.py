@@ -14,7 +14,7 @@ import pytest
 from aauc_drops import make_drop
 from fastsec.kernels.aauc import irs as kernel
 
-from fastsec.aauc import solve
+from fastsec.aauc import Scenario, draw_batch, solve, solve_batch
 from fastsec.aauc.irs import Surrogate, irs
 from fastsec.aauc.problem import p2_data
 from fastsec.solvers import resolve_solver
@@ -138,3 +138,16 @@ def test_lower_bound_is_a_feasible_point_below_the_dual(rng):
             assert y @ y <= 1.0 + 1e-12 and np.all(size2 <= B @ y + e + 1e-12)
             assert value == pytest.approx(np.log(t) - d @ size2, rel=1e-12, abs=1e-15)
     assert value == pytest.approx(g, abs=1e-9 * (1 + abs(g)))
+
+
+def test_runs_converging_below_zero_end_without_reflection():
+    """The zero-relay floor (as SCO's): where Q2's optimum is ~0 the iterates reach negative
+    objectives; a run about to stop there ends at c = 0 (objective exactly 0, a KKT point of
+    Q2), on the compiled and on the cvxpy path alike."""
+    batch = draw_batch(Scenario(N=8, K=3), np.random.default_rng(11), 50)
+    out = solve_batch(batch, "irs")
+    floor = [i for i in range(len(batch)) if not out.w[i].any()]
+    assert floor and out.objective.min() >= 0.0
+    assert all(out.objective[i] == 0.0 and out.kkt_residual[i] < 1e-12 for i in floor)
+    exact = solve(batch[floor[0]], "irs", exact=True)
+    assert exact.objective == 0.0 and not exact.w.any() and exact.stop_reason == "tolerance"

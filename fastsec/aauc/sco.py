@@ -120,22 +120,22 @@ def unpack(res: _k.SCOResult) -> dict:
                        "ipm_failures": int(res.ipm_failures)}}
 
 
-def zero_relay_floor(data: P2Data, point: tuple[np.ndarray, np.ndarray],
+def zero_relay_floor(objective: Callable[[Any], float], point: tuple[np.ndarray, np.ndarray],
                      candidate: tuple[np.ndarray, np.ndarray], tol: float
                      ) -> tuple[np.ndarray, np.ndarray]:
-    """SCO's step rule beyond the surrogate: ``candidate``, or its z with w = 0.
+    """Return a step's candidate ``(z, w)``, or ``(z, 0)`` where the run converges below zero.
 
-    A candidate with a negative P2 objective that would end the run on its tolerance
-    (:func:`fastsec.kernels.optim.ascent.judge` against the objective at ``point``) becomes
-    (z, 0): objective exactly 0 and a KKT point of P2, the limit such a run approaches only
-    linearly. The compiled step applies the same rule (``_sca_oracle`` in
-    :mod:`fastsec.kernels.aauc.sco`, where it is explained).
+    ``objective`` is the problem's (P2 for SCO, Q2 for IRS; both are exactly 0 with no relay).
+    A candidate with a negative objective that would end the run on its tolerance
+    (:func:`fastsec.kernels.optim.ascent.converges_below_zero` against the objective at
+    ``point``) becomes (z, 0): objective 0 and a KKT point, the limit such a run approaches
+    only linearly. The compiled steps apply the same rule (``_sca_oracle`` in
+    :mod:`fastsec.kernels.aauc.sco`, where it is explained, and in
+    :mod:`fastsec.kernels.aauc.irs`).
     """
-    value = p2_objective(data, *candidate)
-    if value < 0.0:
-        stop = _rule.judge(p2_objective(data, *point), value, tol, ASCENT_SLACK, True)[1]
-        if stop == _rule.TOLERANCE:
-            return candidate[0], np.zeros_like(candidate[1])
+    value = objective(candidate)
+    if value < 0.0 and _rule.converges_below_zero(objective(point), value, tol, ASCENT_SLACK):
+        return candidate[0], np.zeros_like(candidate[1])
     return candidate
 
 
@@ -306,13 +306,17 @@ def sco(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bo
                              solver="numba", extras=run["extras"])
     surrogate = Surrogate(data, rebuild=rebuild)
 
+    def objective(point):
+        return p2_objective(data, *point)
+
     def step(point):
-        return zero_relay_floor(data, point, surrogate.solve(point[0], point[1], solver), tol)
+        return zero_relay_floor(objective, point, surrogate.solve(point[0], point[1], solver),
+                                tol)
 
     def certify(point):
         return result_kkt(data, "sco", data.v_of(point[0]), point[1]) <= _k.CERTIFIED_KKT
 
-    (z, w), ascent = sca_single((z0, w0), step, lambda point: p2_objective(data, *point),
-                                iters=iters, tol=tol, certify=certify)
+    (z, w), ascent = sca_single((z0, w0), step, objective, iters=iters, tol=tol,
+                                certify=certify)
     return aauc_solution(data, z, w, history=ascent.history, converged=ascent.converged,
                          stop_reason=ascent.stop_reason, solver=solver)

@@ -334,10 +334,14 @@ def solve_surrogate(A, hx, r, cc, B, e, d, gap_rel, dual):
 def _sca_oracle(mode, problem, beta, c, beta_new, c_new, gap_rel):
     """Q2's objective, or a surrogate step into (β_new [√W], c_new) (``ascent.sca_loop``).
 
-    ``problem`` is ``(hq, h, je_s, pmax, cmax, dual)``; ``dual`` carries the surrogate
-    multipliers from one step to the next (the warm start of :func:`solve_surrogate`).
+    ``problem`` is ``(hq, h, je_s, pmax, cmax, dual, tol, slack)``; ``dual`` carries the
+    surrogate multipliers from one step to the next (the warm start of
+    :func:`solve_surrogate`), ``tol`` and ``slack`` are the loop's. The step has SCO's
+    zero-relay floor (:func:`fastsec.kernels.aauc.sco._sca_oracle`): a candidate that would end
+    the run on its tolerance at a negative Q2 objective becomes the same z with c = 0
+    (objective exactly 0, a KKT point of Q2).
     """
-    hq, h, je_s, pmax, cmax, dual = problem
+    hq, h, je_s, pmax, cmax, dual, tol, slack = problem
     if mode == ascent.VALUE:
         return q2_value(hq, h, je_s, beta, c)[0], 0, True
     if mode == ascent.CERTIFY:  # the tolerance alone stops the run
@@ -356,7 +360,12 @@ def _sca_oracle(mode, problem, beta, c, beta_new, c_new, gap_rel):
         size = abs(c_new[k])
         if size > abs(acc):
             c_new[k] *= abs(acc) / size
-    return q2_value(hq, h, je_s, beta_new, c_new)[0], its, ok
+    value = q2_value(hq, h, je_s, beta_new, c_new)[0]
+    if value < 0.0 and ascent.converges_below_zero(q2_value(hq, h, je_s, beta, c)[0], value,
+                                                   tol, slack):
+        c_new[:] = 0.0
+        value = q2_value(hq, h, je_s, beta_new, c_new)[0]
+    return value, its, ok
 
 
 @jit
@@ -385,5 +394,5 @@ def irs_drop(hq, h, je_s, pmax, cmax, beta0, c0, options):
 
     """
     dual = np.full(2 * c0.shape[0] + 2, -1.0)  # the surrogate's multipliers; first: cold
-    return SCOResult(*ascent.sca_loop(_sca_oracle, (hq, h, je_s, pmax, cmax, dual), beta0, c0,
-                                      options))
+    problem = (hq, h, je_s, pmax, cmax, dual, options.tol, options.slack)
+    return SCOResult(*ascent.sca_loop(_sca_oracle, problem, beta0, c0, options))

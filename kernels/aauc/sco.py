@@ -199,11 +199,10 @@ def _sca_oracle(mode, problem, beta, w, beta_new, w_new, gap_rel):
     complex_from_pairs(x, 0, scale, beta_new)
     complex_from_pairs(x, 2 * beta.shape[0], scale, w_new)
     value = p2_value(hq, hs, je, beta_new, w_new)
-    if value < 0.0 and hs.shape[0] > 0:
-        stop = ascent.judge(p2_value(hq, hs, je, beta, w), value, tol, slack, True)[1]
-        if stop == ascent.TOLERANCE:
-            w_new[:] = 0.0
-            value = p2_value(hq, hs, je, beta_new, w_new)
+    if value < 0.0 and hs.shape[0] > 0 and ascent.converges_below_zero(
+            p2_value(hq, hs, je, beta, w), value, tol, slack):
+        w_new[:] = 0.0
+        value = p2_value(hq, hs, je, beta_new, w_new)
     return value, its, ok
 
 

@@ -58,6 +58,18 @@ def judge(last, value, tol, slack, reject):
     return True, RUNNING
 
 
+@jit
+def converges_below_zero(last, value, tol, slack):
+    """Return whether a negative candidate ``value`` would end the run on its tolerance.
+
+    The test is :func:`judge` against the last kept ``last``. For a method whose problem has a
+    feasible point of objective 0 (the AAUC problems with no relay:
+    :mod:`fastsec.kernels.aauc.sco`, :mod:`fastsec.kernels.aauc.irs`), such a run has
+    converged towards that point, and its step returns the point instead.
+    """
+    return value < 0.0 and judge(last, value, tol, slack, True)[1] == TOLERANCE
+
+
 #: Modes of the ``oracle`` of :func:`sca_loop`.
 VALUE = 0
 STEP = 1
