@@ -157,14 +157,14 @@ def irs(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bo
     basis = surrogate.basis
     start = surrogate.start()
     if exact:
-        def objective(point):
+        def q2_objective(point):
             return _q2(data, basis @ point[0], point[1])[0]
 
         def step(point):
-            return zero_relay_floor(objective, point,
+            return zero_relay_floor(q2_objective, point,
                                     surrogate.solve(point[0], point[1], solver), tol)
 
-        (beta, c), ascent = sca_single(start, step, objective, iters=iters, tol=tol)
+        (beta, c), ascent = sca_single(start, step, q2_objective, iters=iters, tol=tol)
         history, converged, stop_reason, extras = (ascent.history, ascent.converged,
                                                    ascent.stop_reason, {})
     else:
