@@ -97,6 +97,21 @@ def test_check_writable(tmp_path):
         check_results_dir(tmp_path / "full")
 
 
+def test_a_directory_whose_first_meta_is_being_written_can_hold_results(tmp_path):
+    # A concurrent run into the same directory may find it between the lock, the parts folder
+    # and the temporary file of its first meta.json (the atomic write's sibling): all fastsec's
+    # own, so it may resume there (it then waits on the lock). Seen as a CI failure of
+    # test_concurrent_runs_into_one_directory_compute_each_row_once.
+    out = tmp_path / "r"
+    (out / "parts").mkdir(parents=True)
+    (out / ".lock").write_text("pid 1\n")
+    (out / ".tmp-0123abcd-meta.json").write_text("{")
+    check_results_dir(out)
+    (out / "notes.txt").write_text("x")
+    with pytest.raises(ParameterError, match="non-empty directory"):
+        check_results_dir(out)
+
+
 def test_append_columns_reads_back_as_append_of_the_rows(tmp_path):
     # Reference: the row path (pandas frame of dicts). Columns come in two chunks, the second
     # without the "history" column and with a failed row, joined by work.concat.

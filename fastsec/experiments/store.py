@@ -109,11 +109,13 @@ def check_results_dir(path: Path) -> None:
     """Raise :class:`ParameterError` unless ``path`` can hold results (see :func:`check_writable`).
 
     It must be new, empty or a results directory (one with ``meta.json``, or holding only
-    what a store writes, as after ``meta.json`` was lost): results never mix with other files.
+    what a store writes, as after ``meta.json`` was lost, or while another run is writing its
+    first ``meta.json`` through a temporary file): results never mix with other files.
     """
     check_writable(path)
     if (path.is_dir() and not (path / _META).is_file()
-            and any(p.name not in (_PARTS, _LOCK, _QUARANTINE) for p in path.iterdir())):
+            and any(p.name not in (_PARTS, _LOCK, _QUARANTINE)
+                    and not p.name.startswith(_TMP_PREFIX) for p in path.iterdir())):
         raise ParameterError(f"out {str(path)!r} is a non-empty directory holding no fastsec "
                              f"results; choose a new or empty directory")
 
