@@ -28,7 +28,6 @@ from fastsec.aauc.sco import (
     sca_options,
     sca_single,
     unpack,
-    zero_relay_floor,
 )
 from fastsec.kernels.aauc import irs as _k
 
@@ -157,14 +156,10 @@ def irs(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bo
     basis = surrogate.basis
     start = surrogate.start()
     if exact:
-        def q2_objective(point):
-            return _q2(data, basis @ point[0], point[1])[0]
-
-        def step(point):
-            return zero_relay_floor(q2_objective, point,
-                                    surrogate.solve(point[0], point[1], solver), tol)
-
-        (beta, c), ascent = sca_single(start, step, q2_objective, iters=iters, tol=tol)
+        (beta, c), ascent = sca_single(start,
+                                       lambda point: surrogate.solve(point[0], point[1], solver),
+                                       lambda point: _q2(data, basis @ point[0], point[1])[0],
+                                       iters=iters, tol=tol, floor=True)
         history, converged, stop_reason, extras = (ascent.history, ascent.converged,
                                                    ascent.stop_reason, {})
     else:

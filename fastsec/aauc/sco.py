@@ -120,27 +120,9 @@ def unpack(res: _k.SCOResult) -> dict:
                        "ipm_failures": int(res.ipm_failures)}}
 
 
-def zero_relay_floor(objective: Callable[[Any], float], point: tuple[np.ndarray, np.ndarray],
-                     candidate: tuple[np.ndarray, np.ndarray], tol: float
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Return a step's candidate ``(z, w)``, or ``(z, 0)`` where the run converges below zero.
-
-    ``objective`` is the problem's (P2 for SCO, Q2 for IRS; both are exactly 0 with no relay).
-    A candidate with a negative objective that would end the run on its tolerance
-    (:func:`fastsec.kernels.optim.ascent.converges_below_zero` against the objective at
-    ``point``) becomes (z, 0): objective 0 and a KKT point, the limit such a run approaches
-    only linearly. The compiled steps apply the same rule (``_sca_oracle`` in
-    :mod:`fastsec.kernels.aauc.sco`, where it is explained, and in
-    :mod:`fastsec.kernels.aauc.irs`).
-    """
-    value = objective(candidate)
-    if value < 0.0 and _rule.converges_below_zero(objective(point), value, tol, ASCENT_SLACK):
-        return candidate[0], np.zeros_like(candidate[1])
-    return candidate
-
-
 def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, tol: float,
-               certify: Callable[[Any], bool] | None = None) -> tuple[Any, Ascent]:
+               certify: Callable[[Any], bool] | None = None, floor: bool = False
+               ) -> tuple[Any, Ascent]:
     """One SCA run of a conic-surrogate method by :func:`fastsec.sca.sca`.
 
     ``step(point)`` solves the surrogate at ``point`` and returns the candidate;
@@ -148,14 +130,28 @@ def sca_single(start: Any, step: Callable, objective: Callable, *, iters: int, t
     that meets the tolerance may end the run (:class:`~fastsec.sca.Ascent`). A candidate that
     falls more than :data:`ASCENT_SLACK` below the last objective is dropped
     (``"no_ascent"``). Returns the final point and the run's :class:`~fastsec.sca.Ascent`.
+
+    ``floor``: the zero-relay floor of SCO and IRS, for a point ``(z, w)`` whose objective is
+    exactly 0 at w = 0 (P2, Q2). A candidate with a negative objective that would end the run
+    on its tolerance (:func:`fastsec.kernels.optim.ascent.converges_below_zero` against the
+    last objective) becomes (z, 0): objective 0 and a KKT point, the limit such a run
+    approaches only linearly. The compiled steps apply the same rule (``_sca_oracle`` in
+    :mod:`fastsec.kernels.aauc.sco`, where it is explained, and in
+    :mod:`fastsec.kernels.aauc.irs`).
     """
     point, candidate = [start], [None]
     run = Ascent(objective(start), tol=tol, slack=ASCENT_SLACK,
                  certify=None if certify is None else lambda: certify(candidate[0]))
 
     def one_step(idx):
-        candidate[0] = step(point[0])
-        return [objective(candidate[0])]
+        new = step(point[0])
+        value = objective(new)
+        if floor and value < 0.0 and _rule.converges_below_zero(run.history[-1], value, tol,
+                                                                ASCENT_SLACK):
+            new = (new[0], np.zeros_like(new[1]))
+            value = objective(new)
+        candidate[0] = new
+        return [value]
 
     def keep(b, j):
         point[0] = candidate[0]
@@ -306,17 +302,12 @@ def sco(data: P2Data, *, iters: int = SCA_ITERS, tol: float = SCA_TOL, exact: bo
                              solver="numba", extras=run["extras"])
     surrogate = Surrogate(data, rebuild=rebuild)
 
-    def objective(point):
-        return p2_objective(data, *point)
-
-    def step(point):
-        return zero_relay_floor(objective, point, surrogate.solve(point[0], point[1], solver),
-                                tol)
-
     def certify(point):
         return result_kkt(data, "sco", data.v_of(point[0]), point[1]) <= _k.CERTIFIED_KKT
 
-    (z, w), ascent = sca_single((z0, w0), step, objective, iters=iters, tol=tol,
-                                certify=certify)
+    (z, w), ascent = sca_single((z0, w0),
+                                lambda point: surrogate.solve(point[0], point[1], solver),
+                                lambda point: p2_objective(data, *point), iters=iters, tol=tol,
+                                certify=certify, floor=True)
     return aauc_solution(data, z, w, history=ascent.history, converged=ascent.converged,
                          stop_reason=ascent.stop_reason, solver=solver)
